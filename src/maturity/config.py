@@ -1,0 +1,265 @@
+"""Configuration: ``[tool.maturity]`` in ``pyproject.toml`` or a ``maturity.toml``.
+
+One schema, one loader, one source of truth for components and their declared stages.
+With no configuration at all, components are the packages under ``src/``.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from maturity.errors import ConfigError
+from maturity.model import Stage
+
+DEFAULT_CATEGORIES: dict[str, tuple[float, list[str]]] = {
+    # name: (threshold %, path globs relative to the component directory)
+    "critical_paths": (
+        90.0,
+        [
+            "**/auth/**",
+            "**/auth.py",
+            "**/auth_*.py",
+            "**/security/**",
+            "**/persistence/**",
+            "**/persistence.py",
+            "**/storage/**",
+            "**/storage.py",
+            "**/db/**",
+            "**/database.py",
+            "**/repository.py",
+            "**/repositories/**",
+        ],
+    ),
+    "business_logic": (
+        80.0,
+        [
+            "**/services/**",
+            "**/service.py",
+            "**/domain/**",
+            "**/logic/**",
+            "**/engine.py",
+            "**/engine/**",
+            "**/rules.py",
+            "**/models.py",
+        ],
+    ),
+    "utilities": (
+        70.0,
+        ["**/utils/**", "**/utils.py", "**/util.py", "**/helpers.py", "**/helpers/**"],
+    ),
+    "ui": (
+        60.0,
+        ["**/ui/**", "**/web/**", "**/views/**", "**/views.py", "**/templates/**", "**/cli.py"],
+    ),
+}
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class CoverageCategory(_Strict):
+    """A coverage category: files matching ``paths`` must reach ``threshold``."""
+
+    threshold: float = Field(ge=0, le=100)
+    paths: list[str]
+
+
+class Thresholds(_Strict):
+    """Numeric bars of the Development exit criteria."""
+
+    coverage: float = Field(default=70.0, ge=0, le=100)
+    docstring_coverage: float = Field(default=100.0, ge=0, le=100)
+    complex_modules: int = Field(
+        default=8, ge=1, description="A component with this many modules needs a diagram."
+    )
+    complex_lines: int = Field(
+        default=1000, ge=1, description="...or with this many non-blank lines of code."
+    )
+
+
+class IssuesConfig(_Strict):
+    """Where open blocker issues are read from."""
+
+    source: Literal["auto", "file", "github"] = "auto"
+    file: str = ".maturity/issues.yaml"
+    github_repo: str | None = None
+    github_api_url: str = "https://api.github.com"
+    token_env: str = "GITHUB_TOKEN"
+    timeout: float = Field(default=10.0, gt=0)
+
+
+class ComponentConfig(_Strict):
+    """One component as declared in config."""
+
+    path: str | None = None
+    stage: Stage = Stage.DEVELOPMENT
+    marker: str | None = None
+    tests: list[str] = Field(
+        default_factory=list, description="Test paths that belong to this component."
+    )
+    architecture_diagram: str | None = None
+
+
+class MaturityConfig(_Strict):
+    """The whole ``[tool.maturity]`` table."""
+
+    src: str = "src"
+    python: str | None = None
+    unit_tests: list[str] | None = None
+    integration_tests: str = "tests/integration/test_{component}_*.py"
+    timeout: float = Field(default=900.0, gt=0, description="Seconds each tool may run.")
+    thresholds: Thresholds = Field(default_factory=Thresholds)
+    coverage_categories: dict[str, CoverageCategory] = Field(
+        default_factory=lambda: {
+            name: CoverageCategory(threshold=t, paths=list(p))
+            for name, (t, p) in DEFAULT_CATEGORIES.items()
+        }
+    )
+    issues: IssuesConfig = Field(default_factory=IssuesConfig)
+    components: dict[str, ComponentConfig] = Field(default_factory=dict)
+
+    @field_validator("components")
+    @classmethod
+    def _names_are_identifiers(cls, value: dict[str, ComponentConfig]) -> dict[str, ComponentConfig]:
+        for name in value:
+            if not name.isidentifier():
+                raise ValueError(f"component name {name!r} is not a Python identifier")
+        return value
+
+
+class Component(BaseModel):
+    """A resolved component: name, directory, declared stage, test selectors."""
+
+    name: str
+    path: str  # posix, relative to the repo root
+    stage: Stage
+    marker: str
+    tests: list[str]
+    architecture_diagram: str | None = None
+
+    @property
+    def label(self) -> str:
+        """The spec's GitHub label: ``component:<name-with-hyphens>``."""
+        return f"component:{self.slug}"
+
+    @property
+    def slug(self) -> str:
+        """The hyphenated name used in labels and issue titles."""
+        return self.name.replace("_", "-")
+
+    def owns(self, relpath: str) -> bool:
+        """True when a repo-relative posix path lies inside this component."""
+        return relpath == self.path or relpath.startswith(self.path.rstrip("/") + "/")
+
+
+class Project(BaseModel):
+    """A repository with its configuration and resolved components."""
+
+    root: Path
+    config_file: Path | None
+    config: MaturityConfig
+    components: list[Component]
+    undeclared: list[str] = Field(
+        default_factory=list, description="Packages under src/ that config does not declare."
+    )
+
+    def component(self, name: str) -> Component:
+        """One component by name; KeyError when unknown."""
+        for comp in self.components:
+            if comp.name == name:
+                return comp
+        raise KeyError(name)
+
+
+def _format_loc(loc: tuple[int | str, ...], prefix: str) -> str:
+    return ".".join([prefix, *[str(p) for p in loc]])
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(path.name, None, f"not valid TOML: {exc}") from exc
+    except OSError as exc:
+        raise ConfigError(path.name, None, f"cannot read: {exc.strerror}") from exc
+
+
+def find_config(root: Path) -> tuple[Path | None, str, dict[str, Any]]:
+    """The config file, the key prefix used in messages, and the raw table."""
+    standalone = root / "maturity.toml"
+    if standalone.is_file():
+        data = _read_toml(standalone)
+        table = data.get("tool", {}).get("maturity", data)
+        prefix = "tool.maturity" if "tool" in data else ""
+        return standalone, prefix, table
+    pyproject = root / "pyproject.toml"
+    if pyproject.is_file():
+        data = _read_toml(pyproject)
+        table = data.get("tool", {}).get("maturity")
+        if table is not None:
+            return pyproject, "tool.maturity", table
+    return None, "", {}
+
+
+def _discover(root: Path, src: str) -> list[str]:
+    base = root / src
+    if not base.is_dir():
+        return []
+    return sorted(
+        p.name for p in base.iterdir() if p.is_dir() and (p / "__init__.py").is_file()
+    )
+
+
+def load_project(root: Path) -> Project:
+    """Read and validate the configuration of the repository at ``root``."""
+    root = root.resolve()
+    if not root.is_dir():
+        raise ConfigError(str(root), None, "not a directory")
+    config_file, prefix, table = find_config(root)
+    shown = config_file.name if config_file else "pyproject.toml"
+    if not isinstance(table, dict):
+        raise ConfigError(shown, prefix or None, "must be a table")
+    try:
+        config = MaturityConfig.model_validate(table)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        key = _format_loc(err["loc"], prefix) if prefix else ".".join(map(str, err["loc"]))
+        raise ConfigError(shown, key, err["msg"]) from None
+
+    discovered = _discover(root, config.src)
+    declared = config.components or {name: ComponentConfig() for name in discovered}
+    components: list[Component] = []
+    for name, cc in declared.items():
+        path = (cc.path or f"{config.src}/{name}").strip("/")
+        if not (root / path).is_dir():
+            key = f"{prefix}.components.{name}.path" if prefix else f"components.{name}.path"
+            raise ConfigError(shown, key, f"directory {path!r} does not exist")
+        components.append(
+            Component(
+                name=name,
+                path=path,
+                stage=cc.stage,
+                marker=cc.marker or name,
+                tests=[t.strip("/") for t in cc.tests],
+                architecture_diagram=cc.architecture_diagram,
+            )
+        )
+    if not components:
+        raise ConfigError(
+            shown,
+            None,
+            f"no components: declare [tool.maturity.components] or put packages under {config.src}/",
+        )
+    undeclared = [n for n in discovered if n not in declared]
+    return Project(
+        root=root,
+        config_file=config_file,
+        config=config,
+        components=components,
+        undeclared=undeclared,
+    )

@@ -1,0 +1,29 @@
+"""User-facing errors and the exit codes they map to."""
+
+from __future__ import annotations
+
+EXIT_OK = 0
+EXIT_CRITERIA_FAILED = 1
+EXIT_USAGE = 2
+EXIT_NOT_MEASURED = 3
+
+
+class MaturityError(Exception):
+    """An error that is the user's to fix; printed as one line, never a traceback."""
+
+    exit_code = EXIT_USAGE
+
+
+class ConfigError(MaturityError):
+    """The configuration cannot be read or is invalid."""
+
+    def __init__(self, file: str, key: str | None, cause: str) -> None:
+        self.file = file
+        self.key = key
+        self.cause = cause
+        where = f"{file}: {key}" if key else file
+        super().__init__(f"invalid configuration: {where}: {cause}")
+
+
+class UsageError(MaturityError):
+    """The command line asks for something that does not exist."""

@@ -1,0 +1,195 @@
+"""Facts: what the collectors measured, keyed by file path or test id.
+
+Facts never say pass or fail; criteria do. A collector that could not measure sets
+``error`` to the reason and leaves its data empty. All paths are posix and relative
+to the repository root.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class ToolFacts:
+    """Fields every collector's facts share."""
+
+    error: str | None = None
+    command: str | None = None
+    tool: str | None = None
+    version: str | None = None
+    path: str | None = None
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One finding of a static analysis tool (ruff, pyright, bandit)."""
+
+    file: str
+    line: int
+    code: str
+    message: str
+    severity: str  # tool's own severity word, lower-case: error/warning/low/medium/high
+
+
+@dataclass
+class FindingsFacts(ToolFacts):
+    """Findings of one tool, plus files it could not analyse."""
+
+    findings: list[Finding] = field(default_factory=list)
+    failed_files: dict[str, str] = field(default_factory=dict)  # file -> reason
+
+
+@dataclass(frozen=True)
+class TestOutcome:
+    """One test's result in the single pytest run."""
+
+    nodeid: str
+    file: str
+    outcome: str  # passed / failed / error / skipped / xfailed / xpassed
+    markers: tuple[str, ...] = ()
+    message: str = ""
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class CollectionError:
+    """A test file pytest could not collect (import error, syntax error...)."""
+
+    nodeid: str
+    file: str
+    message: str
+
+
+@dataclass
+class TestRunFacts(ToolFacts):
+    """The single pytest run: outcomes and collection errors."""
+
+    paths: list[str] = field(default_factory=list)
+    tests: list[TestOutcome] = field(default_factory=list)
+    collection_errors: list[CollectionError] = field(default_factory=list)
+    exit_status: int | None = None
+    interpreter: str | None = None
+    interpreter_version: str | None = None
+    pytest_version: str | None = None
+
+
+@dataclass
+class FileCoverage:
+    """Statement coverage of one file, with the tests that ran each line."""
+
+    statements: int
+    covered: int
+    missing_lines: list[int] = field(default_factory=list)
+    contexts: dict[int, list[str]] = field(default_factory=dict)  # line -> test nodeids
+
+
+@dataclass
+class CoverageFacts(ToolFacts):
+    """Coverage of the single pytest run, per file."""
+
+    files: dict[str, FileCoverage] = field(default_factory=dict)
+    data_file: str | None = None
+    has_contexts: bool = False
+
+
+@dataclass(frozen=True)
+class PublicSymbol:
+    """A public function, class or method and whether it has a docstring."""
+
+    file: str
+    line: int
+    name: str
+    kind: str  # function / class / method
+    documented: bool
+
+
+@dataclass
+class ReadmeFacts:
+    """What a component README contains."""
+
+    path: str
+    overview_words: int
+    code_blocks: int
+    mermaid_blocks: int
+    images: list[str] = field(default_factory=list)  # referenced images that exist
+    missing_images: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ComponentDocsFacts:
+    """Documentation facts of one component directory."""
+
+    readme: ReadmeFacts | None
+    symbols: list[PublicSymbol] = field(default_factory=list)
+    modules: int = 0
+    code_lines: int = 0
+    parse_errors: dict[str, str] = field(default_factory=dict)
+    diagram_file: str | None = None  # a configured diagram file that exists
+
+
+@dataclass
+class DocsFacts(ToolFacts):
+    """Documentation facts keyed by component path."""
+
+    components: dict[str, ComponentDocsFacts] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Issue:
+    """An open issue from the tracker."""
+
+    number: int
+    title: str
+    labels: tuple[str, ...]
+    url: str | None = None
+    created_at: str | None = None
+
+
+@dataclass
+class IssuesFacts(ToolFacts):
+    """Open issues carrying a component label, from GitHub or a local file."""
+
+    source: str | None = None
+    issues: list[Issue] = field(default_factory=list)
+
+
+@dataclass
+class FilesFacts(ToolFacts):
+    """Files matching the integration test pattern, keyed by component name."""
+
+    pattern: str = ""
+    matches: dict[str, list[str]] = field(default_factory=dict)
+
+
+@dataclass
+class Facts:
+    """Everything one run collected. A missing entry was not collected at all."""
+
+    tests: TestRunFacts | None = None
+    coverage: CoverageFacts | None = None
+    ruff: FindingsFacts | None = None
+    pyright: FindingsFacts | None = None
+    bandit: FindingsFacts | None = None
+    docs: DocsFacts | None = None
+    issues: IssuesFacts | None = None
+    integration_files: FilesFacts | None = None
+    accepted_risks: AcceptedRisks | None = None
+
+
+@dataclass(frozen=True)
+class AcceptedRisk:
+    """A line of SECURITY_FINDINGS_ACCEPTED_RISKS.md accepting one bandit finding."""
+
+    test_id: str
+    file: str
+    line: int | None
+    source_line: int  # where in the .md file
+
+
+@dataclass
+class AcceptedRisks(ToolFacts):
+    """The parsed accepted-risks document (absent file = no entries, no error)."""
+
+    document: str | None = None
+    entries: list[AcceptedRisk] = field(default_factory=list)

@@ -1,0 +1,151 @@
+"""The result model: what an evaluation says about each component.
+
+These pydantic models are also the versioned JSON report schema (``maturity schema``
+prints it). Bump ``SCHEMA_VERSION`` on any incompatible change.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+SCHEMA_VERSION = "1.0"
+
+
+class Stage(StrEnum):
+    """A maturity stage, in promotion order."""
+
+    DEVELOPMENT = "development"
+    STAGING = "staging"
+    PRODUCTION = "production"
+
+    @property
+    def next(self) -> Stage | None:
+        """The stage a component of this stage is promoted to, if any."""
+        order = list(Stage)
+        index = order.index(self)
+        return order[index + 1] if index + 1 < len(order) else None
+
+    @property
+    def previous(self) -> list[Stage]:
+        """The stages before this one, oldest first."""
+        order = list(Stage)
+        return order[: order.index(self)]
+
+
+class Status(StrEnum):
+    """The verdict on one criterion for one component."""
+
+    PASS = "pass"  # noqa: S105 - a status word, not a password
+    FAIL = "fail"
+    ERROR = "error"  # could not be measured; never counts as met
+
+
+class BlockerCategory(StrEnum):
+    """The spec's promotion blocker categories (label ``blocker:<category>``)."""
+
+    TESTS = "tests"
+    SECURITY = "security"
+    PERFORMANCE = "performance"
+    DOCUMENTATION = "documentation"
+    DEPENDENCIES = "dependencies"
+
+
+class Evidence(BaseModel):
+    """One piece of evidence: a finding, a missing item, a failing test."""
+
+    message: str
+    file: str | None = None
+    line: int | None = None
+
+    def location(self) -> str:
+        """``file:line`` (or just the file), empty when there is no file."""
+        if self.file is None:
+            return ""
+        return f"{self.file}:{self.line}" if self.line is not None else self.file
+
+
+class CriterionResult(BaseModel):
+    """The measured outcome of one criterion for one component."""
+
+    id: str = Field(description="Stable criterion id, e.g. 'dev.coverage'.")
+    title: str = Field(description="Human title as in the spec.")
+    gate: Stage = Field(description="The stage whose exit criteria this belongs to.")
+    blocker_category: BlockerCategory
+    status: Status
+    value: float | int | str | None = Field(
+        default=None, description="The measured value (number where one exists)."
+    )
+    display: str = Field(description="The measured value as shown to people, e.g. '72.0%'.")
+    threshold: str = Field(description="The bar it is measured against, e.g. '>= 70%'.")
+    summary: str = Field(description="One line: why it passed, failed or errored.")
+    evidence: list[Evidence] = Field(default_factory=list)
+    commands: list[str] = Field(
+        default_factory=list, description="Commands that measured it, to reproduce by hand."
+    )
+    details: dict[str, Any] = Field(default_factory=dict)
+
+    @property
+    def met(self) -> bool:
+        """True only for a real pass; an error is never met."""
+        return self.status is Status.PASS
+
+
+class ComponentReport(BaseModel):
+    """Everything measured about one component."""
+
+    name: str
+    label: str = Field(description="GitHub label, e.g. 'component:player-experience'.")
+    path: str
+    stage: Stage = Field(description="The declared stage, from the committed config.")
+    target: Stage | None = Field(description="The next stage, or None at production.")
+    criteria: list[CriterionResult]
+    ready: bool = Field(description="All exit criteria of the declared stage are met.")
+    regressed: bool = Field(
+        description="Criteria of a stage the component already holds are not met."
+    )
+
+    def for_gate(self, gate: Stage) -> list[CriterionResult]:
+        """The results of one stage's exit criteria."""
+        return [c for c in self.criteria if c.gate is gate]
+
+
+class ToolInfo(BaseModel):
+    """Which tool measured, and where it lives."""
+
+    name: str
+    version: str | None
+    path: str | None = None
+
+
+class GitInfo(BaseModel):
+    """Where in history the run was taken."""
+
+    commit: str | None
+    branch: str | None
+    dirty: bool | None
+
+
+class RunReport(BaseModel):
+    """One ``maturity run``: the document written by ``--json``."""
+
+    schema_version: str = SCHEMA_VERSION
+    tool: str = "maturity"
+    tool_version: str
+    timestamp: str = Field(description="UTC ISO-8601 time the run started.")
+    repo: str = Field(description="Absolute path of the measured repository.")
+    git: GitInfo
+    interpreter: str = Field(description="Interpreter the target's tests ran in.")
+    interpreter_version: str | None
+    tools: list[ToolInfo]
+    stages: list[Stage] = Field(description="Which stages' exit criteria were evaluated.")
+    components: list[ComponentReport]
+
+    def component(self, name: str) -> ComponentReport:
+        """The report of one component; KeyError when unknown."""
+        for comp in self.components:
+            if comp.name == name:
+                return comp
+        raise KeyError(name)
