@@ -89,7 +89,7 @@ class IssuesConfig(_Strict):
     file: str = ".maturity/issues.yaml"
     github_repo: str | None = None
     github_api_url: str = "https://api.github.com"
-    token_env: str = "GITHUB_TOKEN"
+    token_env: str = "GITHUB_TOKEN"  # noqa: S105 - the name of an env var
     timeout: float = Field(default=10.0, gt=0)
 
 
@@ -125,7 +125,9 @@ class MaturityConfig(_Strict):
 
     @field_validator("components")
     @classmethod
-    def _names_are_identifiers(cls, value: dict[str, ComponentConfig]) -> dict[str, ComponentConfig]:
+    def _names_are_identifiers(
+        cls, value: dict[str, ComponentConfig]
+    ) -> dict[str, ComponentConfig]:
         for name in value:
             if not name.isidentifier():
                 raise ValueError(f"component name {name!r} is not a Python identifier")
@@ -210,9 +212,7 @@ def _discover(root: Path, src: str) -> list[str]:
     base = root / src
     if not base.is_dir():
         return []
-    return sorted(
-        p.name for p in base.iterdir() if p.is_dir() and (p / "__init__.py").is_file()
-    )
+    return sorted(p.name for p in base.iterdir() if p.is_dir() and (p / "__init__.py").is_file())
 
 
 def load_project(root: Path) -> Project:
@@ -253,7 +253,8 @@ def load_project(root: Path) -> Project:
         raise ConfigError(
             shown,
             None,
-            f"no components: declare [tool.maturity.components] or put packages under {config.src}/",
+            "no components: declare [tool.maturity.components]"
+            f" or put packages under {config.src}/",
         )
     undeclared = [n for n in discovered if n not in declared]
     return Project(

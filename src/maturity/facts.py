@@ -72,6 +72,7 @@ class TestRunFacts(ToolFacts):
     interpreter: str | None = None
     interpreter_version: str | None = None
     pytest_version: str | None = None
+    coverage: CoverageFacts | None = None  # measured by the same run
 
 
 @dataclass
@@ -80,6 +81,8 @@ class FileCoverage:
 
     statements: int
     covered: int
+    branches: int = 0
+    covered_branches: int = 0
     missing_lines: list[int] = field(default_factory=list)
     contexts: dict[int, list[str]] = field(default_factory=dict)  # line -> test nodeids
 
@@ -167,7 +170,6 @@ class Facts:
     """Everything one run collected. A missing entry was not collected at all."""
 
     tests: TestRunFacts | None = None
-    coverage: CoverageFacts | None = None
     ruff: FindingsFacts | None = None
     pyright: FindingsFacts | None = None
     bandit: FindingsFacts | None = None
@@ -175,6 +177,11 @@ class Facts:
     issues: IssuesFacts | None = None
     integration_files: FilesFacts | None = None
     accepted_risks: AcceptedRisks | None = None
+
+    @property
+    def coverage(self) -> CoverageFacts | None:
+        """Coverage comes from the single pytest run."""
+        return self.tests.coverage if self.tests is not None else None
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,5 @@
+"""``python -m maturity``."""
+
+from maturity.cli import main
+
+main()

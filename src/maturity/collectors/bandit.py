@@ -1,0 +1,65 @@
+"""bandit, once over every component, with the target's bandit config if any."""
+
+from __future__ import annotations
+
+import json
+import tomllib
+
+from maturity.collectors.base import RunContext, find_tool, run_tool, with_tool
+from maturity.facts import Finding, FindingsFacts
+
+
+def _config_args(ctx: RunContext) -> list[str]:
+    pyproject = ctx.root / "pyproject.toml"
+    if pyproject.is_file():
+        try:
+            data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError):
+            data = {}
+        if "bandit" in data.get("tool", {}):
+            return ["-c", "pyproject.toml"]
+    if (ctx.root / ".bandit").is_file():
+        return ["--ini", ".bandit"]
+    return []
+
+
+class BanditCollector:
+    """``bandit -r <components> -f json``: findings with severity, files it could not scan."""
+
+    name = "bandit"
+    title = "bandit"
+
+    def collect(self, ctx: RunContext) -> FindingsFacts:
+        """Run bandit; severity words are lower-cased (low/medium/high)."""
+        facts = FindingsFacts()
+        path = find_tool("bandit", ctx)
+        with_tool(facts, "bandit", path, ctx)
+        if path is None:
+            facts.error = (
+                "bandit is not installed (looked in the target venv, beside maturity, PATH)"
+            )
+            return facts
+        paths = [c.path for c in ctx.project.components]
+        argv = [path, *_config_args(ctx), "-r", *paths, "-f", "json", "-q", "--exit-zero"]
+        run = run_tool(argv, ctx.root, ctx.timeout)
+        facts.command = run.command
+        if run.error or run.returncode != 0:
+            facts.error = f"bandit failed: {run.error or run.tail()}"
+            return facts
+        try:
+            payload = json.loads(run.stdout)
+            for item in payload["results"]:
+                facts.findings.append(
+                    Finding(
+                        file=ctx.relpath(item["filename"]),
+                        line=int(item["line_number"]),
+                        code=item["test_id"],
+                        message=f"{item['test_name']}: {item['issue_text']}",
+                        severity=item["issue_severity"].lower(),
+                    )
+                )
+            for err in payload.get("errors", []):
+                facts.failed_files[ctx.relpath(err["filename"])] = err["reason"]
+        except (ValueError, KeyError, TypeError) as exc:
+            facts.error = f"bandit printed output maturity cannot read: {exc!r}"
+        return facts

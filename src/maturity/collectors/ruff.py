@@ -1,0 +1,46 @@
+"""ruff, once over every component directory, honouring the target's own config."""
+
+from __future__ import annotations
+
+import json
+
+from maturity.collectors.base import RunContext, find_tool, run_tool, with_tool
+from maturity.facts import Finding, FindingsFacts
+
+
+class RuffCollector:
+    """``ruff check --output-format=json`` over all components."""
+
+    name = "ruff"
+    title = "ruff"
+
+    def collect(self, ctx: RunContext) -> FindingsFacts:
+        """Run ruff; one finding per JSON diagnostic."""
+        facts = FindingsFacts()
+        path = find_tool("ruff", ctx)
+        with_tool(facts, "ruff", path, ctx)
+        if path is None:
+            facts.error = "ruff is not installed (looked in the target venv, beside maturity, PATH)"
+            return facts
+        paths = [c.path for c in ctx.project.components]
+        argv = [path, "check", "--output-format=json", "--exit-zero", "--no-fix", *paths]
+        run = run_tool(argv, ctx.root, ctx.timeout)
+        facts.command = run.command
+        if run.error or run.returncode != 0:
+            facts.error = f"ruff failed: {run.error or run.tail()}"
+            return facts
+        try:
+            items = json.loads(run.stdout or "[]")
+            facts.findings = [
+                Finding(
+                    file=ctx.relpath(item["filename"]),
+                    line=int(item["location"]["row"]),
+                    code=item.get("code") or "syntax-error",
+                    message=item["message"],
+                    severity="error",
+                )
+                for item in items
+            ]
+        except (ValueError, KeyError, TypeError) as exc:
+            facts.error = f"ruff printed output maturity cannot read: {exc!r}"
+        return facts

@@ -1,0 +1,56 @@
+"""Small pure helpers shared by criteria: coverage arithmetic, categories."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from maturity.config import MaturityConfig
+from maturity.facts import FileCoverage
+from maturity.model import Evidence
+from maturity.paths import glob_match
+
+
+def coverage_numbers(files: Iterable[FileCoverage]) -> tuple[int, int]:
+    """(covered, total) over files together, as coverage.py totals them.
+
+    Statements plus branches when branch coverage was measured, exactly the sum
+    ``coverage report`` prints for the same files.
+    """
+    covered = total = 0
+    for f in files:
+        covered += f.covered + f.covered_branches
+        total += f.statements + f.branches
+    return covered, total
+
+
+def percent(part: int, whole: int) -> float:
+    """``part`` of ``whole`` in percent (whole must be > 0)."""
+    return 100.0 * part / whole
+
+
+def category_of(relpath: str, config: MaturityConfig) -> str | None:
+    """The first coverage category whose globs match a component-relative path."""
+    for name, cat in config.coverage_categories.items():
+        if any(glob_match(p, relpath) for p in cat.paths):
+            return name
+    return None
+
+
+def worst_files(files: Mapping[str, FileCoverage], why: str, limit: int = 5) -> list[Evidence]:
+    """Evidence for the files with the most uncovered statements."""
+    ranked = sorted(files.items(), key=lambda kv: (-len(kv[1].missing_lines), kv[0]))
+    out: list[Evidence] = []
+    for file, cov in ranked[:limit]:
+        if not cov.missing_lines:
+            continue
+        c, t = coverage_numbers([cov])
+        pct = percent(c, t) if t else 100.0
+        out.append(
+            Evidence(
+                message=f"{why}: {pct:.1f}% ({len(cov.missing_lines)} of {cov.statements}"
+                " statements not run)",
+                file=file,
+                line=cov.missing_lines[0],
+            )
+        )
+    return out

@@ -1,0 +1,68 @@
+"""Facts + config → per-component results. Pure: no I/O."""
+
+from __future__ import annotations
+
+from maturity.config import Component, MaturityConfig
+from maturity.criteria import Criterion, criteria_for
+from maturity.facts import Facts
+from maturity.model import ComponentReport, CriterionResult, Stage
+
+
+def gates_for(component: Component, stage: Stage | None) -> tuple[Stage, list[Stage]]:
+    """The gate that decides readiness, and every gate to evaluate.
+
+    Readiness is judged on the exit criteria of ``stage`` when given, else of the
+    declared stage. The exit criteria of every stage before the declared one are its
+    entry criteria (failing them means the component has regressed), and the exit
+    criteria of every stage before the judged gate are evaluated too: a gate is only
+    reached through the ones before it.
+    """
+    gate = stage or component.stage
+    order = list(Stage)
+    last = max(order.index(gate), order.index(component.stage))
+    return gate, order[: last + 1]
+
+
+def criteria_needed(components: list[Component], stage: Stage | None) -> list[Criterion]:
+    """Every criterion some component needs evaluated, in rulebook order, no repeats."""
+    seen: dict[str, Criterion] = {}
+    for comp in components:
+        _, gates = gates_for(comp, stage)
+        for g in gates:
+            for crit in criteria_for(g):
+                seen.setdefault(crit.id, crit)
+    return list(seen.values())
+
+
+def evaluate_component(
+    facts: Facts, component: Component, config: MaturityConfig, stage: Stage | None = None
+) -> ComponentReport:
+    """Apply the rulebook to one component."""
+    gate, gates = gates_for(component, stage)
+    held = component.stage.previous
+    results: list[CriterionResult] = []
+    for g in gates:
+        results += [c.evaluate(facts, component, config) for c in criteria_for(g)]
+    exit_results = [r for r in results if r.gate is gate]
+    ready = bool(exit_results) and all(r.met for r in results if r.gate in [*gate.previous, gate])
+    regressed = any(not r.met for r in results if r.gate in held)
+    return ComponentReport(
+        name=component.name,
+        label=component.label,
+        path=component.path,
+        stage=component.stage,
+        target=gate.next,
+        criteria=results,
+        ready=ready,
+        regressed=regressed,
+    )
+
+
+def evaluate(
+    facts: Facts,
+    components: list[Component],
+    config: MaturityConfig,
+    stage: Stage | None = None,
+) -> list[ComponentReport]:
+    """Apply the rulebook to every component."""
+    return [evaluate_component(facts, c, config, stage) for c in components]

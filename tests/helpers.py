@@ -1,0 +1,41 @@
+"""Helpers to build small real repositories and measure them."""
+
+from __future__ import annotations
+
+import sys
+import textwrap
+from pathlib import Path
+
+from maturity.collectors.base import RunContext
+from maturity.config import Project, load_project
+from maturity.criteria import criteria_for
+from maturity.facts import Facts
+from maturity.model import CriterionResult, Stage
+from maturity.runner import collect
+
+
+def write_tree(root: Path, files: dict[str, str]) -> Path:
+    """Write ``files`` (relative path -> dedented text) under ``root``."""
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    return root
+
+
+def context(root: Path) -> RunContext:
+    """A run context for a fixture repo, using the test interpreter."""
+    project = load_project(root)
+    return RunContext(project=project, interpreter=sys.executable, run_dir=root / ".maturity/run")
+
+
+def measure(root: Path, *names: str) -> tuple[Facts, Project]:
+    """Run the named collectors on a fixture repo."""
+    ctx = context(root)
+    return collect(ctx, list(names)), ctx.project
+
+
+def result(facts: Facts, project: Project, component: str, criterion: str) -> CriterionResult:
+    """Evaluate one Development criterion for one component."""
+    crit = next(c for c in criteria_for(Stage.DEVELOPMENT) if c.id == criterion)
+    return crit.evaluate(facts, project.component(component), project.config)
