@@ -212,22 +212,7 @@ def _root(
 def main() -> None:
     """Console entry point: user errors are one line on stderr with their exit code."""
     try:
-        app(standalone_mode=False)
+        app()
     except MaturityError as exc:
         print(f"maturity: error: {exc}", file=sys.stderr)
         sys.exit(exc.exit_code)
-    except typer.Exit as exc:
-        sys.exit(exc.exit_code)
-    except click_exceptions() as exc:
-        exc.show()
-        sys.exit(exc.exit_code)
-    except typer.Abort:
-        print("maturity: aborted", file=sys.stderr)
-        sys.exit(130)
-
-
-def click_exceptions() -> type[Exception]:
-    """Click's usage errors (typer re-exports click)."""
-    import click
-
-    return click.ClickException

@@ -44,6 +44,8 @@ class FindingsFacts(ToolFacts):
 class TestOutcome:
     """One test's result in the single pytest run."""
 
+    __test__ = False  # not a pytest test class
+
     nodeid: str
     file: str
     outcome: str  # passed / failed / error / skipped / xfailed / xpassed
@@ -64,6 +66,8 @@ class CollectionError:
 @dataclass
 class TestRunFacts(ToolFacts):
     """The single pytest run: outcomes and collection errors."""
+
+    __test__ = False  # not a pytest test class
 
     paths: list[str] = field(default_factory=list)
     tests: list[TestOutcome] = field(default_factory=list)

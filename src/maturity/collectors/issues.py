@@ -1,0 +1,205 @@
+"""Open issues with component labels: GitHub's REST API or a local YAML file.
+
+An unreachable API, a refused token, a rate limit or a malformed file is an error
+with its reason, never an empty (passing) list.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+import yaml
+
+from maturity.collectors.base import RunContext, run_tool
+from maturity.facts import Issue, IssuesFacts
+
+RETRY_DELAYS = (0.2, 0.5)
+_GITHUB_REMOTE = re.compile(r"github\.com[:/]([\w.-]+)/([\w.-]+?)(?:\.git)?/?$")
+_NEXT = re.compile(r'<([^>]+)>;\s*rel="next"')
+
+
+class SourceError(Exception):
+    """The issue source could not be read; the message is the one-line reason."""
+
+
+def _field(item: dict[str, Any], key: str, kind: type, where: str, required: bool = False) -> Any:
+    value = item.get(key)
+    if value is None:
+        if required:
+            raise SourceError(f"{where}.{key}: missing")
+        return None
+    if kind is int and (isinstance(value, bool) or not isinstance(value, int)):
+        raise SourceError(f"{where}.{key}: must be an integer")
+    if kind is str and not isinstance(value, str):
+        raise SourceError(f"{where}.{key}: must be a string")
+    return value
+
+
+def read_issue_file(path: Path, shown: str) -> list[Issue]:
+    """Open issues from a YAML file (``issues:`` list, or a bare list)."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise SourceError(f"{shown}: file not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SourceError(f"{shown}: cannot read: {exc}") from exc
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" (line {mark.line + 1})" if mark is not None else ""
+        raise SourceError(f"{shown}: not valid YAML{where}") from exc
+    items = data.get("issues") if isinstance(data, dict) else data
+    if data is None or items is None:
+        return []
+    if not isinstance(items, list):
+        raise SourceError(f"{shown}: issues: must be a list")
+    issues: list[Issue] = []
+    for index, item in enumerate(items):
+        where = f"{shown}: issues[{index}]"
+        if not isinstance(item, dict):
+            raise SourceError(f"{where}: must be a mapping")
+        number = _field(item, "number", int, where, required=True)
+        title = _field(item, "title", str, where, required=True)
+        state = _field(item, "state", str, where) or "open"
+        if state not in ("open", "closed"):
+            raise SourceError(f"{where}.state: must be 'open' or 'closed'")
+        labels = item.get("labels") or []
+        if not isinstance(labels, list) or not all(isinstance(lbl, str) for lbl in labels):
+            raise SourceError(f"{where}.labels: must be a list of strings")
+        if state == "open":
+            issues.append(
+                Issue(
+                    number=number,
+                    title=title,
+                    labels=tuple(labels),
+                    url=_field(item, "url", str, where),
+                    created_at=str(item["created_at"]) if item.get("created_at") else None,
+                )
+            )
+    return issues
+
+
+def github_repo(ctx: RunContext) -> str | None:
+    """owner/name: config, else $GITHUB_REPOSITORY, else a github.com origin remote."""
+    configured = ctx.project.config.issues.github_repo or os.environ.get("GITHUB_REPOSITORY")
+    if configured:
+        return configured
+    remote = run_tool(["git", "remote", "get-url", "origin"], ctx.root, 30)
+    match = _GITHUB_REMOTE.search(remote.stdout.strip()) if remote.returncode == 0 else None
+    return f"{match.group(1)}/{match.group(2)}" if match else None
+
+
+def _get(client: httpx.Client, url: str, params: dict[str, Any] | None) -> httpx.Response:
+    """GET with retries on 5xx and connection failures."""
+    for attempt in range(len(RETRY_DELAYS) + 1):
+        try:
+            response = client.get(url, params=params)
+        except httpx.TransportError as exc:
+            if attempt == len(RETRY_DELAYS):
+                raise SourceError(f"GitHub API unreachable at {url}: {exc!s}") from exc
+        else:
+            if response.status_code < 500 or attempt == len(RETRY_DELAYS):
+                return response
+        time.sleep(RETRY_DELAYS[attempt])
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _check(response: httpx.Response) -> list[dict[str, Any]]:
+    url = str(response.request.url)
+    status = response.status_code
+    if status in (403, 429) and response.headers.get("x-ratelimit-remaining") == "0":
+        reset = response.headers.get("x-ratelimit-reset", "?")
+        raise SourceError(
+            f"GitHub API rate limit exhausted (HTTP {status}, resets at {reset}) for {url}"
+        )
+    if status == 401:
+        raise SourceError(f"GitHub API refused the token (HTTP 401) for {url}")
+    if status != 200:
+        raise SourceError(f"GitHub API answered HTTP {status} for {url}")
+    try:
+        payload = response.json()
+    except ValueError as exc:
+        raise SourceError(f"GitHub API returned non-JSON for {url}") from exc
+    if not isinstance(payload, list):
+        raise SourceError(f"GitHub API returned {type(payload).__name__}, not a list, for {url}")
+    return payload
+
+
+def fetch_github(ctx: RunContext, repo: str) -> list[Issue]:
+    """Open issues of each component label, following pagination; PRs dropped."""
+    cfg = ctx.project.config.issues
+    headers = {"Accept": "application/vnd.github+json", "X-GitHub-Api-Version": "2022-11-28"}
+    token = os.environ.get(cfg.token_env)
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    found: dict[int, Issue] = {}
+    base = cfg.github_api_url.rstrip("/")
+    with httpx.Client(headers=headers, timeout=cfg.timeout, follow_redirects=True) as client:
+        for comp in ctx.project.components:
+            url: str | None = f"{base}/repos/{repo}/issues"
+            params: dict[str, Any] | None = {"state": "open", "labels": comp.label, "per_page": 100}
+            while url:
+                response = _get(client, url, params)
+                for item in _check(response):
+                    if "pull_request" in item:
+                        continue
+                    labels = tuple(lbl["name"] for lbl in item.get("labels", []))
+                    found[item["number"]] = Issue(
+                        number=item["number"],
+                        title=item["title"],
+                        labels=labels,
+                        url=item.get("html_url"),
+                        created_at=item.get("created_at"),
+                    )
+                match = _NEXT.search(response.headers.get("link", ""))
+                url, params = (match.group(1), None) if match else (None, None)
+    return sorted(found.values(), key=lambda i: i.number)
+
+
+class IssuesCollector:
+    """Open issues carrying a ``component:`` label."""
+
+    name = "issues"
+    title = "blocker issues"
+
+    def collect(self, ctx: RunContext) -> IssuesFacts:
+        """Read the configured (or detected) issue source."""
+        cfg = ctx.project.config.issues
+        facts = IssuesFacts(tool="issues")
+        path = ctx.root / cfg.file
+        source = cfg.source
+        repo = None
+        if source == "auto":
+            if path.is_file():
+                source = "file"
+            else:
+                repo = github_repo(ctx)
+                source = "github" if repo else "none"
+        try:
+            if source == "file":
+                facts.source = f"file:{cfg.file}"
+                facts.command = f"cat {cfg.file}"
+                issues = read_issue_file(path, cfg.file)
+            elif source == "github":
+                repo = repo or github_repo(ctx)
+                if not repo:
+                    raise SourceError(
+                        "issues source is github but no repository is known: set"
+                        " [tool.maturity.issues] github_repo or $GITHUB_REPOSITORY"
+                    )
+                facts.source = f"github:{repo}"
+                facts.command = f"GET {cfg.github_api_url}/repos/{repo}/issues?state=open&labels=…"
+                issues = fetch_github(ctx, repo)
+            else:
+                raise SourceError(
+                    f"no issue source: create {cfg.file} or set [tool.maturity.issues] github_repo"
+                )
+        except SourceError as exc:
+            facts.error = str(exc)
+            return facts
+        facts.issues = [i for i in issues if any(lbl.startswith("component:") for lbl in i.labels)]
+        return facts

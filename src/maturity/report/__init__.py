@@ -1,0 +1,1 @@
+"""Renderers of one evaluation: terminal, JSON, Markdown."""

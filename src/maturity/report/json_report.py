@@ -1,0 +1,36 @@
+"""The versioned JSON report (``maturity run --json``); see docs/json-report.md."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from maturity.model import SCHEMA_VERSION, RunReport
+
+
+def to_json(report: RunReport) -> str:
+    """The report as indented JSON text."""
+    return report.model_dump_json(indent=2) + "\n"
+
+
+def write_json(report: RunReport, path: Path) -> None:
+    """Write the report atomically: readers never see half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(to_json(report))
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def json_schema() -> dict[str, Any]:
+    """JSON Schema of the report, identified by its schema version."""
+    schema = RunReport.model_json_schema()
+    schema["$id"] = f"https://maturity.dev/schema/run-report/{SCHEMA_VERSION}.json"
+    schema["title"] = f"maturity run report, schema {SCHEMA_VERSION}"
+    return schema
