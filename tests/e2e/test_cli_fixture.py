@@ -93,7 +93,10 @@ def test_failing_criterion_exits_1_with_one_line_per_failure(tmp_path: Path) -> 
     files["src/calc/ops.py"] += """
 
         def sub(a: int, b: int) -> int:
-            return a - b
+            result = a
+            result -= b
+            doubled = result * 2
+            return doubled // 2
         """
     repo = write_tree(tmp_path / "bad", files)
     out = maturity("check", str(repo), "--require", "development", "-q")

@@ -65,10 +65,10 @@ def _coverage(facts: Facts, comp: Component, config: MaturityConfig) -> Verdict:
         }
         if not ok:
             failing.append(f"{name} {c_pct:.1f}% < {cat.threshold:g}%")
-            evidence += worst_files(members, f"{name} under {cat.threshold:g}%")
+            evidence += worst_files(members, name)
     total_ok = round(pct, 1) >= bar
     if not total_ok:
-        evidence = worst_files(files, f"component under {bar:g}%") + evidence
+        evidence = worst_files(files, "total") + evidence
         failing.insert(0, f"total {pct:.1f}% < {bar:g}%")
     shown = ", ".join(f"{n} {v['percent']}%" for n, v in categories.items())
     summary = (
@@ -76,9 +76,10 @@ def _coverage(facts: Facts, comp: Component, config: MaturityConfig) -> Verdict:
         if failing
         else f"{covered}/{total} covered" + (f" ({shown})" if shown else "")
     )
+    weak = [f"{n} {v['percent']}%" for n, v in categories.items() if not v["met"]]
     return Verdict(
         Status.PASS if not failing else Status.FAIL,
-        f"{pct:.1f}%",
+        f"{pct:.1f}%" + (f" ({', '.join(weak)})" if weak else ""),
         summary,
         value=round(pct, 2),
         evidence=evidence[:EVIDENCE_LIMIT],
@@ -143,7 +144,11 @@ def _unit_tests(facts: Facts, comp: Component, config: MaturityConfig) -> Verdic
             f"{plural(len(bad), 'test')} failing of {len(att.tests)} (by {att.method})",
             value=passed,
             evidence=[
-                Evidence(message=f"{t.outcome}: {t.nodeid}: {t.message}", file=t.file, line=t.line)
+                Evidence(
+                    message=f"{t.outcome}: {t.nodeid.split('::', 1)[-1]}: {t.message}",
+                    file=t.file,
+                    line=t.line,
+                )
                 for t in bad[:EVIDENCE_LIMIT]
             ],
             commands=commands,

@@ -36,8 +36,8 @@ def category_of(relpath: str, config: MaturityConfig) -> str | None:
     return None
 
 
-def worst_files(files: Mapping[str, FileCoverage], why: str, limit: int = 5) -> list[Evidence]:
-    """Evidence for the files with the most uncovered statements."""
+def worst_files(files: Mapping[str, FileCoverage], scope: str, limit: int = 5) -> list[Evidence]:
+    """Evidence for the files of ``scope`` with the most uncovered statements."""
     ranked = sorted(files.items(), key=lambda kv: (-len(kv[1].missing_lines), kv[0]))
     out: list[Evidence] = []
     for file, cov in ranked[:limit]:
@@ -47,8 +47,8 @@ def worst_files(files: Mapping[str, FileCoverage], why: str, limit: int = 5) -> 
         pct = percent(c, t) if t else 100.0
         out.append(
             Evidence(
-                message=f"{why}: {pct:.1f}% ({len(cov.missing_lines)} of {cov.statements}"
-                " statements not run)",
+                message=f"{scope}: {pct:.1f}% covered, {len(cov.missing_lines)} of"
+                f" {cov.statements} statements never run",
                 file=file,
                 line=cov.missing_lines[0],
             )

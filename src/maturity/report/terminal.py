@@ -1,4 +1,4 @@
-"""The terminal report (rich): one table per component, evidence under failures."""
+"""The terminal report (rich): a table per component, then the evidence of what failed."""
 
 from __future__ import annotations
 
@@ -25,38 +25,45 @@ def _header(report: RunReport, console: Console) -> None:
     console.print(Text(f"tools: {tools}"))
 
 
-def _component(comp: ComponentReport, console: Console, verbose: bool) -> None:
-    table = Table(
-        title=Text(f"{comp.name} ({comp.path}) — {comp.stage}", style="bold"), title_justify="left"
-    )
-    for column in ("criterion", "status", "measured", "threshold", "summary"):
-        table.add_column(column, overflow="fold")
+def _table(comp: ComponentReport) -> Table:
+    title = Text(f"{comp.name} ({comp.path}) — declared {comp.stage}", style="bold")
+    table = Table(title=title, title_justify="left", expand=False)
+    table.add_column("criterion", overflow="fold")
+    table.add_column("status")
+    table.add_column("measured", overflow="fold")
+    table.add_column("bar", overflow="fold")
     for crit in comp.criteria:
+        gate = (
+            f" [{crit.gate}]"
+            if comp.target is None or crit.gate is not comp.target.previous[-1]
+            else ""
+        )
         table.add_row(
-            Text(f"{crit.title}" + (f" [{crit.gate}]" if crit.gate is not comp.stage else "")),
+            Text(crit.title + gate),
             Text(crit.status.value.upper(), style=STYLE[crit.status]),
             Text(crit.display),
             Text(crit.threshold),
-            Text(crit.summary),
         )
+    return table
+
+
+def _problems(comp: ComponentReport, console: Console, verbose: bool) -> None:
+    for crit in comp.criteria:
         if crit.status is Status.PASS:
             continue
+        word = "FAIL" if crit.status is Status.FAIL else "ERROR"
+        console.print(
+            Text.assemble("  ", (word, STYLE[crit.status]), f" {crit.title}: ", crit.summary)
+        )
         shown = crit.evidence if verbose else crit.evidence[:EVIDENCE_SHOWN]
         for ev in shown:
-            where = f"{ev.location()} " if ev.location() else ""
-            table.add_row(
-                "", "", Text(f"  {where}{ev.message}", style="dim"), "", "", end_section=False
-            )
+            where = f"{ev.location()}  " if ev.location() else ""
+            console.print(Text(f"      {where}{ev.message}", style="dim"))
         if len(crit.evidence) > len(shown):
-            table.add_row(
-                "",
-                "",
-                Text(f"  … {len(crit.evidence) - len(shown)} more (--verbose)", style="dim"),
-                "",
-                "",
-            )
-    console.print(table)
-    console.print(_verdict(comp))
+            more = len(crit.evidence) - len(shown)
+            console.print(Text(f"      … {more} more (--verbose shows all)", style="dim"))
+        if verbose and crit.commands:
+            console.print(Text(f"      check: {'; '.join(crit.commands)}", style="dim"))
 
 
 def _verdict(comp: ComponentReport) -> Text:
@@ -70,13 +77,13 @@ def _verdict(comp: ComponentReport) -> Text:
         gate = comp.for_gate(comp.target.previous[-1])
         failing = sum(c.status is Status.FAIL for c in gate)
         errors = sum(c.status is Status.ERROR for c in gate)
-        why = f"{failing} failing"
+        parts = [f"{failing} failing"] if failing else []
         if errors:
-            why += f", {errors} could not be measured"
+            parts.append(f"{errors} could not be measured")
         text = Text.assemble(
             f"{comp.name}: {comp.stage} — ",
             (f"NOT READY for {comp.target}", "bold red"),
-            f" ({why})",
+            f" ({', '.join(parts) or 'earlier criteria unmet'})",
         )
     if comp.regressed:
         text.append(" — REGRESSED: criteria of a stage it holds fail", style="bold red")
@@ -88,7 +95,9 @@ def render_terminal(report: RunReport, console: Console, verbose: bool = False) 
     _header(report, console)
     for comp in report.components:
         console.print()
-        _component(comp, console, verbose)
+        console.print(_table(comp))
+        _problems(comp, console, verbose)
+        console.print(_verdict(comp))
     ready = sum(c.ready for c in report.components)
     regressed = sum(c.regressed for c in report.components)
     console.print()

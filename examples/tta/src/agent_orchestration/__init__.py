@@ -1,0 +1,1 @@
+"""Agent orchestration: routes each player turn to the agents that respond to it."""

@@ -1,0 +1,1 @@
+"""AI components: light-weight language analysis used by the agents."""

@@ -1,0 +1,1 @@
+"""API gateway: the HTTP front door of the game's services."""

@@ -1,0 +1,1 @@
+"""Infrastructure: configuration, retries and health checks shared by every service."""

@@ -1,0 +1,1 @@
+"""Narrative engine: scenes, choices and the story graph that links them."""
