@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import sys
 import textwrap
+from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
 from maturity.collectors.base import RunContext
@@ -39,3 +41,17 @@ def result(facts: Facts, project: Project, component: str, criterion: str) -> Cr
     """Evaluate one Development criterion for one component."""
     crit = next(c for c in criteria_for(Stage.DEVELOPMENT) if c.id == criterion)
     return crit.evaluate(facts, project.component(component), project.config)
+
+
+def cli(*args: str) -> tuple[int, str, str]:
+    """Run the maturity CLI in-process: (exit code, stdout, stderr)."""
+    from maturity.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    code: int | str | None = 0
+    with redirect_stdout(out), redirect_stderr(err):
+        try:
+            main(list(args))
+        except SystemExit as exc:
+            code = exc.code
+    return int(code or 0), out.getvalue(), err.getvalue()

@@ -209,10 +209,10 @@ def _root(
     """Measure how mature each component of a Python monorepo is, with real tools."""
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     """Console entry point: user errors are one line on stderr with their exit code."""
     try:
-        app()
+        app(args=argv, prog_name="maturity")
     except MaturityError as exc:
         print(f"maturity: error: {exc}", file=sys.stderr)
         sys.exit(exc.exit_code)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from tests.helpers import write_tree
+from tests.helpers import cli, write_tree
 
 pytestmark = pytest.mark.slow
 
@@ -60,11 +61,31 @@ GOOD = {
 }
 
 
-def maturity(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "maturity", *args],
-        capture_output=True, text=True, check=False, cwd=cwd, timeout=600,
+@dataclass
+class Result:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def maturity(*args: str) -> Result:
+    return Result(*cli(*args))
+
+
+def test_python_dash_m_entry_point_in_a_real_process(tmp_path: Path) -> None:
+    repo = write_tree(tmp_path / "good", GOOD)
+    out = subprocess.run(
+        [sys.executable, "-m", "maturity", "check", str(repo), "--require", "development", "-q"],
+        capture_output=True, text=True, check=False, timeout=600,
     )  # fmt: skip
+    assert (out.returncode, out.stderr) == (0, "")
+    bad = subprocess.run(
+        [sys.executable, "-m", "maturity", "run", str(tmp_path / "missing")],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert bad.returncode == 2
+    assert bad.stderr.startswith("maturity: error: invalid configuration:")
+    assert "not a directory" in bad.stderr
 
 
 def test_ready_component_passes_check_and_writes_reports(tmp_path: Path) -> None:
@@ -130,7 +151,7 @@ def test_config_error_is_one_line_exit_2(tmp_path: Path) -> None:
 
 def test_usage_errors_exit_2(tmp_path: Path) -> None:
     repo = write_tree(tmp_path / "good", GOOD)
-    out = maturity("run", str(repo), "--component", "nope")
+    out = maturity("run", str(repo), "--component", "nope", "--no-progress")
     assert out.returncode == 2
     assert "unknown component 'nope' (known: calc)" in out.stderr
     assert maturity("run", "--stage", "beta").returncode == 2

@@ -13,6 +13,8 @@ from typing import Any
 
 import pytest
 
+from tests.helpers import cli
+
 pytestmark = pytest.mark.slow
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "tta"
 BIN = Path(sys.executable).parent
@@ -37,11 +39,8 @@ EXPECTED_FAILURES = {
 def example(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]]:
     repo = tmp_path_factory.mktemp("tta") / "tta"
     shutil.copytree(EXAMPLE, repo, ignore=shutil.ignore_patterns(".venv", "__pycache__", "run"))
-    out = subprocess.run(
-        [sys.executable, "-m", "maturity", "run", str(repo), "--json", str(repo / "report.json")],
-        capture_output=True, text=True, check=False, timeout=600,
-    )  # fmt: skip
-    assert out.returncode == 0, out.stderr
+    code, _, err = cli("run", str(repo), "--json", str(repo / "report.json"), "--verbose")
+    assert code == 0, err
     return repo, json.loads((repo / "report.json").read_text())
 
 
@@ -132,19 +131,16 @@ def test_figures_equal_the_raw_tools(example, component: str) -> None:
 
 def test_check_gate_and_promotion_issue(example) -> None:
     repo, _ = example
-    out = subprocess.run(
-        [sys.executable, "-m", "maturity", "check", str(repo), "--require", "development", "-q"],
-        capture_output=True, text=True, check=False, timeout=600,
-    )  # fmt: skip
-    assert out.returncode == 1
-    failing = sorted(line.split(" ")[2] for line in out.stderr.strip().splitlines())
-    assert len(failing) == sum(len(v) for v in EXPECTED_FAILURES.values())
+    code, _, err = cli("check", str(repo), "--require", "development", "-q")
+    assert code == 1
+    failing = {tuple(line.split(" ")[0:3:2]) for line in err.strip().splitlines()}
+    expected = {(f"{c}:", cid) for c, ids in EXPECTED_FAILURES.items() for cid in ids}
+    assert failing == expected
 
-    issue = subprocess.run(
-        [sys.executable, "-m", "maturity", "promote-issue", "player_experience",
-         "--from-json", str(repo / "report.json")],
-        capture_output=True, text=True, check=True,
-    ).stdout  # fmt: skip
+    code, issue, _ = cli(
+        "promote-issue", "player_experience", "--from-json", str(repo / "report.json")
+    )
+    assert code == 0
     assert issue.startswith("Title: Promote player-experience to staging\n")
     assert "Labels: component:player-experience, target:staging" in issue
     assert issue.count("- [x] ") == 8

@@ -1,0 +1,1 @@
+"""Local stand-ins for remote SaaS we cannot reach from the test machine."""
