@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -125,7 +125,9 @@ def test_failing_criterion_exits_1_with_one_line_per_failure(tmp_path: Path) -> 
     lines = out.stderr.strip().splitlines()
     assert len(lines) == 2, out.stderr
     assert lines[0].startswith("calc: development dev.coverage (Test coverage): fail: total ")
-    assert lines[1].startswith("calc: development dev.documentation (Documentation complete): fail:")
+    assert lines[1].startswith(
+        "calc: development dev.documentation (Documentation complete): fail:"
+    )
     # without --require a development component holds no earlier stage: nothing to enforce
     assert maturity("check", str(repo), "-q").returncode == 0
 
@@ -141,11 +143,15 @@ def test_unmeasurable_criterion_exits_3(tmp_path: Path) -> None:
 
 
 def test_config_error_is_one_line_exit_2(tmp_path: Path) -> None:
-    repo = write_tree(tmp_path / "cfg", {**GOOD, "pyproject.toml": '[tool.maturity]\nthresholds = 5\n'})
+    repo = write_tree(
+        tmp_path / "cfg", {**GOOD, "pyproject.toml": "[tool.maturity]\nthresholds = 5\n"}
+    )
     out = maturity("run", str(repo))
     assert out.returncode == 2
     assert out.stderr.strip().count("\n") == 0
-    assert out.stderr.startswith("maturity: error: invalid configuration: pyproject.toml: tool.maturity.thresholds")
+    assert out.stderr.startswith(
+        "maturity: error: invalid configuration: pyproject.toml: tool.maturity.thresholds"
+    )
     assert "Traceback" not in out.stderr
 
 

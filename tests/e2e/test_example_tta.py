@@ -120,7 +120,10 @@ def test_figures_equal_the_raw_tools(example, component: str) -> None:
     )
     summary = pyright["summary"]
     details = results["dev.pyright"]["details"]
-    assert (details["errors"], details["warnings"]) == (summary["errorCount"], summary["warningCount"])
+    assert (details["errors"], details["warnings"]) == (
+        summary["errorCount"],
+        summary["warningCount"],
+    )
 
     bandit = json.loads(raw(repo, str(BIN / "bandit"), "-r", path, "-f", "json", "-q"))
     severities = [r["issue_severity"].lower() for r in bandit["results"]]

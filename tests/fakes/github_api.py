@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, cast
 from urllib.parse import parse_qs, urlencode, urlparse
 
 
@@ -31,7 +31,9 @@ class FakeGitHub:
     requests: list[tuple[str, dict[str, str]]] = field(default_factory=list)
     url: str = ""
 
-    def add(self, number: int, title: str, labels: list[str], state: str = "open", pr: bool = False) -> None:
+    def add(
+        self, number: int, title: str, labels: list[str], state: str = "open", pr: bool = False
+    ) -> None:
         """Add an issue (or a pull request, which the issues endpoint also lists)."""
         item: dict[str, Any] = {
             "number": number,
@@ -42,7 +44,9 @@ class FakeGitHub:
             "labels": [{"name": name, "color": "ededed"} for name in labels],
         }
         if pr:
-            item["pull_request"] = {"url": f"https://api.github.com/repos/{self.repo}/pulls/{number}"}
+            item["pull_request"] = {
+                "url": f"https://api.github.com/repos/{self.repo}/pulls/{number}"
+            }
         self.issues.append(item)
 
     def _list(self, query: dict[str, list[str]]) -> tuple[int, list[dict[str, Any]], str]:
@@ -70,9 +74,7 @@ class FakeGitHub:
 
 
 class _Handler(BaseHTTPRequestHandler):
-    server: _Server
-
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+    def log_message(self, format: str, *args: Any) -> None:
         """Silence the default stderr logging."""
 
     def _send(self, status: int, body: Any, headers: dict[str, str] | None = None) -> None:
@@ -87,7 +89,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         """Serve the issues list."""
-        fake = self.server.fake
+        fake = cast(_Server, self.server).fake
         parsed = urlparse(self.path)
         fake.requests.append((self.path, dict(self.headers.items())))
         if fake.fail_times > 0:

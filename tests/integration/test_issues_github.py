@@ -48,7 +48,9 @@ def test_pagination_label_filter_and_pull_requests(tmp_path: Path) -> None:
             gh.add(n, f"chore {n}", ["component:player-experience"])
         gh.add(300, "Tokens never expire", ["component:player-experience", "blocker:security"])
         gh.add(301, "PR fixing it", ["component:player-experience", "blocker:security"], pr=True)
-        gh.add(302, "Closed blocker", ["component:player-experience", "blocker:tests"], state="closed")
+        gh.add(
+            302, "Closed blocker", ["component:player-experience", "blocker:tests"], state="closed"
+        )
         gh.add(303, "Gateway blocker", ["component:api-gateway", "blocker:performance"])
         gh.add(304, "No component", ["blocker:tests"])
         root = github_repo(tmp_path, gh.url)
@@ -72,7 +74,9 @@ def test_pagination_label_filter_and_pull_requests(tmp_path: Path) -> None:
     assert gateway.display == "1 open"
 
 
-def test_token_is_sent_and_a_wrong_one_is_an_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_token_is_sent_and_a_wrong_one_is_an_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     with fake_github(token="s3cret") as gh:
         gh.add(1, "x", ["component:api-gateway", "blocker:tests"])
         root = github_repo(tmp_path, gh.url)
@@ -106,7 +110,9 @@ def test_rate_limit_is_an_error(tmp_path: Path) -> None:
     with fake_github(rate_limited=True) as gh:
         facts = IssuesCollector().collect(context(github_repo(tmp_path, gh.url)))
     assert facts.error is not None
-    assert facts.error.startswith("GitHub API rate limit exhausted (HTTP 403, resets at 1795500000)")
+    assert facts.error.startswith(
+        "GitHub API rate limit exhausted (HTTP 403, resets at 1795500000)"
+    )
 
 
 def test_unreachable_api_is_an_error_never_a_pass(tmp_path: Path) -> None:
@@ -117,7 +123,9 @@ def test_unreachable_api_is_an_error_never_a_pass(tmp_path: Path) -> None:
     ctx = context(root)
     facts = IssuesCollector().collect(ctx)
     assert facts.error is not None
-    assert facts.error.startswith(f"GitHub API unreachable at http://127.0.0.1:{port}/repos/example/tta/issues")
+    assert facts.error.startswith(
+        f"GitHub API unreachable at http://127.0.0.1:{port}/repos/example/tta/issues"
+    )
     from maturity.facts import Facts
 
     res = result(Facts(issues=facts), ctx.project, "api_gateway", "dev.blockers")
@@ -133,7 +141,9 @@ def test_unknown_repo_is_an_error(tmp_path: Path) -> None:
     assert facts.error is not None and "HTTP 404" in facts.error
 
 
-def test_repo_from_environment_and_from_git_remote(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_repo_from_environment_and_from_git_remote(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     with fake_github() as gh:
         gh.add(7, "x", ["component:api-gateway", "blocker:tests"])
         root = write_tree(

@@ -103,7 +103,7 @@ def test_critical_path_under_its_bar_fails_while_total_passes(repo: Path) -> Non
         repo,
         {
             "src/vault/__init__.py": "",
-            "src/vault/auth.py": '''
+            "src/vault/auth.py": """
                 def login(user: str, password: str) -> bool:
                     if not user:
                         return False
@@ -112,7 +112,7 @@ def test_critical_path_under_its_bar_fails_while_total_passes(repo: Path) -> Non
                     if len(password) < 8:
                         return False
                     return True
-                ''',
+                """,
             "src/vault/helpers.py": "\n".join(f"V{i} = {i}" for i in range(30)) + "\n",
             "tests/unit/test_auth.py": """
                 from vault import helpers
@@ -229,7 +229,9 @@ def test_zero_tests_collected_is_an_error_not_zero_percent(repo: Path) -> None:
 
 
 def test_interpreter_without_pytest_is_an_error(repo: Path, tmp_path: Path) -> None:
-    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(tmp_path / "bare")], check=True)
+    subprocess.run(
+        [sys.executable, "-m", "venv", "--without-pip", str(tmp_path / "bare")], check=True
+    )
     files = dict(SHOP)
     files["pyproject.toml"] = f"""
         [tool.maturity]
@@ -251,7 +253,9 @@ def test_interpreter_without_pytest_is_an_error(repo: Path, tmp_path: Path) -> N
 
 def test_timeout_is_an_error(repo: Path) -> None:
     files = dict(SHOP)
-    files["pyproject.toml"] = '[tool.maturity]\ntimeout = 2\n[tool.pytest.ini_options]\npythonpath = ["src"]\n'
+    files["pyproject.toml"] = (
+        '[tool.maturity]\ntimeout = 2\n[tool.pytest.ini_options]\npythonpath = ["src"]\n'
+    )
     files["tests/unit/test_slow.py"] = "import time\n\n\ndef test_slow():\n    time.sleep(30)\n"
     write_tree(repo, files)
     facts, project = measure(repo, "tests")

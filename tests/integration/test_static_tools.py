@@ -172,6 +172,10 @@ def test_missing_tools_are_errors_not_passes(repo: Path, tmp_path: Path) -> None
     report = json.loads(out.read_text())
     messy = next(c for c in report["components"] if c["name"] == "messy")
     by_id = {c["id"]: c for c in messy["criteria"]}
-    for crit, tool in (("dev.ruff", "ruff"), ("dev.pyright", "pyright"), ("dev.security_scan", "bandit")):
+    for crit, tool in (
+        ("dev.ruff", "ruff"),
+        ("dev.pyright", "pyright"),
+        ("dev.security_scan", "bandit"),
+    ):
         assert by_id[crit]["status"] == "error", by_id[crit]
         assert f"{tool} is not installed" in by_id[crit]["summary"]

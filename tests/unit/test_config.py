@@ -52,7 +52,7 @@ def test_maturity_toml_takes_precedence(tmp_path: Path) -> None:
         tmp_path,
         {
             "maturity.toml": '[components.core]\nstage = "production"\n',
-            "pyproject.toml": '[tool.maturity.components.other]\n',
+            "pyproject.toml": "[tool.maturity.components.other]\n",
             "src/core/__init__.py": "",
         },
     )

@@ -40,13 +40,17 @@ def rule(criterion_id: str, facts: Facts, comp: Component = COMP, config: Maturi
     return crit.evaluate(facts, comp, config)
 
 
-def cov(statements: int, covered: int, contexts: dict[int, list[str]] | None = None) -> FileCoverage:
+def cov(
+    statements: int, covered: int, contexts: dict[int, list[str]] | None = None
+) -> FileCoverage:
     missing = list(range(covered + 1, statements + 1))
     return FileCoverage(statements, covered, missing_lines=missing, contexts=contexts or {})
 
 
 def run_facts(*tests: TestOutcome, files: dict[str, FileCoverage] | None = None) -> Facts:
-    coverage = CoverageFacts(files=files or {}, data_file=".maturity/run/.coverage", has_contexts=True)
+    coverage = CoverageFacts(
+        files=files or {}, data_file=".maturity/run/.coverage", has_contexts=True
+    )
     return Facts(tests=TestRunFacts(paths=["tests/unit"], tests=list(tests), coverage=coverage))
 
 
@@ -129,7 +133,9 @@ def test_tool_error_is_carried_into_the_summary() -> None:
 
 
 def outcome(nodeid: str, result: str = "passed", markers: tuple[str, ...] = ()) -> TestOutcome:
-    return TestOutcome(nodeid=nodeid, file=nodeid.split("::")[0], outcome=result, markers=markers)
+    return TestOutcome(
+        nodeid=nodeid, file=nodeid.split("::", maxsplit=1)[0], outcome=result, markers=markers
+    )
 
 
 def test_unit_tests_by_contexts_count_only_tests_that_ran_component_code() -> None:
@@ -146,7 +152,9 @@ def test_unit_tests_by_contexts_count_only_tests_that_ran_component_code() -> No
 
 
 def test_unit_test_errors_in_setup_fail() -> None:
-    facts = run_facts(outcome("t/a.py::x", "error", ("game",)), outcome("t/a.py::y", markers=("game",)))
+    facts = run_facts(
+        outcome("t/a.py::x", "error", ("game",)), outcome("t/a.py::y", markers=("game",))
+    )
     res = rule("dev.unit_tests", facts)
     assert res.status is Status.FAIL
     assert res.summary == "1 test failing of 2 (by marker)"
@@ -158,9 +166,13 @@ def test_collection_errors_outside_a_path_mapped_component_do_not_hide_its_tests
     comp = COMP.model_copy(update={"tests": ["tests/game"]})
     facts = run_facts(outcome("tests/game/test_a.py::t"))
     assert facts.tests is not None
-    facts.tests.collection_errors = [CollectionError("tests/other/x.py", "tests/other/x.py", "boom")]
+    facts.tests.collection_errors = [
+        CollectionError("tests/other/x.py", "tests/other/x.py", "boom")
+    ]
     assert rule("dev.unit_tests", facts, comp).status is Status.PASS
-    facts.tests.collection_errors.append(CollectionError("tests/game/y.py", "tests/game/y.py", "boom"))
+    facts.tests.collection_errors.append(
+        CollectionError("tests/game/y.py", "tests/game/y.py", "boom")
+    )
     assert rule("dev.unit_tests", facts, comp).status is Status.ERROR
 
 
@@ -232,7 +244,9 @@ def test_blockers_count_only_open_blocker_issues_of_the_component() -> None:
 
 
 def test_integration_files() -> None:
-    facts = Facts(integration_files=FilesFacts(matches={"game": ["tests/integration/test_game_x.py"]}))
+    facts = Facts(
+        integration_files=FilesFacts(matches={"game": ["tests/integration/test_game_x.py"]})
+    )
     assert rule("dev.integration_tests", facts).status is Status.PASS
     res = rule("dev.integration_tests", Facts(integration_files=FilesFacts()))
     assert res.summary == "no file matches tests/integration/test_game_*.py"
@@ -248,7 +262,13 @@ def test_integration_files() -> None:
 def test_evaluation_ready_and_regressed(
     tmp_path: Path, stage: Stage, ready: bool, regressed: bool, gates: set[Stage]
 ) -> None:
-    write_tree(tmp_path, {"pyproject.toml": f'[tool.maturity.components.g]\nstage = "{stage}"\n', "src/g/__init__.py": ""})
+    write_tree(
+        tmp_path,
+        {
+            "pyproject.toml": f'[tool.maturity.components.g]\nstage = "{stage}"\n',
+            "src/g/__init__.py": "",
+        },
+    )
     project = load_project(tmp_path)
     report = evaluate_component(Facts(), project.component("g"), project.config)
     assert {c.gate for c in report.criteria} == gates

@@ -37,7 +37,9 @@ def test_open_component_issues_are_read(tmp_path: Path) -> None:
     facts = IssuesCollector().collect(context(root))
     assert facts.error is None
     assert facts.source == "file:.maturity/issues.yaml"
-    assert [(i.number, i.labels) for i in facts.issues] == [(1, ("component:game", "blocker:tests"))]
+    assert [(i.number, i.labels) for i in facts.issues] == [
+        (1, ("component:game", "blocker:tests"))
+    ]
     assert facts.issues[0].created_at is not None
 
 
@@ -48,14 +50,28 @@ def test_open_component_issues_are_read(tmp_path: Path) -> None:
         ("issues: 5\n", ".maturity/issues.yaml: issues: must be a list"),
         ("issues:\n  - 7\n", ".maturity/issues.yaml: issues[0]: must be a mapping"),
         ("- {title: x}\n", ".maturity/issues.yaml: issues[0].number: missing"),
-        ("- {number: x, title: y}\n", ".maturity/issues.yaml: issues[0].number: must be an integer"),
+        (
+            "- {number: x, title: y}\n",
+            ".maturity/issues.yaml: issues[0].number: must be an integer",
+        ),
         ("- {number: 1, title: 2}\n", ".maturity/issues.yaml: issues[0].title: must be a string"),
-        ("- {number: 1, title: y, state: shut}\n", ".maturity/issues.yaml: issues[0].state: must be 'open' or 'closed'"),
-        ("- {number: 1, title: y, labels: a}\n", ".maturity/issues.yaml: issues[0].labels: must be a list of strings"),
-        ("- {number: 1, title: y}\n- {number: true, title: z}\n", ".maturity/issues.yaml: issues[1].number: must be an integer"),
+        (
+            "- {number: 1, title: y, state: shut}\n",
+            ".maturity/issues.yaml: issues[0].state: must be 'open' or 'closed'",
+        ),
+        (
+            "- {number: 1, title: y, labels: a}\n",
+            ".maturity/issues.yaml: issues[0].labels: must be a list of strings",
+        ),
+        (
+            "- {number: 1, title: y}\n- {number: true, title: z}\n",
+            ".maturity/issues.yaml: issues[1].number: must be an integer",
+        ),
     ],
 )
-def test_malformed_file_is_an_error_naming_file_and_key(tmp_path: Path, text: str, error: str) -> None:
+def test_malformed_file_is_an_error_naming_file_and_key(
+    tmp_path: Path, text: str, error: str
+) -> None:
     facts = IssuesCollector().collect(context(repo_with(tmp_path, text)))
     assert facts.error == error
     assert facts.issues == []
@@ -71,7 +87,9 @@ def test_explicit_file_source_without_file_is_an_error(tmp_path: Path) -> None:
     assert facts.error == ".maturity/issues.yaml: file not found"
 
 
-def test_github_source_without_repo_is_an_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_github_source_without_repo_is_an_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.delenv("GITHUB_REPOSITORY", raising=False)
     facts = IssuesCollector().collect(context(repo_with(tmp_path, None, source="github")))
     assert facts.error is not None

@@ -1,0 +1,204 @@
+"""Renderers: JSON round trip, the spec's promotion issue, terminal text."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+
+from maturity.model import (
+    BlockerCategory,
+    ComponentReport,
+    CriterionResult,
+    Evidence,
+    GitInfo,
+    RunReport,
+    Stage,
+    Status,
+    ToolInfo,
+)
+from maturity.report.json_report import json_schema, to_json, write_json
+from maturity.report.markdown import (
+    pr_summary,
+    promotion_issue,
+    render_issue_markdown,
+    render_markdown,
+)
+from maturity.report.terminal import render_terminal
+
+DEV = Stage.DEVELOPMENT
+
+
+def crit(cid: str, title: str, status: Status, display: str, **kw: object) -> CriterionResult:
+    data: dict[str, object] = {
+        "id": cid,
+        "title": title,
+        "gate": DEV,
+        "blocker_category": BlockerCategory.TESTS,
+        "status": status,
+        "display": display,
+        "threshold": "bar",
+        "summary": f"summary of {cid}",
+        "details": {"checklist": title},
+    }
+    data.update(kw)
+    return CriterionResult.model_validate(data)
+
+
+def make_report() -> RunReport:
+    good = ComponentReport(
+        name="player_experience",
+        label="component:player-experience",
+        path="src/player_experience",
+        stage=DEV,
+        target=Stage.STAGING,
+        criteria=[
+            crit("dev.coverage", "Test coverage ≥70%", Status.PASS, "72.0%"),
+            crit("dev.ruff", "Linting clean (ruff)", Status.PASS, "0 findings"),
+        ],
+        ready=True,
+        regressed=False,
+    )
+    evidence = [
+        Evidence(message=f"F401 [red]markup[/red] <script>{i}", file="src/x/a.py", line=i)
+        for i in range(7)
+    ]
+    bad = ComponentReport(
+        name="ai_components",
+        label="component:ai-components",
+        path="src/ai_components",
+        stage=DEV,
+        target=Stage.STAGING,
+        criteria=[
+            crit("dev.ruff", "Linting clean (ruff)", Status.FAIL, "7 findings", evidence=evidence),
+            crit(
+                "dev.security_scan",
+                "Security scan passed",
+                Status.ERROR,
+                "not measured",
+                blocker_category=BlockerCategory.SECURITY,
+                summary="bandit is not installed",
+            ),
+        ],
+        ready=False,
+        regressed=False,
+    )
+    return RunReport(
+        tool_version="0.1.0",
+        timestamp="2026-11-24T05:00:00+00:00",
+        repo="/repo",
+        git=GitInfo(commit="0123456789abcdef", branch="main", dirty=True),
+        interpreter="/repo/.venv/bin/python",
+        interpreter_version="3.11.7",
+        tools=[ToolInfo(name="ruff", version="0.17.6")],
+        stages=[DEV],
+        components=[good, bad],
+    )
+
+
+def test_json_round_trip_and_atomic_write(tmp_path: Path) -> None:
+    report = make_report()
+    assert RunReport.model_validate_json(to_json(report)) == report
+    target = tmp_path / "out" / "report.json"
+    write_json(report, target)
+    assert json.loads(target.read_text())["schema_version"] == "1.0"
+    assert sorted(p.name for p in target.parent.iterdir()) == ["report.json"]
+
+
+def test_json_write_failure_leaves_nothing(tmp_path: Path) -> None:
+    target = tmp_path / "report.json"
+    target.mkdir()  # os.replace onto a directory fails
+    with pytest.raises(OSError):
+        write_json(make_report(), target)
+    assert list(tmp_path.iterdir()) == [target]
+
+
+def test_schema_names_its_version() -> None:
+    schema = json_schema()
+    assert schema["$id"].endswith("/1.0.json")
+    assert "components" in schema["properties"]
+
+
+def test_promotion_issue_in_the_spec_shape() -> None:
+    issue = promotion_issue(make_report(), "player_experience")
+    assert issue.title == "Promote player-experience to staging"
+    assert issue.labels == ["component:player-experience", "target:staging"]
+    text = render_issue_markdown(issue)
+    assert text.startswith(
+        "Title: Promote player-experience to staging\n\n"
+        "Labels: component:player-experience, target:staging\n\n## Checklist\n\n"
+        "- [x] Test coverage ≥70% (currently 72.0%)\n"
+        "- [x] Linting clean (ruff) (currently 0 findings)\n"
+    )
+    assert "## Blocking" not in text
+    assert "1. Deploy to staging environment\n2. Run integration test suite\n" in text
+    assert "5. If stable, create production promotion issue" in text
+    assert "_Measured by maturity 0.1.0 at 0123456789ab on 2026-11-24T05:00:00+00:00._" in text
+
+
+def test_failing_issue_lists_evidence_errors_and_blockers() -> None:
+    text = render_issue_markdown(promotion_issue(make_report(), "ai_components"))
+    assert "- [ ] Linting clean (ruff) (currently 7 findings)\n  - `src/x/a.py:0` F401" in text
+    assert "  - … and 2 more" in text
+    assert "- [ ] Security scan passed (could not measure: bandit is not installed)" in text
+    assert "## Blocking\n\n- `blocker:tests`: Linting clean (ruff): summary of dev.ruff\n" in text
+    assert "- `blocker:security`: Security scan passed: bandit is not installed" in text
+
+
+def test_production_component_has_no_promotion_issue() -> None:
+    report = make_report()
+    report.components[0].stage = Stage.PRODUCTION
+    report.components[0].target = None
+    with pytest.raises(ValueError, match="at production"):
+        promotion_issue(report, "player_experience")
+    doc = render_markdown(report)
+    assert "| player_experience | production | — |" in doc
+    assert "Promote player-experience" not in doc
+
+
+def test_run_markdown_and_pr_summary() -> None:
+    doc = render_markdown(make_report())
+    assert "| player_experience | development | staging ✅ | 2/2 | 0 | 0 |" in doc
+    assert "| ai_components | development | no | 0/2 | 1 | 1 |" in doc
+    assert doc.count("Title: Promote") == 2
+    summary = pr_summary(make_report())
+    assert (
+        "| component | Test coverage ≥70% | Linting clean (ruff) | Security scan passed |"
+        in summary
+    )
+    assert "| ai_components |  | ❌ 7 findings | ⚠️ not measured |" in summary
+
+
+def test_terminal_report_escapes_markup_and_says_ready() -> None:
+    console = Console(record=True, no_color=True, width=120)
+    render_terminal(make_report(), console)
+    text = console.export_text()
+    assert "git: main@0123456789ab (uncommitted changes)" in text
+    assert "interpreter: /repo/.venv/bin/python (Python 3.11.7)" in text
+    assert "player_experience: development — READY for staging" in text
+    assert (
+        "ai_components: development — NOT READY for staging (1 failing, 1 could not be measured)"
+        in text
+    )
+    assert "F401 [red]markup[/red] <script>0" in text  # printed literally, not as markup
+    assert "… 4 more (--verbose shows all)" in text
+    assert "ERROR Security scan passed: bandit is not installed" in text
+    assert "2 components: 1 ready for their next stage" in text
+
+    verbose = Console(record=True, no_color=True, width=120)
+    render_terminal(make_report(), verbose, verbose=True)
+    assert "<script>6" in verbose.export_text()
+
+
+def test_terminal_regressed_and_not_a_repo() -> None:
+    report = make_report()
+    report.git = GitInfo(commit=None, branch=None, dirty=None)
+    report.components[1].regressed = True
+    console = Console(record=True, no_color=True, width=200)
+    render_terminal(report, console)
+    text = console.export_text()
+    assert "git: not a git repository" in text
+    assert "REGRESSED: criteria of a stage it holds fail" in text
+    assert "1 regressed" in text
