@@ -38,7 +38,7 @@ class Stage(StrEnum):
 class Status(StrEnum):
     """The verdict on one criterion for one component."""
 
-    PASS = "pass"  # noqa: S105 - a status word, not a password
+    PASS = "pass"  # noqa: S105  # nosec B105 - a status word, not a password
     FAIL = "fail"
     ERROR = "error"  # could not be measured; never counts as met
 

@@ -274,3 +274,19 @@ def test_stale_coverage_data_is_never_reused(repo: Path) -> None:
     res = result(facts, project, "shop", "dev.coverage")
     assert res.status is Status.ERROR
     assert "could not be collected" in res.summary
+
+
+def test_target_with_parallel_coverage_config_is_combined(repo: Path) -> None:
+    files = dict(SHOP)
+    files["pyproject.toml"] = """
+        [tool.pytest.ini_options]
+        pythonpath = ["src"]
+        [tool.coverage.run]
+        parallel = true
+        """
+    write_tree(repo, files)
+    measure(repo, "tests")  # a first run leaves nothing behind that the second could reuse
+    facts, project = measure(repo, "tests")
+    res = result(facts, project, "shop", "dev.coverage")
+    assert res.display == "57.1%" == raw_total(repo, "src/shop/*")
+    assert list((repo / ".maturity/run").glob(".coverage.*")) == []

@@ -96,7 +96,8 @@ class PytestCollector:
         ctx.run_dir.mkdir(parents=True, exist_ok=True)
         data_file = ctx.run_dir / DATA_FILE
         report_file = ctx.run_dir / "pytest.json"
-        for stale in (data_file, report_file, ctx.run_dir / "coverage.json"):
+        parallel = list(ctx.run_dir.glob(f"{DATA_FILE}.*"))
+        for stale in (data_file, report_file, ctx.run_dir / "coverage.json", *parallel):
             stale.unlink(missing_ok=True)
         sources = ",".join(c.path for c in ctx.project.components)
         argv = [
@@ -168,6 +169,14 @@ def read_coverage(ctx: RunContext, data_file: Path, version: str) -> CoverageFac
         data_file=ctx.relpath(data_file),
         command=f"coverage report --data-file={ctx.relpath(data_file)}",
     )
+    parallel = sorted(data_file.parent.glob(f"{data_file.name}.*"))
+    if not data_file.exists() and parallel:
+        # the target's config says [run] parallel = true: combine, as `coverage combine` would
+        argv = [ctx.interpreter, "-m", "coverage", "combine", f"--data-file={data_file}"]
+        run = run_tool([*argv, *map(str, parallel)], ctx.root, ctx.timeout)
+        if run.error or run.returncode != 0:
+            facts.error = f"coverage combine failed: {run.error or run.tail()}"
+            return facts
     if not data_file.exists():
         facts.error = "coverage wrote no data file (did the test run start?)"
         return facts
