@@ -290,3 +290,15 @@ def test_target_with_parallel_coverage_config_is_combined(repo: Path) -> None:
     res = result(facts, project, "shop", "dev.coverage")
     assert res.display == "57.1%" == raw_total(repo, "src/shop/*")
     assert list((repo / ".maturity/run").glob(".coverage.*")) == []
+
+
+def test_pytest_crash_on_a_broken_conftest_is_an_error(repo: Path) -> None:
+    files = dict(SHOP)
+    files["conftest.py"] = "raise RuntimeError('conftest exploded')\n"
+    write_tree(repo, files)
+    facts, project = measure(repo, "tests")
+    res = result(facts, project, "shop", "dev.unit_tests")
+    assert res.status is Status.ERROR
+    assert res.summary.startswith("the test run: pytest exited 4 before reporting:")
+    assert "conftest exploded" in res.summary
+    assert result(facts, project, "shop", "dev.coverage").status is Status.ERROR

@@ -179,3 +179,12 @@ def test_missing_tools_are_errors_not_passes(repo: Path, tmp_path: Path) -> None
     ):
         assert by_id[crit]["status"] == "error", by_id[crit]
         assert f"{tool} is not installed" in by_id[crit]["summary"]
+
+
+def test_broken_pyright_config_is_an_error_not_a_clean_pass(repo: Path) -> None:
+    write_tree(repo, TWO)
+    (repo / "pyrightconfig.json").write_text("{ not json")
+    facts, project = measure(repo, "pyright")
+    res = result(facts, project, "clean", "dev.pyright")
+    assert res.status is Status.ERROR
+    assert res.summary.startswith("pyright: pyright configuration file error (exit 3): Config file")
