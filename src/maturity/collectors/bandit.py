@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import tomllib
 
-from maturity.collectors.base import RunContext, find_tool, run_tool, with_tool
+from maturity.collectors.base import RunContext, locate, run_tool
 from maturity.facts import Finding, FindingsFacts
 
 
@@ -32,12 +32,8 @@ class BanditCollector:
     def collect(self, ctx: RunContext) -> FindingsFacts:
         """Run bandit; severity words are lower-cased (low/medium/high)."""
         facts = FindingsFacts()
-        path = find_tool("bandit", ctx)
-        with_tool(facts, "bandit", path, ctx)
+        path = locate("bandit", facts, ctx)
         if path is None:
-            facts.error = (
-                "bandit is not installed (looked in the target venv, beside maturity, PATH)"
-            )
             return facts
         paths = [c.path for c in ctx.project.components]
         argv = [path, *_config_args(ctx), "-r", *paths, "-f", "json", "-q", "--exit-zero"]

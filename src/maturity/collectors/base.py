@@ -123,10 +123,12 @@ def tool_version(path: str, cwd: Path) -> str | None:
     return words[-1] if words else None
 
 
-def with_tool(facts: ToolFacts, name: str, path: str | None, ctx: RunContext) -> ToolFacts:
-    """Fill the tool name, path and version of a facts record."""
-    facts.tool = name
-    facts.path = path
-    if path is not None:
+def locate(name: str, facts: ToolFacts, ctx: RunContext, version: bool = True) -> str | None:
+    """Find a tool and record its name, path and version; a missing tool is an error."""
+    path = find_tool(name, ctx)
+    facts.tool, facts.path = name, path
+    if path is None:
+        facts.error = f"{name} is not installed (looked in the target venv, beside maturity, PATH)"
+    elif version:
         facts.version = tool_version(path, ctx.root)
-    return facts
+    return path

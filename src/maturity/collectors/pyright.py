@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from maturity.collectors.base import RunContext, find_tool, run_tool
+from maturity.collectors.base import RunContext, locate, run_tool
 from maturity.facts import Finding, FindingsFacts
 
 EXIT_MEANING = {2: "fatal error", 3: "configuration file error", 4: "invalid command line"}
@@ -19,12 +19,8 @@ class PyrightCollector:
     def collect(self, ctx: RunContext) -> FindingsFacts:
         """Run pyright; information-level diagnostics are not findings."""
         facts = FindingsFacts()
-        path = find_tool("pyright", ctx)
-        facts.tool, facts.path = "pyright", path
+        path = locate("pyright", facts, ctx, version=False)
         if path is None:
-            facts.error = (
-                "pyright is not installed (looked in the target venv, beside maturity, PATH)"
-            )
             return facts
         paths = [c.path for c in ctx.project.components]
         argv = [path, "--outputjson", "--pythonpath", ctx.interpreter, *paths]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from maturity.collectors.base import RunContext, find_tool, run_tool, with_tool
+from maturity.collectors.base import RunContext, locate, run_tool
 from maturity.facts import Finding, FindingsFacts
 
 
@@ -17,10 +17,8 @@ class RuffCollector:
     def collect(self, ctx: RunContext) -> FindingsFacts:
         """Run ruff; one finding per JSON diagnostic."""
         facts = FindingsFacts()
-        path = find_tool("ruff", ctx)
-        with_tool(facts, "ruff", path, ctx)
+        path = locate("ruff", facts, ctx)
         if path is None:
-            facts.error = "ruff is not installed (looked in the target venv, beside maturity, PATH)"
             return facts
         paths = [c.path for c in ctx.project.components]
         argv = [path, "check", "--output-format=json", "--exit-zero", "--no-fix", *paths]

@@ -31,6 +31,7 @@ class Verdict:
 
 
 Rule = Callable[[Facts, Component, MaturityConfig], Verdict]
+EVIDENCE_LIMIT = 50  # evidence items kept per criterion
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,150 @@
+"""Development rules about the project around the code: integration tests, docs, blockers."""
+
+from __future__ import annotations
+
+from maturity.config import Component, MaturityConfig
+from maturity.criteria.base import EVIDENCE_LIMIT, Verdict, not_measured, plural
+from maturity.criteria.measures import percent
+from maturity.facts import Facts
+from maturity.model import BlockerCategory, Evidence, Status
+
+
+def integration_tests(facts: Facts, comp: Component, config: MaturityConfig) -> Verdict:
+    """At least one file matches the integration test pattern."""
+    files = facts.integration_files
+    problem = not_measured(files, "integration test files")
+    if problem or files is None:
+        return problem or Verdict(Status.ERROR, "not measured", "files were not collected")
+    pattern = config.integration_tests.format(component=comp.name)
+    found = files.matches.get(comp.name, [])
+    command = f"ls {pattern}"
+    if not found:
+        return Verdict(Status.FAIL, "0 files", f"no file matches {pattern}", 0, commands=[command])
+    return Verdict(
+        Status.PASS,
+        plural(len(found), "file"),
+        ", ".join(found),
+        len(found),
+        [Evidence(message="integration tests", file=f) for f in found],
+        [command],
+    )
+
+
+def documentation(facts: Facts, comp: Component, config: MaturityConfig) -> Verdict:
+    """README with overview and example, public docstrings, diagram when complex."""
+    docs = facts.docs
+    problem = not_measured(docs, "documentation scan")
+    if problem or docs is None:
+        return problem or Verdict(Status.ERROR, "not measured", "docs were not collected")
+    comp_docs = docs.components.get(comp.path)
+    if comp_docs is None:
+        return Verdict(Status.ERROR, "not measured", f"{comp.path} was not scanned")
+    commands = [docs.command] if docs.command else []
+    if comp_docs.parse_errors:
+        file, reason = next(iter(comp_docs.parse_errors.items()))
+        return Verdict(
+            Status.ERROR,
+            "not measured",
+            f"cannot parse {file}: {reason}",
+            evidence=[Evidence(message=r, file=f) for f, r in comp_docs.parse_errors.items()],
+            commands=commands,
+        )
+    problems: list[str] = []
+    evidence: list[Evidence] = []
+    readme = comp_docs.readme
+    if readme is None:
+        problems.append("no README.md")
+        evidence.append(Evidence(message="README.md missing", file=f"{comp.path}/README.md"))
+    else:
+        if readme.overview_words < 10:
+            problems.append("README has no overview")
+            evidence.append(Evidence(message="no overview paragraph", file=readme.path))
+        if readme.code_blocks == 0:
+            problems.append("README has no usage example")
+            evidence.append(Evidence(message="no usage example (code block)", file=readme.path))
+    symbols = comp_docs.symbols
+    documented = sum(1 for s in symbols if s.documented)
+    doc_pct = percent(documented, len(symbols)) if symbols else 100.0
+    missing = [s for s in symbols if not s.documented]
+    if round(doc_pct, 1) < config.thresholds.docstring_coverage:
+        problems.append(f"{plural(len(missing), 'public symbol')} without a docstring")
+        evidence += [
+            Evidence(message=f"{s.kind} {s.name} has no docstring", file=s.file, line=s.line)
+            for s in missing[:EVIDENCE_LIMIT]
+        ]
+    thresholds = config.thresholds
+    complex_ = (
+        comp_docs.modules >= thresholds.complex_modules
+        or comp_docs.code_lines >= thresholds.complex_lines
+    )
+    has_diagram = bool(
+        comp_docs.diagram_file or (readme and (readme.mermaid_blocks or readme.images))
+    )
+    if complex_ and not has_diagram:
+        problems.append(
+            f"complex ({comp_docs.modules} modules, {comp_docs.code_lines} lines)"
+            " but no architecture diagram"
+        )
+        evidence.append(
+            Evidence(
+                message="add a mermaid block or image to the README, or set architecture_diagram",
+                file=readme.path if readme else f"{comp.path}/README.md",
+            )
+        )
+    display = f"docstrings {doc_pct:.1f}% ({documented}/{len(symbols)})"
+    return Verdict(
+        Status.FAIL if problems else Status.PASS,
+        display,
+        "; ".join(problems)
+        if problems
+        else "README, docstrings" + (" and architecture diagram" if complex_ else ""),
+        value=round(doc_pct, 2),
+        evidence=evidence,
+        commands=commands,
+        details={
+            "readme": readme.path if readme else None,
+            "documented": documented,
+            "public": len(symbols),
+            "modules": comp_docs.modules,
+            "code_lines": comp_docs.code_lines,
+            "complex": complex_,
+            "diagram": has_diagram,
+        },
+    )
+
+
+def _blocker_labels(labels: tuple[str, ...]) -> list[str]:
+    return [lbl for lbl in labels if lbl.startswith("blocker:")]
+
+
+def blockers(facts: Facts, comp: Component, config: MaturityConfig) -> Verdict:
+    """No open issue labelled with the component and a ``blocker:*`` label."""
+    issues = facts.issues
+    problem = not_measured(issues, "blocker issues")
+    if problem or issues is None:
+        return problem or Verdict(Status.ERROR, "not measured", "issues were not collected")
+    command = f'gh issue list --label "{comp.label}" --state open  # then blocker:* labels'
+    open_blockers = [
+        i for i in issues.issues if comp.label in i.labels and _blocker_labels(i.labels)
+    ]
+    evidence = [
+        Evidence(
+            message=f"#{i.number} {i.title} [{', '.join(_blocker_labels(i.labels))}]"
+            + (f" {i.url}" if i.url else "")
+        )
+        for i in open_blockers
+    ]
+    known = {c.value for c in BlockerCategory}
+    names = [
+        lbl.removeprefix("blocker:") for i in open_blockers for lbl in _blocker_labels(i.labels)
+    ]
+    category = next((BlockerCategory(n) for n in names if n in known), None)
+    return Verdict(
+        Status.FAIL if open_blockers else Status.PASS,
+        f"{len(open_blockers)} open",
+        f"{plural(len(open_blockers), 'open blocker issue')} ({issues.source})",
+        len(open_blockers),
+        evidence,
+        [command],
+        blocker_category=category,
+    )

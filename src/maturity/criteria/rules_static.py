@@ -1,0 +1,124 @@
+"""Development rules from static analysis: ruff, pyright, bandit."""
+
+from __future__ import annotations
+
+from maturity.config import Component, MaturityConfig
+from maturity.criteria.base import EVIDENCE_LIMIT, Verdict, not_measured, plural
+from maturity.facts import Facts, Finding
+from maturity.model import Evidence, Status
+
+
+def _findings_verdict(
+    findings: list[Finding], command: str, noun: str = "finding"
+) -> tuple[Status, list[Evidence]]:
+    evidence = [
+        Evidence(message=f"{f.code} {f.message}", file=f.file, line=f.line)
+        for f in findings[:EVIDENCE_LIMIT]
+    ]
+    return (Status.FAIL if findings else Status.PASS), evidence
+
+
+def ruff(facts: Facts, comp: Component, config: MaturityConfig) -> Verdict:
+    """No ruff finding in the component's files."""
+    problem = not_measured(facts.ruff, "ruff")
+    if problem or facts.ruff is None:
+        return problem or Verdict(Status.ERROR, "not measured", "ruff was not collected")
+    mine = [f for f in facts.ruff.findings if comp.owns(f.file)]
+    command = f"ruff check {comp.path}"
+    status, evidence = _findings_verdict(mine, command)
+    codes = sorted({f.code for f in mine})
+    summary = (
+        "All checks passed" if not mine else f"{plural(len(mine), 'finding')}: {', '.join(codes)}"
+    )
+    return Verdict(status, plural(len(mine), "finding"), summary, len(mine), evidence, [command])
+
+
+def pyright(facts: Facts, comp: Component, config: MaturityConfig) -> Verdict:
+    """No pyright error or warning in the component's files."""
+    problem = not_measured(facts.pyright, "pyright")
+    if problem or facts.pyright is None:
+        return problem or Verdict(Status.ERROR, "not measured", "pyright was not collected")
+    mine = [f for f in facts.pyright.findings if comp.owns(f.file)]
+    errors = sum(1 for f in mine if f.severity == "error")
+    warnings = len(mine) - errors
+    command = f"pyright {comp.path}"
+    status, evidence = _findings_verdict(mine, command)
+    display = f"{plural(errors, 'error')}, {plural(warnings, 'warning')}"
+    return Verdict(
+        status,
+        display,
+        display,
+        len(mine),
+        evidence,
+        [command],
+        details={"errors": errors, "warnings": warnings},
+    )
+
+
+def bandit(facts: Facts, comp: Component, config: MaturityConfig) -> Verdict:
+    """No high or medium bandit finding; every low one documented as accepted."""
+    bandit = facts.bandit
+    problem = not_measured(bandit, "bandit")
+    if problem or bandit is None:
+        return problem or Verdict(Status.ERROR, "not measured", "bandit was not collected")
+    command = f"bandit -r {comp.path} -f json"
+    unscanned = {f: r for f, r in bandit.failed_files.items() if comp.owns(f)}
+    if unscanned:
+        file, reason = next(iter(unscanned.items()))
+        return Verdict(
+            Status.ERROR,
+            "not measured",
+            f"bandit could not scan {plural(len(unscanned), 'file')}: {file}: {reason}",
+            evidence=[Evidence(message=r, file=f) for f, r in unscanned.items()],
+            commands=[command],
+        )
+    risks = facts.accepted_risks
+    if risks is not None and risks.error:
+        return Verdict(Status.ERROR, "not measured", f"accepted risks: {risks.error}")
+    entries = risks.entries if risks is not None else []
+    mine = [f for f in bandit.findings if comp.owns(f.file)]
+    high = [f for f in mine if f.severity == "high"]
+    medium = [f for f in mine if f.severity == "medium"]
+    low = [f for f in mine if f.severity not in ("high", "medium")]
+
+    def accepted(f: Finding) -> bool:
+        return any(
+            e.test_id == f.code and e.file == f.file and e.line in (None, f.line) for e in entries
+        )
+
+    accepted_low = [f for f in low if accepted(f)]
+    unaccepted = [f for f in low if not accepted(f)]
+    evidence = [
+        Evidence(message=f"{f.severity.upper()} {f.code} {f.message}", file=f.file, line=f.line)
+        for f in (*high, *medium)
+    ] + [
+        Evidence(
+            message=f"LOW {f.code} {f.message} — needs documented acceptance in"
+            " SECURITY_FINDINGS_ACCEPTED_RISKS.md",
+            file=f.file,
+            line=f.line,
+        )
+        for f in unaccepted
+    ]
+    display = f"{len(high)} high, {len(medium)} medium, {len(low)} low"
+    if low:
+        display += f" ({len(accepted_low)} accepted)"
+    problems = []
+    if high or medium:
+        problems.append(f"{len(high)} high / {len(medium)} medium")
+    if unaccepted:
+        problems.append(f"{plural(len(unaccepted), 'low finding')} without documented acceptance")
+    return Verdict(
+        Status.FAIL if problems else Status.PASS,
+        display,
+        "; ".join(problems) if problems else "no high or medium findings; lows accepted",
+        value=len(high) + len(medium) + len(unaccepted),
+        evidence=evidence[:EVIDENCE_LIMIT],
+        commands=[command],
+        details={
+            "high": len(high),
+            "medium": len(medium),
+            "low": len(low),
+            "low_accepted": len(accepted_low),
+        },
+    )

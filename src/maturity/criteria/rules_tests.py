@@ -1,0 +1,164 @@
+"""Development rules about tests: coverage (with categories) and unit tests passing."""
+
+from __future__ import annotations
+
+from maturity.attribution import attribute
+from maturity.config import Component, MaturityConfig
+from maturity.criteria.base import EVIDENCE_LIMIT, Verdict, not_measured, plural
+from maturity.criteria.measures import category_of, coverage_numbers, percent, worst_files
+from maturity.facts import Facts
+from maturity.model import Evidence, Status
+
+FAILING = ("failed", "error")
+
+
+def coverage(facts: Facts, comp: Component, config: MaturityConfig) -> Verdict:
+    """Total and per-category coverage over all the component's files."""
+    cov = facts.coverage
+    problem = not_measured(facts.tests, "the test run") or not_measured(cov, "coverage")
+    if problem or cov is None:
+        return problem or Verdict(Status.ERROR, "not measured", "coverage was not collected")
+    files = {f: c for f, c in cov.files.items() if comp.owns(f)}
+    command = f"coverage report --data-file={cov.data_file} --include='{comp.path}/*' --precision=1"
+    broken = facts.tests.collection_errors if facts.tests else []
+    if broken:
+        return Verdict(
+            Status.ERROR,
+            "not measured",
+            f"incomplete: {plural(len(broken), 'test file')} could not be collected"
+            f" ({broken[0].file}: {broken[0].message})",
+            evidence=[Evidence(message=e.message, file=e.file) for e in broken],
+            commands=[command],
+        )
+    covered, total = coverage_numbers(files.values())
+    if total == 0:
+        return Verdict(
+            Status.ERROR,
+            "not measured",
+            f"coverage measured no statements under {comp.path}/",
+            commands=[command],
+        )
+    pct = percent(covered, total)
+    bar = config.thresholds.coverage
+    evidence: list[Evidence] = []
+    categories: dict[str, dict[str, object]] = {}
+    failing: list[str] = []
+    for name, cat in config.coverage_categories.items():
+        members = {
+            f: c
+            for f, c in files.items()
+            if category_of(f.removeprefix(comp.path + "/"), config) == name
+        }
+        if not members:
+            continue
+        c_cov, c_tot = coverage_numbers(members.values())
+        c_pct = percent(c_cov, c_tot) if c_tot else 100.0
+        ok = round(c_pct, 1) >= cat.threshold
+        categories[name] = {
+            "percent": round(c_pct, 1),
+            "threshold": cat.threshold,
+            "covered": c_cov,
+            "statements": c_tot,
+            "files": sorted(members),
+            "met": ok,
+        }
+        if not ok:
+            failing.append(f"{name} {c_pct:.1f}% < {cat.threshold:g}%")
+            evidence += worst_files(members, name)
+    total_ok = round(pct, 1) >= bar
+    if not total_ok:
+        evidence = worst_files(files, "total") + evidence
+        failing.insert(0, f"total {pct:.1f}% < {bar:g}%")
+    shown = ", ".join(f"{n} {v['percent']}%" for n, v in categories.items())
+    summary = (
+        "; ".join(failing)
+        if failing
+        else f"{covered}/{total} covered" + (f" ({shown})" if shown else "")
+    )
+    weak = [f"{n} {v['percent']}%" for n, v in categories.items() if not v["met"]]
+    return Verdict(
+        Status.PASS if not failing else Status.FAIL,
+        f"{pct:.1f}%" + (f" ({', '.join(weak)})" if weak else ""),
+        summary,
+        value=round(pct, 2),
+        evidence=evidence[:EVIDENCE_LIMIT],
+        commands=[command],
+        details={
+            "covered": covered,
+            "statements": total,
+            "files": len(files),
+            "categories": categories,
+        },
+    )
+
+
+def unit_tests(facts: Facts, comp: Component, config: MaturityConfig) -> Verdict:
+    """Every test that belongs to the component passes, and there is one."""
+    run = facts.tests
+    problem = not_measured(run, "the test run")
+    if problem or run is None:
+        return problem or Verdict(Status.ERROR, "not measured", "tests were not collected")
+    att = attribute(comp, run, facts.coverage)
+    commands = [f"python -m pytest {' '.join(run.paths)}"]
+    if att.method == "marker":
+        commands = [f"python -m pytest {' '.join(run.paths)} -m {comp.marker}"]
+    elif att.method == "tests path":
+        commands = [f"python -m pytest {' '.join(comp.tests)}"]
+    details = {"method": att.method}
+    if att.error:
+        return Verdict(Status.ERROR, "not measured", att.error, commands=commands, details=details)
+    if att.unknown:
+        first = att.unknown[0]
+        return Verdict(
+            Status.ERROR,
+            "not measured",
+            f"{plural(len(att.unknown), 'test file')} could not be collected, so this component's"
+            f" tests are unknown: {first.file}: {first.message}",
+            evidence=[Evidence(message=e.message, file=e.file) for e in att.unknown],
+            commands=commands,
+            details=details,
+        )
+    counts: dict[str, int] = {}
+    for t in att.tests:
+        counts[t.outcome] = counts.get(t.outcome, 0) + 1
+    details |= {"counts": counts, "tests": len(att.tests)}
+    if not att.tests:
+        return Verdict(
+            Status.FAIL,
+            "0 tests",
+            f"no unit tests found for this component (by {att.method})",
+            value=0,
+            commands=commands,
+            details=details,
+        )
+    bad = [t for t in att.tests if t.outcome in FAILING]
+    passed = counts.get("passed", 0) + counts.get("xpassed", 0)
+    display = f"{passed}/{len(att.tests)} passed"
+    extra = [f"{n} {o}" for o, n in sorted(counts.items()) if o not in ("passed", "xpassed")]
+    if extra:
+        display += f" ({', '.join(extra)})"
+    if bad:
+        return Verdict(
+            Status.FAIL,
+            display,
+            f"{plural(len(bad), 'test')} failing of {len(att.tests)} (by {att.method})",
+            value=passed,
+            evidence=[
+                Evidence(
+                    message=f"{t.outcome}: {t.nodeid.split('::', 1)[-1]}: {t.message}",
+                    file=t.file,
+                    line=t.line,
+                )
+                for t in bad[:EVIDENCE_LIMIT]
+            ],
+            commands=commands,
+            details=details,
+        )
+    return Verdict(
+        Status.PASS,
+        display,
+        f"all {len(att.tests)} tests pass (by {att.method})",
+        value=passed,
+        commands=commands,
+        details=details,
+    )
