@@ -13,6 +13,7 @@ from pathlib import Path
 from maturity import __version__
 from maturity.collectors.base import Collector, RunContext, run_tool
 from maturity.config import Project
+from maturity.criteria import criteria_for
 from maturity.errors import ConfigError, UsageError
 from maturity.evaluate import criteria_needed, evaluate
 from maturity.facts import Facts, TestRunFacts, ToolFacts
@@ -131,6 +132,8 @@ def run(
             known = ", ".join(c.name for c in components)
             raise UsageError(f"unknown component {unknown[0]!r} (known: {known})")
         components = [c for c in components if c.name in only]
+    if stage is not None and not criteria_for(stage):
+        raise UsageError(f"this version of maturity has no exit criteria for the {stage} stage")
     started = datetime.now(UTC).isoformat(timespec="seconds")
     interpreter = resolve_interpreter(project)
     ctx = RunContext(project=project, interpreter=interpreter, run_dir=project.root / RUN_DIR)

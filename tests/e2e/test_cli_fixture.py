@@ -185,3 +185,19 @@ def test_schema_and_components_and_version(tmp_path: Path) -> None:
     out = maturity("components", str(repo))
     assert out.stdout.split() == ["calc", "src/calc", "development", "component:calc"]
     assert maturity("--version").stdout.startswith("maturity ")
+
+
+def test_stage_without_criteria_is_said_not_faked(tmp_path: Path) -> None:
+    files = dict(GOOD)
+    files["pyproject.toml"] = files["pyproject.toml"].replace(
+        'stage = "development"', 'stage = "staging"'
+    )
+    repo = write_tree(tmp_path / "staging", files)
+    out = maturity("run", str(repo), "--stage", "staging")
+    assert out.returncode == 2
+    assert "no exit criteria for the staging stage" in out.stderr
+    out = maturity("run", str(repo))
+    assert out.returncode == 0, out.stderr
+    assert "calc: staging — staging exit criteria are not measured by this version" in out.stdout
+    # the development criteria it holds are still enforced by check
+    assert maturity("check", str(repo), "-q").returncode == 0

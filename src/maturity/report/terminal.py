@@ -73,6 +73,11 @@ def _verdict(comp: ComponentReport) -> Text:
         text = Text.assemble(
             f"{comp.name}: {comp.stage} — ", (f"READY for {comp.target}", "bold green")
         )
+    elif not comp.for_gate(comp.target.previous[-1]):
+        text = Text(
+            f"{comp.name}: {comp.stage} — {comp.target.previous[-1]} exit criteria are not"
+            " measured by this version"
+        )
     else:
         gate = comp.for_gate(comp.target.previous[-1])
         failing = sum(c.status is Status.FAIL for c in gate)
