@@ -202,3 +202,13 @@ def test_terminal_regressed_and_not_a_repo() -> None:
     assert "git: not a git repository" in text
     assert "REGRESSED: criteria of a stage it holds fail" in text
     assert "1 regressed" in text
+
+
+def test_no_promotion_issue_without_measured_exit_criteria() -> None:
+    report = make_report()
+    report.components[0].stage = Stage.STAGING
+    report.components[0].target = Stage.PRODUCTION
+    with pytest.raises(
+        ValueError, match="staging exit criteria of player_experience were not measured"
+    ):
+        promotion_issue(report, "player_experience")

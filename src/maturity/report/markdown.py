@@ -61,6 +61,8 @@ def promotion_issue(report: RunReport, component: str) -> PromotionIssue:
         raise ValueError(f"{comp.name} is at production: there is no stage to promote it to")
     gate = target.previous[-1]
     exit_criteria = comp.for_gate(gate)
+    if not exit_criteria:
+        raise ValueError(f"the {gate} exit criteria of {comp.name} were not measured")
     lines = ["## Checklist", ""]
     for crit in exit_criteria:
         lines += _checklist_line(crit)
@@ -119,7 +121,7 @@ def render_markdown(report: RunReport) -> str:
         *[_summary_row(c) for c in report.components],
     ]
     for comp in report.components:
-        if comp.target is None:
+        if comp.target is None or not comp.for_gate(comp.target.previous[-1]):
             continue
         parts += ["", "---", "", render_issue_markdown(promotion_issue(report, comp.name)).rstrip()]
     return "\n".join(parts) + "\n"
