@@ -1,0 +1,272 @@
+"""Reading and writing the history: runs, stage events, deployments."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from maturity.model import (
+    BlockerCategory,
+    ComponentReport,
+    CriterionResult,
+    Evidence,
+    GitInfo,
+    RunReport,
+    Stage,
+    Status,
+    ToolInfo,
+)
+from maturity.store.database import Store
+from maturity.store.tables import (
+    ComponentRow,
+    CriterionRow,
+    DeploymentRow,
+    RunRow,
+    StageEventRow,
+)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _criterion_row(c: CriterionResult) -> CriterionRow:
+    numeric = isinstance(c.value, int | float) and not isinstance(c.value, bool)
+    return CriterionRow(
+        criterion_id=c.id,
+        title=c.title,
+        gate=c.gate.value,
+        blocker_category=c.blocker_category.value,
+        status=c.status.value,
+        value=float(c.value) if numeric and c.value is not None else None,
+        value_text=None if numeric or c.value is None else str(c.value),
+        display=c.display,
+        threshold=c.threshold,
+        summary=c.summary,
+        evidence=[e.model_dump() for e in c.evidence],
+        commands=list(c.commands),
+        details=dict(c.details),
+    )
+
+
+def save_run(store: Store, report: RunReport) -> int:
+    """Store a whole run in one transaction; returns its id."""
+    row = RunRow(
+        started_at=datetime.fromisoformat(report.timestamp),
+        repo=report.repo,
+        commit=report.git.commit,
+        branch=report.git.branch,
+        dirty=report.git.dirty,
+        tool_version=report.tool_version,
+        schema_version=report.schema_version,
+        interpreter=report.interpreter,
+        interpreter_version=report.interpreter_version,
+        tools=[t.model_dump() for t in report.tools],
+        stages=[s.value for s in report.stages],
+        components=[
+            ComponentRow(
+                name=comp.name,
+                label=comp.label,
+                path=comp.path,
+                stage=comp.stage.value,
+                target=comp.target.value if comp.target else None,
+                ready=comp.ready,
+                regressed=comp.regressed,
+                criteria=[_criterion_row(c) for c in comp.criteria],
+            )
+            for comp in report.components
+        ],
+    )
+    with store.transaction() as session:
+        session.add(row)
+        session.flush()
+        return row.id
+
+
+def _report(row: RunRow) -> RunReport:
+    return RunReport(
+        schema_version=row.schema_version,
+        tool_version=row.tool_version,
+        timestamp=row.started_at.replace(tzinfo=row.started_at.tzinfo or UTC).isoformat(),
+        repo=row.repo,
+        git=GitInfo(commit=row.commit, branch=row.branch, dirty=row.dirty),
+        interpreter=row.interpreter,
+        interpreter_version=row.interpreter_version,
+        tools=[ToolInfo.model_validate(t) for t in row.tools],
+        stages=[Stage(s) for s in row.stages],
+        components=[
+            ComponentReport(
+                name=comp.name,
+                label=comp.label,
+                path=comp.path,
+                stage=Stage(comp.stage),
+                target=Stage(comp.target) if comp.target else None,
+                ready=comp.ready,
+                regressed=comp.regressed,
+                criteria=[
+                    CriterionResult(
+                        id=c.criterion_id,
+                        title=c.title,
+                        gate=Stage(c.gate),
+                        blocker_category=BlockerCategory(c.blocker_category),
+                        status=Status(c.status),
+                        value=c.value if c.value is not None else c.value_text,
+                        display=c.display,
+                        threshold=c.threshold,
+                        summary=c.summary,
+                        evidence=[Evidence.model_validate(e) for e in c.evidence],
+                        commands=list(c.commands),
+                        details=dict(c.details),
+                    )
+                    for c in comp.criteria
+                ],
+            )
+            for comp in row.components
+        ],
+    )
+
+
+def load_run(store: Store, run_id: int) -> RunReport | None:
+    """One stored run as a report."""
+    with store.transaction() as session:
+        row = session.scalars(
+            select(RunRow)
+            .where(RunRow.id == run_id)
+            .options(selectinload(RunRow.components).selectinload(ComponentRow.criteria))
+        ).first()
+        return _report(row) if row else None
+
+
+def latest_run(store: Store, commit: str | None = None) -> tuple[int, RunReport] | None:
+    """The newest stored run (for ``commit`` when given), with its id."""
+    query = select(RunRow).order_by(RunRow.started_at.desc(), RunRow.id.desc()).limit(1)
+    if commit is not None:
+        query = query.where(RunRow.commit == commit)
+    with store.transaction() as session:
+        row = session.scalars(
+            query.options(selectinload(RunRow.components).selectinload(ComponentRow.criteria))
+        ).first()
+        return (row.id, _report(row)) if row else None
+
+
+def run_count(store: Store) -> int:
+    """How many runs are stored."""
+    with store.transaction() as session:
+        return len(session.scalars(select(RunRow.id)).all())
+
+
+@dataclass
+class TrendPoint:
+    """One component's figures in one run."""
+
+    run_id: int
+    at: datetime
+    commit: str | None
+    stage: str
+    ready: bool
+    values: dict[str, float | None]  # criterion id -> numeric value
+    statuses: dict[str, str]
+
+
+def trend(store: Store, component: str, limit: int = 50) -> list[TrendPoint]:
+    """The component's numeric criteria over the newest ``limit`` runs, oldest first."""
+    query = (
+        select(ComponentRow, RunRow)
+        .join(RunRow, ComponentRow.run_id == RunRow.id)
+        .where(ComponentRow.name == component)
+        .order_by(RunRow.started_at.desc(), RunRow.id.desc())
+        .limit(limit)
+        .options(selectinload(ComponentRow.criteria))
+    )
+    with store.transaction() as session:
+        rows = session.execute(query).all()
+        points = [
+            TrendPoint(
+                run_id=run.id,
+                at=run.started_at,
+                commit=run.commit,
+                stage=comp.stage,
+                ready=comp.ready,
+                values={c.criterion_id: c.value for c in comp.criteria},
+                statuses={c.criterion_id: c.status for c in comp.criteria},
+            )
+            for comp, run in rows
+        ]
+    return list(reversed(points))
+
+
+def record_stage_event(
+    store: Store,
+    component: str,
+    kind: str,
+    from_stage: Stage,
+    to_stage: Stage,
+    actor: str,
+    reason: str | None,
+    forced: bool,
+    commit: str | None,
+    run_id: int | None,
+) -> int:
+    """Store a promotion or demotion."""
+    row = StageEventRow(
+        component=component,
+        kind=kind,
+        from_stage=from_stage.value,
+        to_stage=to_stage.value,
+        at=_now(),
+        actor=actor,
+        reason=reason,
+        forced=forced,
+        commit=commit,
+        run_id=run_id,
+    )
+    with store.transaction() as session:
+        session.add(row)
+        session.flush()
+        return row.id
+
+
+def stage_events(store: Store, component: str | None = None) -> list[StageEventRow]:
+    """Stage changes, oldest first."""
+    query = select(StageEventRow).order_by(StageEventRow.at, StageEventRow.id)
+    if component:
+        query = query.where(StageEventRow.component == component)
+    with store.transaction() as session:
+        return list(session.scalars(query).all())
+
+
+def record_deployment(
+    store: Store,
+    component: str,
+    environment: str,
+    version: str,
+    status: str,
+    actor: str,
+    commit: str | None,
+) -> int:
+    """Store a deployment."""
+    row = DeploymentRow(
+        component=component,
+        environment=environment,
+        version=version,
+        status=status,
+        at=_now(),
+        actor=actor,
+        commit=commit,
+    )
+    with store.transaction() as session:
+        session.add(row)
+        session.flush()
+        return row.id
+
+
+def deployments(store: Store, component: str | None = None) -> list[DeploymentRow]:
+    """Deployments, oldest first."""
+    query = select(DeploymentRow).order_by(DeploymentRow.at, DeploymentRow.id)
+    if component:
+        query = query.where(DeploymentRow.component == component)
+    with store.transaction() as session:
+        return list(session.scalars(query).all())

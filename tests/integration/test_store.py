@@ -1,0 +1,100 @@
+"""The history store on a real SQLite file and a real PostgreSQL server."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import inspect
+
+from maturity.model import Stage
+from maturity.store import open_store
+from maturity.store.database import StoreError
+from maturity.store.repository import (
+    deployments,
+    latest_run,
+    load_run,
+    record_deployment,
+    record_stage_event,
+    run_count,
+    save_run,
+    stage_events,
+    trend,
+)
+from tests.unit.test_reports import make_report
+
+
+def test_a_run_round_trips_exactly(db_url: str) -> None:
+    store = open_store(db_url)
+    report = make_report()
+    run_id = save_run(store, report)
+    assert load_run(store, run_id) == report
+    latest = latest_run(store)
+    assert latest is not None and latest == (run_id, report)
+    assert latest_run(store, commit="0123456789abcdef") == (run_id, report)
+    assert latest_run(store, commit="other") is None
+
+
+def test_a_run_is_stored_whole_or_not_at_all(db_url: str) -> None:
+    store = open_store(db_url)
+    save_run(store, make_report())
+    broken = make_report()
+    broken.components[1].criteria[1].details["unserialisable"] = object()
+    with pytest.raises(Exception):  # noqa: B017 - whatever the driver raises
+        save_run(store, broken)
+    assert run_count(store) == 1
+    with store.transaction() as session:
+        from sqlalchemy import func, select
+
+        from maturity.store.tables import ComponentRow, CriterionRow
+
+        assert session.scalar(select(func.count()).select_from(ComponentRow)) == 2
+        assert session.scalar(select(func.count()).select_from(CriterionRow)) == 4
+
+
+def test_migrations_from_empty_and_from_the_previous_revision(db_url: str) -> None:
+    store = open_store(db_url, migrate=False)
+    assert store.current() is None
+    store.upgrade("0001")
+    assert store.current() == "0001"
+    run_id = save_run(store, make_report())  # data written under the previous schema
+    assert "deployments" not in inspect(store.engine).get_table_names()
+    reopened = open_store(db_url)  # applies the rest automatically on first use
+    assert reopened.current() == reopened.head() == "0002"
+    assert load_run(reopened, run_id) == make_report()
+    assert {"stage_events", "deployments"} <= set(inspect(reopened.engine).get_table_names())
+
+
+def test_history_of_stages_deployments_and_trends(db_url: str) -> None:
+    store = open_store(db_url)
+    for pct in (60.0, 72.5):
+        report = make_report()
+        report.components[0].criteria[0].value = pct
+        save_run(store, report)
+    points = trend(store, "player_experience")
+    assert [p.values["dev.coverage"] for p in points] == [60.0, 72.5]
+    assert points[0].statuses["dev.coverage"] == "pass"
+    record_stage_event(
+        store, "player_experience", "promotion", Stage.DEVELOPMENT, Stage.STAGING,
+        "ana", None, False, "abc", None,
+    )  # fmt: skip
+    record_deployment(store, "player_experience", "staging", "1.2.0", "success", "ana", "abc")
+    record_deployment(store, "api_gateway", "staging", "0.9.0", "failed", "bo", None)
+    events = stage_events(store, "player_experience")
+    assert [(e.kind, e.to_stage, e.actor) for e in events] == [("promotion", "staging", "ana")]
+    assert [d.version for d in deployments(store, "player_experience")] == ["1.2.0"]
+    assert len(deployments(store)) == 2
+
+
+def test_unreachable_database_is_a_clear_error() -> None:
+    from tests.servers import free_port
+
+    with pytest.raises(StoreError) as info:
+        open_store(f"postgresql+psycopg://nobody@127.0.0.1:{free_port()}/x")
+    assert str(info.value).startswith("cannot use database postgresql+psycopg://nobody@127.0.0.1:")
+    assert info.value.exit_code == 4
+
+
+def test_invalid_url_is_a_usage_error() -> None:
+    from maturity.errors import UsageError
+
+    with pytest.raises(UsageError, match="invalid database URL 'nope://x'"):
+        open_store("nope://x")

@@ -1,0 +1,61 @@
+"""Real servers started on loopback for the tests (no mocks, no Docker)."""
+
+from __future__ import annotations
+
+import glob
+import shutil
+import socket
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+
+def free_port() -> int:
+    """A TCP port free on 127.0.0.1 right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def postgres_bin() -> Path:
+    """Directory of the PostgreSQL server binaries (Debian layout)."""
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
+    if not found:
+        raise RuntimeError(
+            "PostgreSQL server binaries not found (/usr/lib/postgresql/*/bin/initdb):"
+            " scripts/test installs the Debian 'postgresql' package"
+        )
+    return Path(found[-1]).parent
+
+
+@contextmanager
+def postgres_server() -> Iterator[str]:
+    """Start a throw-away PostgreSQL server; yields its admin URL."""
+    bindir = postgres_bin()
+    base = Path(tempfile.mkdtemp(prefix="maturity-pg-"))
+    data, sock = base / "data", base / "sock"
+    sock.mkdir()
+    shutil.chown(base, "postgres")
+    shutil.chown(sock, "postgres")
+    as_pg = ["runuser", "-u", "postgres", "--"]
+    port = free_port()
+    subprocess.run(
+        [*as_pg, str(bindir / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres"],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    options = f"-p {port} -k {sock} -c listen_addresses=127.0.0.1 -c fsync=off"
+    subprocess.run(
+        [*as_pg, str(bindir / "pg_ctl"), "-D", str(data), "-o", options,
+         "-l", str(base / "log"), "-w", "start"],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    try:
+        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
+    finally:
+        subprocess.run(
+            [*as_pg, str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
+            check=False, capture_output=True,
+        )  # fmt: skip
+        shutil.rmtree(base, ignore_errors=True)
