@@ -1,8 +1,4 @@
-"""The ``maturity`` command line: thin commands over the library.
-
-Exit codes: 0 ok, 1 criteria failed, 2 usage or configuration error, 3 a criterion
-could not be measured (and none failed).
-"""
+"""Measuring commands: run, check, promote-issue, schema, components."""
 
 from __future__ import annotations
 
@@ -13,72 +9,29 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import Progress as RichProgress
-from rich.progress import SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
 
-from maturity import __version__
-from maturity.config import load_project
-from maturity.errors import (
-    EXIT_CRITERIA_FAILED,
-    EXIT_NOT_MEASURED,
-    EXIT_OK,
-    MaturityError,
-    UsageError,
+from maturity.cli.app import (
+    ComponentOpt,
+    DbOpt,
+    JsonOpt,
+    PathArg,
+    StoreOpt,
+    app,
+    measure,
+    store_for,
 )
-from maturity.facts import ToolFacts
+from maturity.config import load_project
+from maturity.errors import EXIT_CRITERIA_FAILED, EXIT_NOT_MEASURED, EXIT_OK, UsageError
 from maturity.model import RunReport, Stage, Status
 from maturity.report.json_report import json_schema, write_json
-from maturity.report.markdown import promotion_issue, render_issue_markdown, render_markdown
-from maturity.report.terminal import render_terminal
-from maturity.runner import Progress, run
-
-app = typer.Typer(
-    name="maturity",
-    help="Measure how mature each component of a Python monorepo is, with real tools.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
+from maturity.report.markdown import (
+    pr_summary,
+    promotion_issue,
+    render_issue_markdown,
+    render_markdown,
 )
-
-PathArg = Annotated[
-    Path, typer.Argument(help="Repository to measure.", file_okay=False, show_default=True)
-]
-JsonOpt = Annotated[Path | None, typer.Option("--json", help="Write the JSON report here.")]
-ComponentOpt = Annotated[
-    list[str] | None,
-    typer.Option("--component", "-c", help="Only these components (repeatable)."),
-]
-
-
-class TerminalProgress(Progress):
-    """A live line per collector, shown only on a TTY."""
-
-    def __init__(self, progress: RichProgress) -> None:
-        self.progress = progress
-        self.tasks: dict[str, TaskID] = {}
-
-    def started(self, name: str, title: str) -> None:
-        """Show a spinner for the collector."""
-        self.tasks[name] = self.progress.add_task(f"running {title}", total=1)
-
-    def finished(self, name: str, facts: ToolFacts, seconds: float) -> None:
-        """Mark the collector done, or could-not-measure."""
-        word = "[yellow]could not measure[/]" if facts.error else "[green]done[/]"
-        task = self.tasks[name]
-        desc = self.progress.tasks[task].description.removeprefix("running ")
-        self.progress.update(task, completed=1, description=f"{desc}: {word}")
-
-
-def _measure(
-    path: Path, stage: Stage | None, components: list[str] | None, show_progress: bool
-) -> RunReport:
-    project = load_project(path)
-    err = Console(stderr=True)
-    if not (show_progress and err.is_terminal):
-        return run(project, stage, components)
-    columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
-    with RichProgress(*columns, console=err, transient=True) as bar:
-        return run(project, stage, components, TerminalProgress(bar))
+from maturity.report.terminal import render_terminal
+from maturity.store.repository import save_run
 
 
 @app.command("run")
@@ -95,14 +48,20 @@ def run_cmd(
     ] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="All evidence.")] = False,
     progress: Annotated[bool, typer.Option(help="Show progress on a TTY.")] = True,
+    db: DbOpt = None,
+    store: StoreOpt = True,
 ) -> None:
     """Measure every component and print each criterion with its figure and bar."""
-    report = _measure(path, stage, component, progress)
-    render_terminal(report, Console(), verbose=verbose)
+    report = measure(path, stage, component, progress)
+    console = Console()
+    render_terminal(report, console, verbose=verbose)
     if json_out:
         write_json(report, json_out)
     if markdown:
         markdown.write_text(render_markdown(report), encoding="utf-8")
+    if store:
+        history = store_for(path, db)
+        console.print(f"stored as run #{save_run(history, report)} in {history.url}")
 
 
 @app.command()
@@ -116,13 +75,24 @@ def check(
     json_out: JsonOpt = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only the failures.")] = False,
     progress: Annotated[bool, typer.Option(help="Show progress on a TTY.")] = True,
+    db: DbOpt = None,
+    store: StoreOpt = True,
+    summary: Annotated[
+        Path | None,
+        typer.Option(help="Append a Markdown summary here (e.g. $GITHUB_STEP_SUMMARY)."),
+    ] = None,
 ) -> None:
     """CI gate: every component meets the criteria of the stage it holds."""
-    report = _measure(path, require, component, progress)
+    report = measure(path, require, component, progress)
     if not quiet:
         render_terminal(report, Console())
     if json_out:
         write_json(report, json_out)
+    if summary:
+        with summary.open("a", encoding="utf-8") as fh:
+            fh.write(pr_summary(report))
+    if store:
+        save_run(store_for(path, db), report)
     order = list(Stage)
     failed = errored = 0
     for comp in report.components:
@@ -166,7 +136,7 @@ def promote_issue_cmd(
             first = str(exc).splitlines()[0]
             raise UsageError(f"{from_json}: not a maturity JSON report: {first}") from exc
     else:
-        report = _measure(path, None, [component], progress)
+        report = measure(path, None, [component], progress)  # not stored: a preview
     try:
         report.component(component)
     except KeyError:
@@ -192,27 +162,3 @@ def components(path: PathArg = Path(".")) -> None:
         typer.echo(f"{comp.name}\t{comp.path}\t{comp.stage}\t{comp.label}")
     for name in project.undeclared:
         typer.echo(f"warning: {project.config.src}/{name} is not declared in config", err=True)
-
-
-def _version(value: bool) -> None:
-    if value:
-        typer.echo(f"maturity {__version__}")
-        raise typer.Exit()
-
-
-@app.callback()
-def _root(
-    version: Annotated[
-        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print version.")
-    ] = False,
-) -> None:
-    """Measure how mature each component of a Python monorepo is, with real tools."""
-
-
-def main(argv: list[str] | None = None) -> None:
-    """Console entry point: user errors are one line on stderr with their exit code."""
-    try:
-        app(args=argv, prog_name="maturity")
-    except MaturityError as exc:
-        print(f"maturity: error: {exc}", file=sys.stderr)
-        sys.exit(exc.exit_code)

@@ -1,0 +1,127 @@
+"""The typer application, shared options and helpers of every command."""
+
+from __future__ import annotations
+
+import getpass
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import Progress as RichProgress
+from rich.progress import SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
+
+from maturity import __version__
+from maturity.config import load_project
+from maturity.errors import MaturityError
+from maturity.facts import ToolFacts
+from maturity.model import RunReport, Stage
+from maturity.runner import Progress, run, run_tool
+from maturity.store import Store, open_store
+from maturity.store.database import resolve_url
+
+app = typer.Typer(
+    name="maturity",
+    help="Measure how mature each component of a Python monorepo is, with real tools.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+PathArg = Annotated[
+    Path, typer.Argument(help="Repository to measure.", file_okay=False, show_default=True)
+]
+JsonOpt = Annotated[Path | None, typer.Option("--json", help="Write the JSON report here.")]
+ComponentOpt = Annotated[
+    list[str] | None,
+    typer.Option("--component", "-c", help="Only these components (repeatable)."),
+]
+
+
+class TerminalProgress(Progress):
+    """A live line per collector, shown only on a TTY."""
+
+    def __init__(self, progress: RichProgress) -> None:
+        self.progress = progress
+        self.tasks: dict[str, TaskID] = {}
+
+    def started(self, name: str, title: str) -> None:
+        """Show a spinner for the collector."""
+        self.tasks[name] = self.progress.add_task(f"running {title}", total=1)
+
+    def finished(self, name: str, facts: ToolFacts, seconds: float) -> None:
+        """Mark the collector done, or could-not-measure."""
+        word = "[yellow]could not measure[/]" if facts.error else "[green]done[/]"
+        task = self.tasks[name]
+        desc = self.progress.tasks[task].description.removeprefix("running ")
+        self.progress.update(task, completed=1, description=f"{desc}: {word}")
+
+
+def measure(
+    path: Path, stage: Stage | None, components: list[str] | None, show_progress: bool
+) -> RunReport:
+    """Load the project at ``path`` and run the collectors, with progress on a TTY."""
+    project = load_project(path)
+    err = Console(stderr=True)
+    if not (show_progress and err.is_terminal):
+        return run(project, stage, components)
+    columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
+    with RichProgress(*columns, console=err, transient=True) as bar:
+        return run(project, stage, components, TerminalProgress(bar))
+
+
+DbOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--db", help="Database URL (default: $MATURITY_DATABASE_URL, else .maturity/history.db)."
+    ),
+]
+StoreOpt = Annotated[bool, typer.Option("--store/--no-store", help="Record the run in history.")]
+ByOpt = Annotated[str | None, typer.Option("--by", help="Who does this (default: git user.name).")]
+
+
+def store_for(root: Path, db: str | None) -> Store:
+    """Open (and migrate) the store of a repository."""
+    url = resolve_url(root.resolve(), db)
+    if url.startswith("sqlite:///") and not db and not os.environ.get("MATURITY_DATABASE_URL"):
+        ignore = root.resolve() / ".maturity" / ".gitignore"
+        if not ignore.exists():
+            ignore.parent.mkdir(parents=True, exist_ok=True)
+            ignore.write_text("history.db*\nrun/\n", encoding="utf-8")
+    return open_store(url)
+
+
+def actor(root: Path, given: str | None) -> str:
+    """Who is acting: --by, else git's user.name, else the login name."""
+    if given:
+        return given
+    name = run_tool(["git", "config", "user.name"], root, 10)
+    if name.returncode == 0 and name.stdout.strip():
+        return name.stdout.strip()
+    return getpass.getuser()
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"maturity {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print version.")
+    ] = False,
+) -> None:
+    """Measure how mature each component of a Python monorepo is, with real tools."""
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console entry point: user errors are one line on stderr with their exit code."""
+    try:
+        app(args=argv, prog_name="maturity")
+    except MaturityError as exc:
+        print(f"maturity: error: {exc}", file=sys.stderr)
+        sys.exit(exc.exit_code)

@@ -1,0 +1,3 @@
+"""Workflow commands: promote, demote, blockers, init."""
+
+from __future__ import annotations
