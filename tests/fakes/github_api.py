@@ -2,13 +2,16 @@
 
 Only the endpoints maturity uses: ``GET /repos/{owner}/{repo}/issues`` with ``state``,
 ``labels`` (comma-separated, all must match), ``per_page`` and ``page``, answering
-with a ``Link`` header (``rel="next"``/``rel="last"``, absolute URLs) like GitHub.
-It can be told to fail: N times 5xx, a rate limit, or a required token.
+with a ``Link`` header (``rel="next"``/``rel="last"``, absolute URLs) like GitHub;
+``POST …/issues`` (201), ``PATCH …/issues/{number}`` (title, body, state, labels) and
+``POST …/issues/{number}/comments`` (201). It can be told to fail: N times 5xx, a
+rate limit, or a required token.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -29,6 +32,8 @@ class FakeGitHub:
     fail_status: int = 502
     rate_limited: bool = False
     requests: list[tuple[str, dict[str, str]]] = field(default_factory=list)
+    comments: dict[int, list[str]] = field(default_factory=dict)
+    writes: list[str] = field(default_factory=list)  # "POST /path" of every write
     url: str = ""
 
     def add(
@@ -48,6 +53,26 @@ class FakeGitHub:
                 "url": f"https://api.github.com/repos/{self.repo}/pulls/{number}"
             }
         self.issues.append(item)
+
+    def issue(self, number: int) -> dict[str, Any]:
+        """One issue by number (KeyError when absent)."""
+        return next(i for i in self.issues if i["number"] == number)
+
+    def _create(self, body: dict[str, Any]) -> dict[str, Any]:
+        number = max((i["number"] for i in self.issues), default=0) + 1
+        self.add(number, body["title"], list(body.get("labels", [])))
+        item = self.issue(number)
+        item["body"] = body.get("body", "")
+        return item
+
+    def _update(self, number: int, body: dict[str, Any]) -> dict[str, Any]:
+        item = self.issue(number)
+        for key in ("title", "body", "state"):
+            if key in body:
+                item[key] = body[key]
+        if "labels" in body:
+            item["labels"] = [{"name": n, "color": "ededed"} for n in body["labels"]]
+        return item
 
     def _list(self, query: dict[str, list[str]]) -> tuple[int, list[dict[str, Any]], str]:
         state = query.get("state", ["open"])[0]
@@ -87,30 +112,73 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(data)
 
-    def do_GET(self) -> None:
-        """Serve the issues list."""
+    def _guard(self) -> FakeGitHub | None:
+        """Failure switches shared by every endpoint; None when it already answered."""
         fake = cast(_Server, self.server).fake
-        parsed = urlparse(self.path)
         fake.requests.append((self.path, dict(self.headers.items())))
         if fake.fail_times > 0:
             fake.fail_times -= 1
             self._send(fake.fail_status, {"message": "Server Error"})
-            return
+            return None
         if fake.rate_limited:
             self._send(
                 403,
                 {"message": "API rate limit exceeded"},
                 {"x-ratelimit-remaining": "0", "x-ratelimit-reset": "1795500000"},
             )
-            return
+            return None
         if fake.token and self.headers.get("Authorization") != f"Bearer {fake.token}":
             self._send(401, {"message": "Bad credentials"})
+            return None
+        return fake
+
+    def do_GET(self) -> None:
+        """Serve the issues list."""
+        fake = self._guard()
+        if fake is None:
             return
+        parsed = urlparse(self.path)
         if parsed.path != f"/repos/{fake.repo}/issues":
             self._send(404, {"message": "Not Found"})
             return
         status, body, link = fake._list(parse_qs(parsed.query))
         self._send(status, body, {"Link": link} if link else None)
+
+    def _body(self) -> dict[str, Any]:
+        length = int(self.headers.get("Content-Length", "0"))
+        return json.loads(self.rfile.read(length) or b"{}")
+
+    def do_POST(self) -> None:
+        """Create an issue, or comment on one."""
+        fake = self._guard()
+        if fake is None:
+            return
+        body = self._body()
+        fake.writes.append(f"POST {self.path}")
+        base = f"/repos/{fake.repo}/issues"
+        if self.path == base:
+            self._send(201, fake._create(body))
+            return
+        match = re.fullmatch(rf"{re.escape(base)}/(\d+)/comments", self.path)
+        if match:
+            number = int(match.group(1))
+            fake.comments.setdefault(number, []).append(body["body"])
+            self._send(201, {"id": len(fake.comments[number]), "body": body["body"]})
+            return
+        self._send(404, {"message": "Not Found"})
+
+    def do_PATCH(self) -> None:
+        """Update an issue."""
+        fake = self._guard()
+        if fake is None:
+            return
+        fake.writes.append(f"PATCH {self.path}")
+        match = re.fullmatch(rf"/repos/{re.escape(fake.repo)}/issues/(\d+)", self.path)
+        try:
+            item = fake._update(int(match.group(1)), self._body()) if match else None
+        except StopIteration:
+            item = None
+        self._send(200, item) if item else self._send(404, {"message": "Not Found"})
 
 
 class _Server(ThreadingHTTPServer):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from maturity.collectors import issues as issues_module
+from maturity import github as github_module
 from maturity.collectors.issues import IssuesCollector
 from maturity.model import Status
 from tests.fakes.github_api import fake_github
@@ -17,7 +17,7 @@ from tests.helpers import context, result, write_tree
 
 @pytest.fixture(autouse=True)
 def fast_retries(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(issues_module, "RETRY_DELAYS", (0.01, 0.01))
+    monkeypatch.setattr(github_module, "RETRY_DELAYS", (0.01, 0.01))
     monkeypatch.delenv("GITHUB_REPOSITORY", raising=False)
     monkeypatch.delenv("GITHUB_TOKEN", raising=False)
 

@@ -61,6 +61,11 @@ def test_migrations_from_empty_and_from_the_previous_revision(db_url: str) -> No
     assert reopened.current() == reopened.head() == "0002"
     assert load_run(reopened, run_id) == make_report()
     assert {"stage_events", "deployments"} <= set(inspect(reopened.engine).get_table_names())
+    reopened.downgrade("0001")  # and back: the newest migration is reversible, data kept
+    assert "deployments" not in inspect(reopened.engine).get_table_names()
+    assert load_run(reopened, run_id) == make_report()
+    reopened.downgrade("base")
+    assert "runs" not in inspect(reopened.engine).get_table_names()
 
 
 def test_history_of_stages_deployments_and_trends(db_url: str) -> None:

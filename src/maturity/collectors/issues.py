@@ -8,19 +8,17 @@ from __future__ import annotations
 
 import os
 import re
-import time
 from pathlib import Path
 from typing import Any
 
-import httpx
 import yaml
 
 from maturity.collectors.base import RunContext, run_tool
+from maturity.config import Project
 from maturity.facts import Issue, IssuesFacts
+from maturity.github import GitHub, GitHubError
 
-RETRY_DELAYS = (0.2, 0.5)
 _GITHUB_REMOTE = re.compile(r"github\.com[:/]([\w.-]+)/([\w.-]+?)(?:\.git)?/?$")
-_NEXT = re.compile(r'<([^>]+)>;\s*rel="next"')
 
 
 class SourceError(Exception):
@@ -83,80 +81,43 @@ def read_issue_file(path: Path, shown: str) -> list[Issue]:
     return issues
 
 
-def github_repo(ctx: RunContext) -> str | None:
+def github_repo(project: Project) -> str | None:
     """owner/name: config, else $GITHUB_REPOSITORY, else a github.com origin remote."""
-    configured = ctx.project.config.issues.github_repo or os.environ.get("GITHUB_REPOSITORY")
+    configured = project.config.issues.github_repo or os.environ.get("GITHUB_REPOSITORY")
     if configured:
         return configured
-    remote = run_tool(["git", "remote", "get-url", "origin"], ctx.root, 30)
+    remote = run_tool(["git", "remote", "get-url", "origin"], project.root, 30)
     match = _GITHUB_REMOTE.search(remote.stdout.strip()) if remote.returncode == 0 else None
     return f"{match.group(1)}/{match.group(2)}" if match else None
 
 
-def _get(client: httpx.Client, url: str, params: dict[str, Any] | None) -> httpx.Response:
-    """GET with retries on 5xx and connection failures."""
-    for attempt in range(len(RETRY_DELAYS) + 1):
-        try:
-            response = client.get(url, params=params)
-        except httpx.TransportError as exc:
-            if attempt == len(RETRY_DELAYS):
-                raise SourceError(f"GitHub API unreachable at {url}: {exc!s}") from exc
-        else:
-            if response.status_code < 500 or attempt == len(RETRY_DELAYS):
-                return response
-        time.sleep(RETRY_DELAYS[attempt])
-    raise AssertionError("unreachable")  # pragma: no cover
-
-
-def _check(response: httpx.Response) -> list[dict[str, Any]]:
-    url = str(response.request.url)
-    status = response.status_code
-    if status in (403, 429) and response.headers.get("x-ratelimit-remaining") == "0":
-        reset = response.headers.get("x-ratelimit-reset", "?")
-        raise SourceError(
-            f"GitHub API rate limit exhausted (HTTP {status}, resets at {reset}) for {url}"
+def github_client(project: Project, repo: str | None = None) -> GitHub:
+    """A GitHub client for the project's repository (config, env, or origin remote)."""
+    cfg = project.config.issues
+    repo = repo or github_repo(project)
+    if not repo:
+        raise GitHubError(
+            "no GitHub repository: set [tool.maturity.issues] github_repo or $GITHUB_REPOSITORY"
         )
-    if status == 401:
-        raise SourceError(f"GitHub API refused the token (HTTP 401) for {url}")
-    if status != 200:
-        raise SourceError(f"GitHub API answered HTTP {status} for {url}")
-    try:
-        payload = response.json()
-    except ValueError as exc:
-        raise SourceError(f"GitHub API returned non-JSON for {url}") from exc
-    if not isinstance(payload, list):
-        raise SourceError(f"GitHub API returned {type(payload).__name__}, not a list, for {url}")
-    return payload
+    return GitHub(cfg.github_api_url, repo, os.environ.get(cfg.token_env), cfg.timeout)
 
 
 def fetch_github(ctx: RunContext, repo: str) -> list[Issue]:
     """Open issues of each component label, following pagination; PRs dropped."""
-    cfg = ctx.project.config.issues
-    headers = {"Accept": "application/vnd.github+json", "X-GitHub-Api-Version": "2022-11-28"}
-    token = os.environ.get(cfg.token_env)
-    if token:
-        headers["Authorization"] = f"Bearer {token}"
     found: dict[int, Issue] = {}
-    base = cfg.github_api_url.rstrip("/")
-    with httpx.Client(headers=headers, timeout=cfg.timeout, follow_redirects=True) as client:
-        for comp in ctx.project.components:
-            url: str | None = f"{base}/repos/{repo}/issues"
-            params: dict[str, Any] | None = {"state": "open", "labels": comp.label, "per_page": 100}
-            while url:
-                response = _get(client, url, params)
-                for item in _check(response):
-                    if "pull_request" in item:
-                        continue
-                    labels = tuple(lbl["name"] for lbl in item.get("labels", []))
+    try:
+        with github_client(ctx.project, repo) as gh:
+            for comp in ctx.project.components:
+                for item in gh.list_issues([comp.label]):
                     found[item["number"]] = Issue(
                         number=item["number"],
                         title=item["title"],
-                        labels=labels,
+                        labels=tuple(lbl["name"] for lbl in item.get("labels", [])),
                         url=item.get("html_url"),
                         created_at=item.get("created_at"),
                     )
-                match = _NEXT.search(response.headers.get("link", ""))
-                url, params = (match.group(1), None) if match else (None, None)
+    except GitHubError as exc:
+        raise SourceError(str(exc)) from exc
     return sorted(found.values(), key=lambda i: i.number)
 
 
@@ -177,7 +138,7 @@ class IssuesCollector:
             if path.is_file():
                 source = "file"
             else:
-                repo = github_repo(ctx)
+                repo = github_repo(ctx.project)
                 source = "github" if repo else "none"
         try:
             if source == "file":
@@ -185,7 +146,7 @@ class IssuesCollector:
                 facts.command = f"cat {cfg.file}"
                 issues = read_issue_file(path, cfg.file)
             elif source == "github":
-                repo = repo or github_repo(ctx)
+                repo = repo or github_repo(ctx.project)
                 if not repo:
                     raise SourceError(
                         "issues source is github but no repository is known: set"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -98,12 +98,19 @@ class Store:
 
     def upgrade(self, revision: str = "head") -> None:
         """Apply migrations up to ``revision``; concurrent callers wait for each other."""
+        self._migrate(command.upgrade, revision)
+
+    def downgrade(self, revision: str) -> None:
+        """Revert migrations down to ``revision``."""
+        self._migrate(command.downgrade, revision)
+
+    def _migrate(self, action: Callable[[Config, str], None], revision: str) -> None:
         cfg = _alembic_config()
         with self.engine.begin() as conn:
             if conn.dialect.name == "postgresql":
                 conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_PG_MIGRATION_LOCK})")
             cfg.attributes["connection"] = conn
-            command.upgrade(cfg, revision)
+            action(cfg, revision)
 
 
 def open_store(url: str, migrate: bool = True) -> Store:

@@ -1,0 +1,111 @@
+"""A small GitHub REST client: issues and comments, with retries and one-line errors."""
+
+from __future__ import annotations
+
+import re
+import time
+from typing import Any
+
+import httpx
+
+from maturity.errors import MaturityError
+
+RETRY_DELAYS = (0.2, 0.5)
+_NEXT = re.compile(r'<([^>]+)>;\s*rel="next"')
+
+
+class GitHubError(MaturityError):
+    """GitHub could not be reached or refused the request; the message says why."""
+
+    exit_code = 5
+
+
+class GitHub:
+    """Issues of one repository through GitHub's REST API."""
+
+    def __init__(self, api_url: str, repo: str, token: str | None, timeout: float = 10.0) -> None:
+        self.base = f"{api_url.rstrip('/')}/repos/{repo}"
+        self.repo = repo
+        headers = {"Accept": "application/vnd.github+json", "X-GitHub-Api-Version": "2022-11-28"}
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        self.client = httpx.Client(headers=headers, timeout=timeout, follow_redirects=True)
+
+    def close(self) -> None:
+        """Release the connection pool."""
+        self.client.close()
+
+    def __enter__(self) -> GitHub:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _request(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
+        for attempt in range(len(RETRY_DELAYS) + 1):
+            try:
+                response = self.client.request(method, url, **kwargs)
+            except httpx.TransportError as exc:
+                if attempt == len(RETRY_DELAYS):
+                    raise GitHubError(f"GitHub API unreachable at {url}: {exc!s}") from exc
+            else:
+                if response.status_code < 500 or attempt == len(RETRY_DELAYS):
+                    return self._check(response)
+            time.sleep(RETRY_DELAYS[attempt])
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    @staticmethod
+    def _check(response: httpx.Response) -> httpx.Response:
+        url = str(response.request.url)
+        status = response.status_code
+        if status in (403, 429) and response.headers.get("x-ratelimit-remaining") == "0":
+            reset = response.headers.get("x-ratelimit-reset", "?")
+            raise GitHubError(
+                f"GitHub API rate limit exhausted (HTTP {status}, resets at {reset}) for {url}"
+            )
+        if status == 401:
+            raise GitHubError(f"GitHub API refused the token (HTTP 401) for {url}")
+        if status >= 300:
+            raise GitHubError(f"GitHub API answered HTTP {status} for {url}")
+        return response
+
+    def _json(self, response: httpx.Response) -> Any:
+        try:
+            return response.json()
+        except ValueError as exc:
+            raise GitHubError(f"GitHub API returned non-JSON for {response.request.url}") from exc
+
+    def list_issues(self, labels: list[str], state: str = "open") -> list[dict[str, Any]]:
+        """Issues (not pull requests) carrying every label, following pagination."""
+        url: str | None = f"{self.base}/issues"
+        params: dict[str, Any] | None = {
+            "state": state,
+            "labels": ",".join(labels),
+            "per_page": 100,
+        }
+        items: list[dict[str, Any]] = []
+        while url:
+            response = self._request("GET", url, params=params)
+            page = self._json(response)
+            if not isinstance(page, list):
+                raise GitHubError(
+                    f"GitHub API returned {type(page).__name__}, not a list, for {url}"
+                )
+            items += [i for i in page if "pull_request" not in i]
+            match = _NEXT.search(response.headers.get("link", ""))
+            url, params = (match.group(1), None) if match else (None, None)
+        return items
+
+    def create_issue(self, title: str, body: str, labels: list[str]) -> dict[str, Any]:
+        """Open an issue."""
+        payload = {"title": title, "body": body, "labels": labels}
+        return self._json(self._request("POST", f"{self.base}/issues", json=payload))
+
+    def update_issue(self, number: int, **fields: Any) -> dict[str, Any]:
+        """Change title, body, state or labels of an issue."""
+        return self._json(self._request("PATCH", f"{self.base}/issues/{number}", json=fields))
+
+    def comment(self, number: int, body: str) -> dict[str, Any]:
+        """Comment on an issue."""
+        url = f"{self.base}/issues/{number}/comments"
+        return self._json(self._request("POST", url, json={"body": body}))
