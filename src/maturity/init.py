@@ -27,7 +27,7 @@ jobs:
       - name: Install the project and maturity
         run: |
           python -m venv .venv
-          .venv/bin/pip install -e . maturity
+          .venv/bin/pip install -e . '{install}'
       - name: Check every component against the stage it holds
         run: >
           .venv/bin/maturity check --no-progress --no-store
@@ -62,17 +62,17 @@ jobs:
       - name: Install the project and maturity
         run: |
           python -m venv .venv
-          .venv/bin/pip install -e . maturity
+          .venv/bin/pip install -e . '{install}'
       - name: Run the Staging gate for the component
         run: >
           .venv/bin/maturity check --no-progress --no-store --require staging
-          --component "${{ inputs.component }}" --json maturity-staging.json
+          --component "${{{{ inputs.component }}}}" --json maturity-staging.json
           --summary "$GITHUB_STEP_SUMMARY"
       - name: Upload the JSON report
         if: always()
         uses: actions/upload-artifact@v4
         with:
-          name: maturity-staging-${{ inputs.component }}
+          name: maturity-staging-${{{{ inputs.component }}}}
           path: maturity-staging.json
 """
 
@@ -113,8 +113,15 @@ def starter_config(root: Path) -> str:
     return tomlkit.dumps(doc)
 
 
-def init(root: Path, force: bool = False) -> InitResult:
-    """Write the starter config into pyproject.toml and the two workflows."""
+DEFAULT_INSTALL = "maturity"
+
+
+def init(root: Path, force: bool = False, install: str = DEFAULT_INSTALL) -> InitResult:
+    """Write the starter config into pyproject.toml and the two workflows.
+
+    ``install`` is the pip requirement the workflows install maturity from (a package
+    name, a ``git+https://…`` URL or a wheel path), as the team hosts it.
+    """
     root = root.resolve()
     written: list[Path] = []
     existing = [root / rel for rel in WORKFLOWS if (root / rel).exists()]
@@ -140,6 +147,6 @@ def init(root: Path, force: bool = False) -> InitResult:
     for rel, text in WORKFLOWS.items():
         path = root / rel
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        path.write_text(text.format(install=install), encoding="utf-8")
         written.append(path)
     return InitResult(written, config_path)

@@ -259,7 +259,9 @@ def test_init_writes_config_and_valid_workflows(tmp_path: Path) -> None:
             "pyproject.toml": "[project]\nname = 'x'\n",
         },
     )
-    code, out, err = cli("init", str(repo))
+    code, out, err = cli(
+        "init", str(repo), "--install", "maturity @ git+https://git.example/maturity"
+    )
     assert code == 0, err
     assert out.splitlines() == [
         "wrote pyproject.toml",
@@ -277,6 +279,7 @@ def test_init_writes_config_and_valid_workflows(tmp_path: Path) -> None:
         "maturity check" in s.get("run", "") and "GITHUB_STEP_SUMMARY" in s["run"] for s in steps
     )
     assert any(s.get("uses", "").startswith("actions/upload-artifact") for s in steps)
+    assert any("'maturity @ git+https://git.example/maturity'" in s.get("run", "") for s in steps)
     staging = yaml.safe_load((repo / ".github/workflows/staging-validation.yml").read_text())
     assert staging[True]["workflow_dispatch"]["inputs"]["component"]["required"] is True
     assert "--require staging" in staging["jobs"]["validate"]["steps"][-2]["run"]

@@ -16,6 +16,7 @@ from maturity.collectors.base import RunContext
 from maturity.collectors.issues import IssuesCollector, github_client
 from maturity.config import load_project
 from maturity.errors import UsageError
+from maturity.init import DEFAULT_INSTALL
 from maturity.init import init as init_repo
 from maturity.model import RunReport, Stage
 from maturity.report.markdown import promotion_issue
@@ -156,8 +157,11 @@ def blockers_cmd(
 def init_cmd(
     path: PathArg = Path("."),
     force: Annotated[bool, typer.Option(help="Overwrite existing config and workflows.")] = False,
+    install: Annotated[
+        str, typer.Option(help="pip requirement the workflows install maturity from.")
+    ] = DEFAULT_INSTALL,
 ) -> None:
     """Write a starter [tool.maturity] config and the spec's two GitHub workflows."""
-    result = init_repo(path, force)
+    result = init_repo(path, force, install)
     for written in result.written:
         typer.echo(f"wrote {written.relative_to(path.resolve())}")
