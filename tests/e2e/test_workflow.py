@@ -80,6 +80,7 @@ def test_promotion_refused_then_allowed_and_recorded(tmp_path: Path) -> None:
     code, out, _ = cli("history", "calc", str(repo), "--json")
     data = json.loads(out)
     assert data["stage_changes"][0]["to"] == "staging"
+    assert data["stage_changes"][0]["at"].endswith("+00:00")
     assert data["trend"][-1]["values"]["dev.coverage"] == 100.0
 
 

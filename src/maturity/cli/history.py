@@ -16,7 +16,13 @@ from maturity.cli.app import ByOpt, DbOpt, PathArg, actor, app, store_for
 from maturity.config import load_project
 from maturity.errors import UsageError
 from maturity.runner import git_info
-from maturity.store.repository import deployments, record_deployment, stage_events, trend
+from maturity.store.repository import (
+    as_utc,
+    deployments,
+    record_deployment,
+    stage_events,
+    trend,
+)
 
 db_app = typer.Typer(help="The history database.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
@@ -94,7 +100,7 @@ def history_data(path: Path, component: str, db: str | None, limit: int) -> dict
         "component": component,
         "stage_changes": [
             {
-                "at": e.at.isoformat(),
+                "at": as_utc(e.at).isoformat(),
                 "kind": e.kind,
                 "from": e.from_stage,
                 "to": e.to_stage,
@@ -107,7 +113,7 @@ def history_data(path: Path, component: str, db: str | None, limit: int) -> dict
         ],
         "deployments": [
             {
-                "at": d.at.isoformat(),
+                "at": as_utc(d.at).isoformat(),
                 "environment": d.environment,
                 "version": d.version,
                 "status": d.status,

@@ -33,6 +33,11 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
+def as_utc(moment: datetime) -> datetime:
+    """A stored time as aware UTC (SQLite gives back naive datetimes)."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
 def _criterion_row(c: CriterionResult) -> CriterionRow:
     numeric = isinstance(c.value, int | float) and not isinstance(c.value, bool)
     return CriterionRow(
@@ -90,7 +95,7 @@ def _report(row: RunRow) -> RunReport:
     return RunReport(
         schema_version=row.schema_version,
         tool_version=row.tool_version,
-        timestamp=row.started_at.replace(tzinfo=row.started_at.tzinfo or UTC).isoformat(),
+        timestamp=as_utc(row.started_at).isoformat(),
         repo=row.repo,
         git=GitInfo(commit=row.commit, branch=row.branch, dirty=row.dirty),
         interpreter=row.interpreter,
@@ -186,7 +191,7 @@ def trend(store: Store, component: str, limit: int = 50) -> list[TrendPoint]:
         points = [
             TrendPoint(
                 run_id=run.id,
-                at=run.started_at,
+                at=as_utc(run.started_at),
                 commit=run.commit,
                 stage=comp.stage,
                 ready=comp.ready,
