@@ -292,3 +292,39 @@ def test_init_writes_config_and_valid_workflows(tmp_path: Path) -> None:
         in err
     )
     assert cli("init", str(repo), "--force")[0] == 0
+
+
+def test_database_url_from_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    repo = write_tree(tmp_path / "r", GOOD)
+    url = f"sqlite:///{tmp_path / 'shared.db'}"
+    monkeypatch.setenv("MATURITY_DATABASE_URL", url)
+    code, out, err = cli("run", str(repo))
+    assert code == 0, err
+    assert f"stored as run #1 in {url}" in out
+    assert not (repo / ".maturity" / "history.db").exists()
+    assert run_count(open_store(url)) == 1
+
+
+def test_sync_closes_a_duplicate_it_manages(tmp_path: Path) -> None:
+    from maturity.blockers import MARKER, apply_sync, plan_sync
+    from maturity.github import GitHub
+    from maturity.model import Status
+    from tests.unit.test_reports import make_report
+
+    report = make_report()
+    report.components[1].criteria[1].status = Status.PASS  # only ai_components' tests blocker
+    with fake_github(repo="o/r") as gh:
+        marker = MARKER.format(component="ai_components", category="tests")
+        for n in (1, 2):
+            gh.add(n, "ai-components: tests blockers", ["component:ai-components", "blocker:tests"])
+            gh.issue(n)["body"] = marker + "\nold text"
+        gh.add(3, "hand-written", ["component:ai-components", "blocker:tests"])
+        with GitHub(gh.url, "o/r", None) as client:
+            plan = plan_sync(report, client)
+            assert plan.describe() == [
+                "update #1: ai-components: tests blockers",
+                "close #2: ai-components: tests blockers (resolved)",
+            ]
+            apply_sync(plan, report, client)
+            assert plan_sync(report, client).describe() == ["unchanged #1"]
+    assert [i["state"] for i in gh.issues] == ["open", "closed", "open"]  # #3 untouched

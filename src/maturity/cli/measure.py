@@ -61,7 +61,7 @@ def run_cmd(
         markdown.write_text(render_markdown(report), encoding="utf-8")
     if store:
         history = store_for(path, db)
-        console.print(f"stored as run #{save_run(history, report)} in {history.url}")
+        typer.echo(f"stored as run #{save_run(history, report)} in {history.url}")
 
 
 @app.command()
