@@ -19,16 +19,7 @@ on: [pull_request]
 jobs:
   quality:
     runs-on: ubuntu-latest
-    steps:
-      - uses: actions/checkout@v4
-      - uses: actions/setup-python@v5
-        with:
-          python-version: "3.11"
-      - name: Install the project and maturity
-        run: |
-          python -m venv .venv
-          .venv/bin/pip install -e . '{install}'
-      - name: Check every component against the stage it holds
+{setup}      - name: Check every component against the stage it holds
         run: >
           .venv/bin/maturity check --no-progress --no-store
           --json maturity-report.json --summary "$GITHUB_STEP_SUMMARY"
@@ -54,16 +45,7 @@ on:
 jobs:
   validate:
     runs-on: ubuntu-latest
-    steps:
-      - uses: actions/checkout@v4
-      - uses: actions/setup-python@v5
-        with:
-          python-version: "3.11"
-      - name: Install the project and maturity
-        run: |
-          python -m venv .venv
-          .venv/bin/pip install -e . '{install}'
-      - name: Run the Staging gate for the component
+{setup}      - name: Run the Staging gate for the component
         run: >
           .venv/bin/maturity check --no-progress --no-store --require staging
           --component "${{{{ inputs.component }}}}" --json maturity-staging.json
@@ -74,6 +56,18 @@ jobs:
         with:
           name: maturity-staging-${{{{ inputs.component }}}}
           path: maturity-staging.json
+"""
+
+SETUP_STEPS = """\
+    steps:
+      - uses: actions/checkout@v4
+      - uses: actions/setup-python@v5
+        with:
+          python-version: "3.11"
+      - name: Install the project and maturity
+        run: |
+          python -m venv .venv
+          .venv/bin/pip install -e . '{install}'
 """
 
 WORKFLOWS = {
@@ -147,6 +141,7 @@ def init(root: Path, force: bool = False, install: str = DEFAULT_INSTALL) -> Ini
     for rel, text in WORKFLOWS.items():
         path = root / rel
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text.format(install=install), encoding="utf-8")
+        setup = SETUP_STEPS.format(install=install)
+        path.write_text(text.format(setup=setup), encoding="utf-8")
         written.append(path)
     return InitResult(written, config_path)

@@ -57,6 +57,14 @@ def _criterion_row(c: CriterionResult) -> CriterionRow:
     )
 
 
+def _insert(store: Store, row: RunRow | StageEventRow | DeploymentRow) -> int:
+    """Add one row (with its children) in its own transaction; returns its id."""
+    with store.transaction() as session:
+        session.add(row)
+        session.flush()
+        return row.id
+
+
 def save_run(store: Store, report: RunReport) -> int:
     """Store a whole run in one transaction; returns its id."""
     row = RunRow(
@@ -85,10 +93,7 @@ def save_run(store: Store, report: RunReport) -> int:
             for comp in report.components
         ],
     )
-    with store.transaction() as session:
-        session.add(row)
-        session.flush()
-        return row.id
+    return _insert(store, row)
 
 
 def _report(row: RunRow) -> RunReport:
@@ -228,10 +233,7 @@ def record_stage_event(
         commit=commit,
         run_id=run_id,
     )
-    with store.transaction() as session:
-        session.add(row)
-        session.flush()
-        return row.id
+    return _insert(store, row)
 
 
 def stage_events(store: Store, component: str | None = None) -> list[StageEventRow]:
@@ -262,10 +264,7 @@ def record_deployment(
         actor=actor,
         commit=commit,
     )
-    with store.transaction() as session:
-        session.add(row)
-        session.flush()
-        return row.id
+    return _insert(store, row)
 
 
 def deployments(store: Store, component: str | None = None) -> list[DeploymentRow]:
