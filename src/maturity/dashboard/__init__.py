@@ -1,0 +1,1 @@
+"""The Maturity Dashboard: server-rendered pages over the history store (read-only)."""

@@ -1,0 +1,202 @@
+"""The dashboard application: pages, JSON API, live events, health, metrics, badges.
+
+It only reads the store (writes need the configured token), renders on the server
+(Jinja2, autoescaped), and keeps working without JavaScript; ``live.js`` only swaps in
+fresh content when a new run is stored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import structlog
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Histogram,
+    generate_latest,
+)
+from pydantic import BaseModel, Field
+from sqlalchemy import func, select
+from sqlalchemy.exc import SQLAlchemyError
+
+from maturity.dashboard.api import add_api_routes
+from maturity.dashboard.charts import badge
+from maturity.dashboard.metrics import StoreMetrics
+from maturity.dashboard.pages import PREFIX, add_event_stream, add_page_routes, render
+from maturity.errors import MaturityError
+from maturity.model import RunReport
+from maturity.store import Store, open_store
+from maturity.store.repository import latest_run
+from maturity.store.tables import RunRow
+
+HERE = Path(__file__).parent
+STAGE_COLOURS = {"development": "#6a737d", "staging": "#b26a00", "production": "#2e7d32"}
+log = structlog.get_logger("maturity.dashboard")
+
+
+class Unavailable(Exception):
+    """The database cannot be reached right now."""
+
+
+class DeploymentIn(BaseModel):
+    """A deployment recorded through the API or the form."""
+
+    component: str = Field(min_length=1, max_length=255)
+    environment: str = Field(pattern="^(staging|production)$")
+    version: str = Field(min_length=1, max_length=255)
+    status: str = Field(default="success", pattern="^(success|failed|rolled-back)$")
+    actor: str = Field(default="dashboard", max_length=255)
+
+
+class Dashboard:
+    """State shared by the routes: the store (opened lazily), a cache, secrets."""
+
+    def __init__(self, url: str, token: str | None, poll_seconds: float) -> None:
+        self.url = url
+        self.token = token
+        self.poll_seconds = poll_seconds
+        self.secret = secrets.token_bytes(32)
+        self._store: Store | None = None
+        self._latest: tuple[int, RunReport] | None = None
+
+    def store(self) -> Store:
+        """The store, opened on first use and tried again after a failure."""
+        if self._store is None:
+            try:
+                self._store = open_store(self.url)
+            except (MaturityError, SQLAlchemyError) as exc:
+                raise Unavailable(str(exc)) from exc
+        return self._store
+
+    def latest_id(self) -> int | None:
+        """Id of the newest run (cheap: one indexed aggregate)."""
+        try:
+            with self.store().engine.connect() as conn:
+                return conn.execute(select(func.max(RunRow.id))).scalar()
+        except SQLAlchemyError as exc:
+            raise Unavailable(f"database unreachable ({exc.__class__.__name__})") from exc
+
+    def latest(self) -> tuple[int, RunReport] | None:
+        """The newest run, cached until a newer one is stored."""
+        newest = self.latest_id()
+        if newest is None:
+            return None
+        if self._latest is None or self._latest[0] != newest:
+            try:
+                self._latest = latest_run(self.store())
+            except (MaturityError, SQLAlchemyError) as exc:
+                raise Unavailable(str(exc)) from exc
+        return self._latest
+
+    def csrf(self, nonce: str) -> str:
+        """The form token bound to a browser's nonce cookie."""
+        return hmac.new(self.secret, nonce.encode(), hashlib.sha256).hexdigest()
+
+
+def _badge(state: Dashboard, name: str, kind: str) -> Response:
+    latest = state.latest()
+    comp = next((c for c in latest[1].components if c.name == name), None) if latest else None
+    if comp is None:
+        svg = badge(name, "unknown", "#9f9f9f")
+        return Response(svg, status_code=404, media_type="image/svg+xml")
+    if kind == "coverage":
+        crit = next((c for c in comp.criteria if c.id == "dev.coverage"), None)
+        measured = crit is not None and crit.status.value != "error"
+        value = crit.display.split(" ")[0] if crit and measured else "unknown"
+        svg = badge("coverage", value, "#2e7d32" if crit and crit.met else "#c62828")
+    else:
+        colour = "#c62828" if comp.regressed else STAGE_COLOURS[comp.stage.value]
+        text = comp.stage.value + (" (regressed)" if comp.regressed else "")
+        svg = badge(comp.name, text, colour)
+    return Response(svg, media_type="image/svg+xml", headers={"Cache-Control": "no-cache"})
+
+
+def create_app(url: str, token: str | None = None, poll_seconds: float = 1.0) -> FastAPI:
+    """Build the dashboard for the store at ``url``."""
+    state = Dashboard(url, token, poll_seconds)
+    app = FastAPI(
+        title="Maturity Dashboard API",
+        version="1",
+        description="Component maturity from the maturity history store (read-only by default).",
+    )
+    app.state.dashboard = state
+    templates = Jinja2Templates(directory=str(HERE / "templates"))
+    app.mount(f"{PREFIX}/static", StaticFiles(directory=str(HERE / "static")), name="static")
+    registry = CollectorRegistry()
+    requests_total = Counter(
+        "maturity_dashboard_requests_total",
+        "Dashboard HTTP requests",
+        ["method", "route", "status"],
+        registry=registry,
+    )
+    latency = Histogram(
+        "maturity_dashboard_request_duration_seconds",
+        "Dashboard request latency",
+        ["route"],
+        registry=registry,
+    )
+    registry.register(StoreMetrics(state.latest))
+
+    @app.middleware("http")
+    async def observe(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        start = time.perf_counter()
+        response = await call_next(request)
+        route = getattr(request.scope.get("route"), "path", "unmatched")
+        elapsed = time.perf_counter() - start
+        requests_total.labels(request.method, route, str(response.status_code)).inc()
+        latency.labels(route).observe(elapsed)
+        if route != f"{PREFIX}/events":
+            log.info(
+                "request", method=request.method, path=request.url.path, route=route,
+                status=response.status_code, ms=round(elapsed * 1000, 2),
+            )  # fmt: skip
+        return response
+
+    not_found = add_page_routes(app, state, templates)
+    add_event_stream(app, state)
+    add_api_routes(app, state, not_found)
+
+    @app.exception_handler(Unavailable)
+    async def unavailable(request: Request, exc: Unavailable) -> Response:
+        log.error("database_unavailable", path=request.url.path, error=str(exc))
+        message = (
+            f"The history database is unavailable: {exc}. The dashboard recovers when it returns."
+        )
+        if request.url.path.startswith(("/api", "/health", "/metrics", "/badge")):
+            return JSONResponse({"status": "unavailable", "detail": message}, status_code=503)
+        context = {"status_code": 503, "heading": "Database unavailable", "message": message}
+        return render(templates, request, "error.html", context, 503)
+
+    @app.get("/health", tags=["service"])
+    def health() -> dict[str, Any]:
+        """Liveness and database reachability (503 when the database is down)."""
+        return {"status": "ok", "database": "ok", "latest_run": state.latest_id()}
+
+    @app.get("/metrics", include_in_schema=False)
+    def metrics() -> Response:
+        state.latest_id()  # a 503 when the database is down, not a silently empty scrape
+        return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
+
+    @app.get("/badge/{name}.svg", include_in_schema=False)
+    def badge_svg(name: str, kind: str = "stage") -> Response:
+        return _badge(state, name, kind)
+
+    @app.get("/", include_in_schema=False)
+    def root() -> RedirectResponse:
+        return RedirectResponse(PREFIX)
+
+    return app

@@ -1,0 +1,163 @@
+"""Read models of the dashboard, computed from the store (no tools are ever run here)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+
+from maturity.model import ComponentReport, CriterionResult, RunReport
+from maturity.store import Store
+from maturity.store.repository import as_utc, deployments, latest_run, stage_events, trend
+from maturity.store.tables import ComponentRow, CriterionRow, RunRow
+
+
+SHORT = {
+    "dev.coverage": "Coverage",
+    "dev.unit_tests": "Unit tests",
+    "dev.ruff": "Ruff",
+    "dev.pyright": "Pyright",
+    "dev.security_scan": "Security scan",
+    "dev.integration_tests": "Integration tests",
+    "dev.documentation": "Docs",
+    "dev.blockers": "Blocker issues",
+}
+
+
+@dataclass
+class Overview:
+    """The latest run, the criteria columns, and the rows after filtering."""
+
+    run_id: int | None
+    report: RunReport | None
+    columns: list[tuple[str, str]]  # criterion id, title
+    rows: list[ComponentReport]
+
+
+def overview(store: Store, stage: str | None = None, category: str | None = None) -> Overview:
+    """Every component of the latest run, optionally filtered by stage or blocker category."""
+    found = latest_run(store)
+    if found is None:
+        return Overview(None, None, [], [])
+    run_id, report = found
+    columns: dict[str, str] = {}
+    for comp in report.components:
+        for crit in comp.criteria:
+            columns.setdefault(crit.id, SHORT.get(crit.id, crit.title))
+    rows = [
+        c
+        for c in report.components
+        if (not stage or c.stage.value == stage)
+        and (
+            not category
+            or any(not k.met and k.blocker_category.value == category for k in c.criteria)
+        )
+    ]
+    return Overview(run_id, report, list(columns.items()), rows)
+
+
+@dataclass
+class OpenBlocker:
+    """A criterion failing in the latest run, and since when it has been failing."""
+
+    component: str
+    criterion: CriterionResult
+    since: datetime
+    runs: int  # consecutive runs it has been failing in
+
+    @property
+    def age_days(self) -> float:
+        """How long it has been failing, in days."""
+        return (datetime.now(UTC) - self.since).total_seconds() / 86400
+
+
+def open_blockers(store: Store, component: str | None = None) -> list[OpenBlocker]:
+    """Unmet criteria of the latest run with the start of their current failing streak."""
+    found = latest_run(store)
+    if found is None:
+        return []
+    _, report = found
+    result: list[OpenBlocker] = []
+    with store.transaction() as session:
+        for comp in report.components:
+            if component and comp.name != component:
+                continue
+            for crit in comp.criteria:
+                if crit.met:
+                    continue
+                history = session.execute(
+                    select(RunRow.started_at, CriterionRow.status)
+                    .join(ComponentRow, ComponentRow.run_id == RunRow.id)
+                    .join(CriterionRow, CriterionRow.component_result_id == ComponentRow.id)
+                    .where(ComponentRow.name == comp.name, CriterionRow.criterion_id == crit.id)
+                    .order_by(RunRow.started_at.desc(), RunRow.id.desc())
+                ).all()
+                since = as_utc(history[0][0])
+                streak = 0
+                for started, status in history:
+                    if status == "pass":
+                        break
+                    since, streak = as_utc(started), streak + 1
+                result.append(OpenBlocker(comp.name, crit, since, streak))
+    result.sort(key=lambda b: (b.criterion.blocker_category.value, b.since))
+    return result
+
+
+@dataclass
+class TimelineEntry:
+    """A stage change or a deployment, for the timelines."""
+
+    at: datetime
+    component: str
+    kind: str  # promotion / demotion / deployment
+    text: str
+    status: str
+    actor: str
+
+
+def timeline(store: Store, component: str | None = None) -> list[TimelineEntry]:
+    """Stage changes and deployments, newest first."""
+    entries = [
+        TimelineEntry(
+            as_utc(e.at),
+            e.component,
+            e.kind,
+            f"{e.from_stage} → {e.to_stage}" + (f" — {e.reason}" if e.reason else ""),
+            "forced" if e.forced else "ok",
+            e.actor,
+        )
+        for e in stage_events(store, component)
+    ] + [
+        TimelineEntry(
+            as_utc(d.at),
+            d.component,
+            "deployment",
+            f"{d.version} to {d.environment}",
+            d.status,
+            d.actor,
+        )
+        for d in deployments(store, component)
+    ]
+    return sorted(entries, key=lambda e: e.at, reverse=True)
+
+
+SERIES = {
+    "coverage": ("dev.coverage", "Coverage %"),
+    "tests": ("dev.unit_tests", "Tests passed"),
+    "lint": ("dev.ruff", "Ruff findings"),
+    "types": ("dev.pyright", "Pyright errors + warnings"),
+    "security": ("dev.security_scan", "Unaccepted bandit findings"),
+    "docs": ("dev.documentation", "Docstring coverage %"),
+}
+
+
+def series(
+    store: Store, component: str, limit: int = 90
+) -> dict[str, list[tuple[datetime, float]]]:
+    """Each numeric criterion's values over the component's recent runs."""
+    points = trend(store, component, limit)
+    out: dict[str, list[tuple[datetime, float]]] = {}
+    for key, (criterion, _) in SERIES.items():
+        out[key] = [(p.at, v) for p in points if (v := p.values.get(criterion)) is not None]
+    return out
