@@ -31,7 +31,7 @@ def postgres_bin() -> Path:
 
 
 @contextmanager
-def postgres_server() -> Iterator[str]:
+def postgres_server(port: int | None = None) -> Iterator[str]:
     """Start a throw-away PostgreSQL server; yields its admin URL."""
     bindir = postgres_bin()
     base = Path(tempfile.mkdtemp(prefix="maturity-pg-"))
@@ -40,7 +40,7 @@ def postgres_server() -> Iterator[str]:
     shutil.chown(base, "postgres")
     shutil.chown(sock, "postgres")
     as_pg = ["runuser", "-u", "postgres", "--"]
-    port = free_port()
+    port = port or free_port()
     subprocess.run(
         [*as_pg, str(bindir / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres"],
         check=True, capture_output=True,
@@ -59,3 +59,28 @@ def postgres_server() -> Iterator[str]:
             check=False, capture_output=True,
         )  # fmt: skip
         shutil.rmtree(base, ignore_errors=True)
+
+
+@contextmanager
+def live_server(app: object) -> Iterator[str]:
+    """Serve an ASGI app with uvicorn on 127.0.0.1 in a thread; yields its base URL."""
+    import threading
+    import time
+
+    import uvicorn
+
+    port = free_port()
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")  # type: ignore[arg-type]
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 15
+    while not server.started:
+        if time.monotonic() > deadline:
+            raise RuntimeError("uvicorn did not start")
+        time.sleep(0.02)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)

@@ -6,10 +6,11 @@ import hmac
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from fastapi import FastAPI, Header, Request
+from fastapi import Depends, FastAPI, Header, HTTPException, Request
 from fastapi.responses import JSONResponse, Response
 
 from maturity.dashboard import queries
+from maturity.dashboard.schemas import DeploymentIn
 from maturity.model import ComponentReport, RunReport
 from maturity.store.repository import record_deployment
 
@@ -21,7 +22,11 @@ def add_api_routes(
     app: FastAPI, state: Dashboard, not_found: Callable[[Request, str], Response]
 ) -> None:
     """Register the API routes on ``app``."""
-    from maturity.dashboard.app import DeploymentIn
+
+    def require_token(authorization: str = Header(default="")) -> None:
+        given = authorization.removeprefix("Bearer ").strip()
+        if not state.token or not given or not hmac.compare_digest(given, state.token):
+            raise HTTPException(401, "a valid write token is required")
 
     @app.get("/api/runs/latest", response_model=RunReport, tags=["runs"])
     def latest_run_api(request: Request) -> Any:
@@ -91,14 +96,14 @@ def add_api_routes(
             for e in queries.timeline(state.store())
         ]
 
-    @app.post("/api/deployments", status_code=201, tags=["deployments"])
-    def record_deployment_api(
-        item: DeploymentIn, authorization: str = Header(default="")
-    ) -> Response:
+    @app.post(
+        "/api/deployments",
+        status_code=201,
+        tags=["deployments"],
+        dependencies=[Depends(require_token)],
+    )
+    def record_deployment_api(item: DeploymentIn) -> Response:
         """Record a deployment (needs ``Authorization: Bearer <token>``)."""
-        given = authorization.removeprefix("Bearer ").strip()
-        if not state.token or not given or not hmac.compare_digest(given, state.token):
-            return JSONResponse({"detail": "a valid write token is required"}, status_code=401)
         row_id = record_deployment(
             state.store(),
             item.component,

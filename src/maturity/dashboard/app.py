@@ -27,7 +27,6 @@ from prometheus_client import (
     Histogram,
     generate_latest,
 )
-from pydantic import BaseModel, Field
 from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -48,16 +47,6 @@ log = structlog.get_logger("maturity.dashboard")
 
 class Unavailable(Exception):
     """The database cannot be reached right now."""
-
-
-class DeploymentIn(BaseModel):
-    """A deployment recorded through the API or the form."""
-
-    component: str = Field(min_length=1, max_length=255)
-    environment: str = Field(pattern="^(staging|production)$")
-    version: str = Field(min_length=1, max_length=255)
-    status: str = Field(default="success", pattern="^(success|failed|rolled-back)$")
-    actor: str = Field(default="dashboard", max_length=255)
 
 
 class Dashboard:

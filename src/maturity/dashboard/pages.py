@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import hmac
 import json
+import re
 import secrets
 from collections.abc import AsyncIterator, Callable
 from typing import TYPE_CHECKING, Any
@@ -17,6 +18,7 @@ from starlette.responses import StreamingResponse
 
 from maturity.dashboard import queries
 from maturity.dashboard.charts import line_chart
+from maturity.dashboard.schemas import DeploymentIn
 from maturity.model import BlockerCategory, Stage
 from maturity.store.repository import record_deployment
 
@@ -48,7 +50,6 @@ def add_page_routes(
     app: FastAPI, state: Dashboard, templates: Jinja2Templates
 ) -> Callable[[Request, str], Response]:
     """Register the pages; returns the not-found responder shared with the API."""
-    from maturity.dashboard.app import DeploymentIn
 
     def error_page(request: Request, status: int, heading: str, message: str) -> HTMLResponse:
         context = {"status_code": status, "heading": heading, "message": message}
@@ -77,8 +78,9 @@ def add_page_routes(
             return not_found(request, f"Component {name!r}")
         store = state.store()
         data = queries.series(store, name)
-        bar_text = next((c.threshold for c in comp.criteria if c.id == "dev.coverage"), None)
-        bar = float(bar_text.strip("≥%")) if bar_text else None
+        bar_text = next((c.threshold for c in comp.criteria if c.id == "dev.coverage"), "")
+        number = re.search(r"\d+(?:\.\d+)?", bar_text)
+        bar = float(number.group()) if number else None
         charts = [
             line_chart(title, data[key], bar if key == "coverage" else None)
             for key, (_, title) in queries.SERIES.items()

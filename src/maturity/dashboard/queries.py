@@ -12,7 +12,6 @@ from maturity.store import Store
 from maturity.store.repository import as_utc, deployments, latest_run, stage_events, trend
 from maturity.store.tables import ComponentRow, CriterionRow, RunRow
 
-
 SHORT = {
     "dev.coverage": "Coverage",
     "dev.unit_tests": "Unit tests",
