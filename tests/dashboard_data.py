@@ -9,7 +9,7 @@ from maturity.store import Store, open_store
 from maturity.store.repository import record_deployment, record_stage_event, save_run
 from tests.unit.test_reports import make_report
 
-XSS = '<img src=x onerror="alert(1)"><script>alert(2)</script>'
+XSS = '<img src=x onerror="window.__pwned__=1"><script>window.__pwned__=2</script>'
 
 
 def seed(url: str, runs: int = 3) -> Store:
