@@ -62,7 +62,7 @@ def add_page_routes(
 
     @app.get(PREFIX, response_class=HTMLResponse, include_in_schema=False)
     def overview_page(request: Request, stage: str = "", category: str = "") -> Response:
-        data = queries.overview(state.store(), stage or None, category or None)
+        data = queries.overview(state.latest(), stage or None, category or None)
         return render(templates, request, "overview.html", {
             "_latest": (data.run_id, data.report) if data.report else None,
             "page": "overview", "columns": data.columns, "rows": data.rows,

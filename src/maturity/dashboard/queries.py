@@ -34,9 +34,10 @@ class Overview:
     rows: list[ComponentReport]
 
 
-def overview(store: Store, stage: str | None = None, category: str | None = None) -> Overview:
+def overview(
+    found: tuple[int, RunReport] | None, stage: str | None = None, category: str | None = None
+) -> Overview:
     """Every component of the latest run, optionally filtered by stage or blocker category."""
-    found = latest_run(store)
     if found is None:
         return Overview(None, None, [], [])
     run_id, report = found

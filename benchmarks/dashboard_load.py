@@ -1,0 +1,118 @@
+"""Benchmark: the dashboard under 100 concurrent users over a year of daily runs.
+
+Builds a store of 365 daily runs of examples/tta's six components (the first from a
+real `maturity run`, the rest varied from it), serves it with `maturity serve` in its
+own process, loads it with locust (headless, 100 users), and prints p50/p95/p99 and
+requests/s for the overview page and the main API endpoint next to the spec's bar
+(p95 < 500 ms, >= 50 requests/s). Not a test: numbers depend on the machine.
+
+    .venv/bin/python benchmarks/dashboard_load.py [--users 100] [--seconds 30]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    """A free loopback port."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def build_store(url: str, work: Path, days: int) -> None:
+    """A real run of examples/tta, then ``days`` daily variants of it."""
+    from maturity.model import RunReport
+    from maturity.store import open_store
+    from maturity.store.repository import save_run
+
+    repo = work / "tta"
+    shutil.copytree(ROOT / "examples" / "tta", repo, ignore=shutil.ignore_patterns(".maturity"))
+    out = work / "report.json"
+    subprocess.run(
+        [str(BIN / "maturity"), "run", str(repo), "--json", str(out), "--no-store",
+         "--no-progress"],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    real = RunReport.model_validate_json(out.read_text())
+    store = open_store(url)
+    start = datetime.now(UTC) - timedelta(days=days)
+    for day in range(days):
+        report = real.model_copy(deep=True)
+        report.timestamp = (start + timedelta(days=day)).isoformat()
+        for comp in report.components:
+            for crit in comp.criteria:
+                if crit.id == "dev.coverage" and isinstance(crit.value, float):
+                    crit.value = max(0.0, crit.value - (days - day) * 0.05)
+        save_run(store, report)
+
+
+def main() -> None:
+    """Build, serve, load, report."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--users", type=int, default=100)
+    parser.add_argument("--seconds", type=int, default=30)
+    parser.add_argument("--days", type=int, default=365)
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="maturity-bench-"))
+    url = f"sqlite:///{work / 'history.db'}"
+    t0 = time.perf_counter()
+    build_store(url, work, args.days)
+    print(f"store: {args.days} daily runs of 6 components built in {time.perf_counter() - t0:.1f}s")
+    port = free_port()
+    server = subprocess.Popen(
+        [str(BIN / "maturity"), "serve", "--db", url, "--port", str(port)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        prefix = work / "locust"
+        subprocess.run(
+            [str(BIN / "locust"), "-f", str(ROOT / "benchmarks" / "locustfile.py"), "--headless",
+             "-u", str(args.users), "-r", str(args.users), "-t", f"{args.seconds}s",
+             "--host", base, "--csv", str(prefix), "--only-summary"],
+            check=True, capture_output=True,
+        )  # fmt: skip
+        rows = list(csv.DictReader((prefix.parent / "locust_stats.csv").open()))
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    print(f"load: {args.users} concurrent users for {args.seconds}s against one uvicorn worker\n")
+    print(
+        f"{'endpoint':<16}{'requests':>9}{'failures':>9}{'p50 ms':>8}{'p95 ms':>8}{'p99 ms':>8}{'req/s':>8}   vs bar"
+    )
+    for row in rows:
+        if row["Name"] not in ("overview page", "api components"):
+            continue
+        p95, rps = float(row["95%"]), float(row["Requests/s"])
+        verdict = f"p95 {500 / max(p95, 1):.1f}x under 500 ms, {rps / 50:.1f}x the 50 req/s"
+        print(
+            f"{row['Name']:<16}{row['Request Count']:>9}{row['Failure Count']:>9}"
+            f"{row['50%']:>9}{row['95%']:>9}{row['99%']:>9}{rps:>8.1f}   {verdict}"
+        )
+    shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
