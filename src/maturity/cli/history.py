@@ -205,9 +205,10 @@ def serve(
     """Serve the Maturity Dashboard at http://HOST:PORT/dashboard/maturity."""
     import uvicorn
 
-    from maturity.dashboard.app import create_app
+    from maturity.dashboard.app import configure_logging, create_app
     from maturity.store.database import resolve_url
 
+    configure_logging()
     url = resolve_url(path.resolve(), db)
     typer.echo(f"Maturity Dashboard on http://{host}:{port}/dashboard/maturity (store: {url})")
     uvicorn.run(create_app(url, token), host=host, port=port, log_level="warning")

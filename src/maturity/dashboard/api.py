@@ -35,8 +35,11 @@ def add_api_routes(
         return latest[1] if latest else not_found(request, "Run")
 
     @app.get("/api/components", tags=["components"])
-    def components_api() -> list[dict[str, Any]]:
+    async def components_api() -> list[dict[str, Any]]:
         """Every component of the latest run: stage, readiness, failing criteria."""
+        return state.cached(("api-components",), _components)
+
+    def _components() -> list[dict[str, Any]]:
         latest = state.latest()
         if latest is None:
             return []

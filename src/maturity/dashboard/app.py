@@ -10,8 +10,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import sys
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,7 @@ from prometheus_client import (
 )
 from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from maturity.dashboard.api import add_api_routes
 from maturity.dashboard.charts import badge
@@ -59,6 +61,8 @@ class Dashboard:
         self.secret = secrets.token_bytes(32)
         self._store: Store | None = None
         self._latest: tuple[int, RunReport] | None = None
+        self._checked: tuple[float, int | None] = (0.0, None)
+        self.rendered: dict[tuple[object, ...], Any] = {}  # (run id, view, args) -> output
 
     def store(self) -> Store:
         """The store, opened on first use and tried again after a failure."""
@@ -69,13 +73,27 @@ class Dashboard:
                 raise Unavailable(str(exc)) from exc
         return self._store
 
-    def latest_id(self) -> int | None:
-        """Id of the newest run (cheap: one indexed aggregate)."""
+    def latest_id(self, fresh: bool = False) -> int | None:
+        """Id of the newest run: one indexed aggregate, asked at most every poll interval."""
+        now = time.monotonic()
+        if not fresh and now - self._checked[0] < min(self.poll_seconds, 0.5):
+            return self._checked[1]
         try:
             with self.store().engine.connect() as conn:
-                return conn.execute(select(func.max(RunRow.id))).scalar()
+                newest = conn.execute(select(func.max(RunRow.id))).scalar()
         except SQLAlchemyError as exc:
             raise Unavailable(f"database unreachable ({exc.__class__.__name__})") from exc
+        self._checked = (now, newest)
+        return newest
+
+    def cached(self, key: tuple[object, ...], make: Callable[[], Any]) -> Any:
+        """``make()`` once per latest run id and key (rendered pages, API bodies)."""
+        full = (self.latest_id(), *key)
+        if full not in self.rendered:
+            if len(self.rendered) > 256:
+                self.rendered.clear()
+            self.rendered[full] = make()
+        return self.rendered[full]
 
     def latest(self) -> tuple[int, RunReport] | None:
         """The newest run, cached until a newer one is stored."""
@@ -112,6 +130,55 @@ def _badge(state: Dashboard, name: str, kind: str) -> Response:
     return Response(svg, media_type="image/svg+xml", headers={"Cache-Control": "no-cache"})
 
 
+class Observe:
+    """Pure ASGI middleware: request metrics and one structured log line per request."""
+
+    def __init__(self, app: ASGIApp, requests_total: Counter, latency: Histogram) -> None:
+        self.app = app
+        self.requests_total = requests_total
+        self.latency = latency
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Pass the request on, then count it and log it."""
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        start = time.perf_counter()
+        status = 500
+
+        async def record(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, record)
+        finally:
+            route = getattr(scope.get("route"), "path", "unmatched")
+            elapsed = time.perf_counter() - start
+            self.requests_total.labels(scope["method"], route, str(status)).inc()
+            self.latency.labels(route).observe(elapsed)
+            if not route.endswith("/events"):
+                log.info(
+                    "request", method=scope["method"], path=scope["path"], route=route,
+                    status=status, ms=round(elapsed * 1000, 2),
+                )  # fmt: skip
+
+
+def configure_logging() -> None:
+    """JSON lines on stderr: cheap enough for every request, easy to ship."""
+    structlog.configure(
+        processors=[
+            structlog.processors.add_log_level,
+            structlog.processors.TimeStamper(fmt="iso", utc=True),
+            structlog.processors.JSONRenderer(),
+        ],
+        logger_factory=structlog.WriteLoggerFactory(sys.stderr),
+        cache_logger_on_first_use=True,
+    )
+
+
 def create_app(url: str, token: str | None = None, poll_seconds: float = 1.0) -> FastAPI:
     """Build the dashboard for the store at ``url``."""
     state = Dashboard(url, token, poll_seconds)
@@ -138,22 +205,7 @@ def create_app(url: str, token: str | None = None, poll_seconds: float = 1.0) ->
     )
     registry.register(StoreMetrics(state.latest))
 
-    @app.middleware("http")
-    async def observe(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        start = time.perf_counter()
-        response = await call_next(request)
-        route = getattr(request.scope.get("route"), "path", "unmatched")
-        elapsed = time.perf_counter() - start
-        requests_total.labels(request.method, route, str(response.status_code)).inc()
-        latency.labels(route).observe(elapsed)
-        if route != f"{PREFIX}/events":
-            log.info(
-                "request", method=request.method, path=request.url.path, route=route,
-                status=response.status_code, ms=round(elapsed * 1000, 2),
-            )  # fmt: skip
-        return response
+    app.add_middleware(Observe, requests_total=requests_total, latency=latency)
 
     not_found = add_page_routes(app, state, templates)
     add_event_stream(app, state)
@@ -173,11 +225,11 @@ def create_app(url: str, token: str | None = None, poll_seconds: float = 1.0) ->
     @app.get("/health", tags=["service"])
     def health() -> dict[str, Any]:
         """Liveness and database reachability (503 when the database is down)."""
-        return {"status": "ok", "database": "ok", "latest_run": state.latest_id()}
+        return {"status": "ok", "database": "ok", "latest_run": state.latest_id(fresh=True)}
 
     @app.get("/metrics", include_in_schema=False)
     def metrics() -> Response:
-        state.latest_id()  # a 503 when the database is down, not a silently empty scrape
+        state.latest_id(fresh=True)  # a 503 when the database is down, not an empty scrape
         return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
 
     @app.get("/badge/{name}.svg", include_in_schema=False)
