@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -328,3 +329,39 @@ def test_sync_closes_a_duplicate_it_manages(tmp_path: Path) -> None:
             apply_sync(plan, report, client)
             assert plan_sync(report, client).describe() == ["unchanged #1"]
     assert [i["state"] for i in gh.issues] == ["open", "closed", "open"]  # #3 untouched
+
+
+def test_serve_runs_the_dashboard_in_its_own_process(tmp_path: Path) -> None:
+    import time
+
+    import httpx
+
+    from tests.servers import free_port
+
+    repo = git_repo(tmp_path / "r", GOOD)
+    assert cli("run", str(repo))[0] == 0
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "maturity", "serve", str(repo), "--port", str(port)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        health: httpx.Response | None = None
+        for _ in range(100):
+            try:
+                health = httpx.get(f"http://127.0.0.1:{port}/health", timeout=1)
+                break
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        assert health is not None, "maturity serve did not answer"
+        assert health.json() == {"status": "ok", "database": "ok", "latest_run": 1}
+        page = httpx.get(f"http://127.0.0.1:{port}/dashboard/maturity")
+        assert "calc" in page.text and "ready for staging" in page.text
+    finally:
+        proc.terminate()
+        _, err = proc.communicate(timeout=10)
+    request_logs = [json.loads(line) for line in err.splitlines() if '"request"' in line]
+    assert {(r["path"], r["status"]) for r in request_logs} >= {
+        ("/health", 200),
+        ("/dashboard/maturity", 200),
+    }
