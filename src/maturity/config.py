@@ -7,6 +7,7 @@ With no configuration at all, components are the packages under ``src/``.
 from __future__ import annotations
 
 import tomllib
+from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
@@ -93,6 +94,15 @@ class IssuesConfig(_Strict):
     timeout: float = Field(default=10.0, gt=0)
 
 
+class WaiverConfig(_Strict):
+    """A waiver: every field is required; an expired one no longer applies."""
+
+    criterion: str = Field(min_length=1)
+    justification: str = Field(min_length=1)
+    approver: str = Field(min_length=1)
+    expires: date
+
+
 class ComponentConfig(_Strict):
     """One component as declared in config."""
 
@@ -103,6 +113,8 @@ class ComponentConfig(_Strict):
         default_factory=list, description="Test paths that belong to this component."
     )
     architecture_diagram: str | None = None
+    health_url: str | None = None
+    waivers: list[WaiverConfig] = Field(default_factory=list)
 
 
 class MaturityConfig(_Strict):
@@ -143,6 +155,8 @@ class Component(BaseModel):
     marker: str
     tests: list[str]
     architecture_diagram: str | None = None
+    health_url: str | None = None
+    waivers: list[WaiverConfig] = Field(default_factory=list)
 
     @property
     def label(self) -> str:
@@ -247,6 +261,8 @@ def load_project(root: Path) -> Project:
                 marker=cc.marker or name,
                 tests=[t.strip("/") for t in cc.tests],
                 architecture_diagram=cc.architecture_diagram,
+                health_url=cc.health_url,
+                waivers=cc.waivers,
             )
         )
     if not components:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
+
 from maturity.config import Component, MaturityConfig
 from maturity.criteria import Criterion, criteria_for
 from maturity.facts import Facts
-from maturity.model import ComponentReport, CriterionResult, Stage
+from maturity.model import ComponentReport, CriterionResult, Stage, Status, Waiver
 
 
 def gates_for(component: Component, stage: Stage | None) -> tuple[Stage, list[Stage]]:
@@ -21,6 +23,31 @@ def gates_for(component: Component, stage: Stage | None) -> tuple[Stage, list[St
     order = list(Stage)
     last = max(order.index(gate), order.index(component.stage))
     return gate, order[: last + 1]
+
+
+def apply_waiver(result: CriterionResult, component: Component, today: date) -> CriterionResult:
+    """A valid waiver turns an unmet result into ``waived``; an expired one is only flagged."""
+    waiver = next((w for w in component.waivers if w.criterion == result.id), None)
+    if waiver is None:
+        return result
+    expired = waiver.expires < today
+    applied = Waiver(
+        criterion=waiver.criterion,
+        justification=waiver.justification,
+        approver=waiver.approver,
+        expires=waiver.expires.isoformat(),
+        expired=expired,
+    )
+    update: dict[str, object] = {"waiver": applied}
+    if expired:
+        update["summary"] = f"waiver expired {applied.expires}; {result.summary}"
+    elif result.status is not Status.PASS:
+        update["status"] = Status.WAIVED
+        update["summary"] = (
+            f"waived until {applied.expires} by {waiver.approver}: {waiver.justification}"
+            f" (measured: {result.summary})"
+        )
+    return result.model_copy(update=update)
 
 
 def criteria_needed(components: list[Component], stage: Stage | None) -> list[Criterion]:
@@ -40,9 +67,13 @@ def evaluate_component(
     """Apply the rulebook to one component."""
     gate, gates = gates_for(component, stage)
     held = component.stage.previous
+    today = datetime.now(UTC).date()
     results: list[CriterionResult] = []
     for g in gates:
-        results += [c.evaluate(facts, component, config) for c in criteria_for(g)]
+        results += [
+            apply_waiver(c.evaluate(facts, component, config), component, today)
+            for c in criteria_for(g)
+        ]
     exit_results = [r for r in results if r.gate is gate]
     ready = bool(exit_results) and all(r.met for r in results if r.gate in [*gate.previous, gate])
     regressed = any(not r.met for r in results if r.gate in held)

@@ -11,7 +11,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 
 class Stage(StrEnum):
@@ -41,6 +41,7 @@ class Status(StrEnum):
     PASS = "pass"  # noqa: S105  # nosec B105 - a status word, not a password
     FAIL = "fail"
     ERROR = "error"  # could not be measured; never counts as met
+    WAIVED = "waived"  # not met, but a valid, unexpired waiver lets it pass the gate
 
 
 class BlockerCategory(StrEnum):
@@ -67,6 +68,16 @@ class Evidence(BaseModel):
         return f"{self.file}:{self.line}" if self.line is not None else self.file
 
 
+class Waiver(BaseModel):
+    """A documented exception to one criterion for one component."""
+
+    criterion: str
+    justification: str
+    approver: str
+    expires: str = Field(description="ISO date after which the waiver no longer applies.")
+    expired: bool = False
+
+
 class CriterionResult(BaseModel):
     """The measured outcome of one criterion for one component."""
 
@@ -86,11 +97,14 @@ class CriterionResult(BaseModel):
         default_factory=list, description="Commands that measured it, to reproduce by hand."
     )
     details: dict[str, Any] = Field(default_factory=dict)
+    waiver: Waiver | None = Field(
+        default=None, description="The waiver applied (or expired) to this result."
+    )
 
     @property
     def met(self) -> bool:
-        """True only for a real pass; an error is never met."""
-        return self.status is Status.PASS
+        """A real pass, or a waived result; an error or a failure is never met."""
+        return self.status in (Status.PASS, Status.WAIVED)
 
 
 class ComponentReport(BaseModel):

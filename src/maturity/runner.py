@@ -132,6 +132,16 @@ def run(
             known = ", ".join(c.name for c in components)
             raise UsageError(f"unknown component {unknown[0]!r} (known: {known})")
         components = [c for c in components if c.name in only]
+    known = {c.id for g in Stage for c in criteria_for(g)}
+    for comp in components:
+        for waiver in comp.waivers:
+            if waiver.criterion not in known:
+                shown = project.config_file.name if project.config_file else "pyproject.toml"
+                raise ConfigError(
+                    shown,
+                    f"tool.maturity.components.{comp.name}.waivers",
+                    f"unknown criterion {waiver.criterion!r}",
+                )
     if stage is not None and not criteria_for(stage):
         raise UsageError(f"this version of maturity has no exit criteria for the {stage} stage")
     started = datetime.now(UTC).isoformat(timespec="seconds")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
 from maturity.model import Stage
 from maturity.store import open_store
@@ -55,15 +55,39 @@ def test_migrations_from_empty_and_from_the_previous_revision(db_url: str) -> No
     assert store.current() is None
     store.upgrade("0001")
     assert store.current() == "0001"
-    run_id = save_run(store, make_report())  # data written under the previous schema
+    # rows written as revision 0001 knew them (no stage tables, no waiver column)
+    with store.engine.begin() as conn:
+        old_id = conn.execute(text(
+            "INSERT INTO runs (started_at, repo, \"commit\", branch, dirty, tool_version,"
+            " schema_version, interpreter, interpreter_version, tools, stages) VALUES ("
+            " '2026-11-01 10:00:00', '/r', 'abc', 'main', false, '0.1.0', '1.0', 'py', '3.11',"
+            " '[]', '[\"development\"]') RETURNING id"
+        )).scalar_one()  # fmt: skip
+        comp_id = conn.execute(text(
+            "INSERT INTO component_results (run_id, name, label, path, stage, target, ready,"
+            " regressed) VALUES (:run, 'calc', 'component:calc', 'src/calc', 'development',"
+            " 'staging', true, false) RETURNING id"
+        ), {"run": old_id}).scalar_one()  # fmt: skip
+        conn.execute(text(
+            "INSERT INTO criterion_results (component_result_id, criterion_id, title, gate,"
+            " blocker_category, status, value, value_text, display, threshold, summary, evidence,"
+            " commands, details) VALUES (:comp, 'dev.coverage', 'Test coverage', 'development',"
+            " 'tests', 'pass', 72.0, NULL, '72.0%', '>=70%', 'ok', '[]', '[]', '{}')"
+        ), {"comp": comp_id})  # fmt: skip
     assert "deployments" not in inspect(store.engine).get_table_names()
     reopened = open_store(db_url)  # applies the rest automatically on first use
-    assert reopened.current() == reopened.head() == "0002"
-    assert load_run(reopened, run_id) == make_report()
+    assert reopened.current() == reopened.head() == "0003"
+    old = load_run(reopened, old_id)
+    assert old is not None
+    crit = old.component("calc").criteria[0]
+    assert (crit.value, crit.display, crit.waiver) == (72.0, "72.0%", None)
     assert {"stage_events", "deployments"} <= set(inspect(reopened.engine).get_table_names())
-    reopened.downgrade("0001")  # and back: the newest migration is reversible, data kept
-    assert "deployments" not in inspect(reopened.engine).get_table_names()
+    run_id = save_run(reopened, make_report())  # the current schema takes today's runs
     assert load_run(reopened, run_id) == make_report()
+    reopened.downgrade("0001")  # and back: the newer migrations are reversible, data kept
+    assert "deployments" not in inspect(reopened.engine).get_table_names()
+    columns = {c["name"] for c in inspect(reopened.engine).get_columns("criterion_results")}
+    assert "waiver" not in columns
     reopened.downgrade("base")
     assert "runs" not in inspect(reopened.engine).get_table_names()
 

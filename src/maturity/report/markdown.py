@@ -22,7 +22,7 @@ NEXT_STEPS = {
     ],
 }
 EVIDENCE_SHOWN = 5
-ICON = {Status.PASS: "✅", Status.FAIL: "❌", Status.ERROR: "⚠️"}
+ICON = {Status.PASS: "✅", Status.FAIL: "❌", Status.ERROR: "⚠️", Status.WAIVED: "🟦"}
 
 
 @dataclass
@@ -42,8 +42,10 @@ def _checklist_line(crit: CriterionResult) -> list[str]:
     text = str(crit.details.get("checklist") or crit.title)
     if crit.status is Status.ERROR:
         return [f"- [ ] {text} (could not measure: {crit.summary})"]
-    box = "x" if crit.status is Status.PASS else " "
+    box = "x" if crit.met else " "
     lines = [f"- [{box}] {text} (currently {crit.display})"]
+    if crit.status is Status.WAIVED and crit.waiver:
+        lines[0] += f" — waived until {crit.waiver.expires} by {crit.waiver.approver}"
     if crit.status is Status.FAIL:
         for ev in crit.evidence[:EVIDENCE_SHOWN]:
             where = f"`{ev.location()}` " if ev.location() else ""

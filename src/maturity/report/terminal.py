@@ -8,7 +8,7 @@ from rich.text import Text
 
 from maturity.model import ComponentReport, RunReport, Status
 
-STYLE = {Status.PASS: "green", Status.FAIL: "red", Status.ERROR: "yellow"}
+STYLE = {Status.PASS: "green", Status.FAIL: "red", Status.ERROR: "yellow", Status.WAIVED: "cyan"}
 EVIDENCE_SHOWN = 3
 
 
@@ -49,9 +49,9 @@ def _table(comp: ComponentReport) -> Table:
 
 def _problems(comp: ComponentReport, console: Console, verbose: bool) -> None:
     for crit in comp.criteria:
-        if crit.status is Status.PASS:
+        if crit.status is Status.PASS and not (crit.waiver and crit.waiver.expired):
             continue
-        word = "FAIL" if crit.status is Status.FAIL else "ERROR"
+        word = crit.status.value.upper()
         console.print(
             Text.assemble("  ", (word, STYLE[crit.status]), f" {crit.title}: ", crit.summary)
         )

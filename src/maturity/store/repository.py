@@ -18,6 +18,7 @@ from maturity.model import (
     Stage,
     Status,
     ToolInfo,
+    Waiver,
 )
 from maturity.store.database import Store
 from maturity.store.tables import (
@@ -54,6 +55,7 @@ def _criterion_row(c: CriterionResult) -> CriterionRow:
         evidence=[e.model_dump() for e in c.evidence],
         commands=list(c.commands),
         details=dict(c.details),
+        waiver=c.waiver.model_dump() if c.waiver else None,
     )
 
 
@@ -130,6 +132,7 @@ def _report(row: RunRow) -> RunReport:
                         evidence=[Evidence.model_validate(e) for e in c.evidence],
                         commands=list(c.commands),
                         details=dict(c.details),
+                        waiver=Waiver.model_validate(c.waiver) if c.waiver else None,
                     )
                     for c in comp.criteria
                 ],

@@ -78,6 +78,7 @@ class CriterionRow(Base):
     evidence: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     commands: Mapped[list[str]] = mapped_column(JSON)
     details: Mapped[dict[str, Any]] = mapped_column(JSON)
+    waiver: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     component: Mapped[ComponentRow] = relationship(back_populates="criteria")
 
 
