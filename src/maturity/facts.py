@@ -8,6 +8,11 @@ to the repository root.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from maturity.collectors.attested import AttestationFacts, HealthFacts, RollbackFacts
+    from maturity.collectors.monitoring import MonitoringFacts
 
 
 @dataclass
@@ -181,6 +186,10 @@ class Facts:
     issues: IssuesFacts | None = None
     integration_files: FilesFacts | None = None
     accepted_risks: AcceptedRisks | None = None
+    attestations: AttestationFacts | None = None
+    rollback: RollbackFacts | None = None
+    health: HealthFacts | None = None
+    monitoring: MonitoringFacts | None = None
 
     @property
     def coverage(self) -> CoverageFacts | None:

@@ -29,6 +29,10 @@ COLLECTORS: dict[str, str] = {
     "issues": "maturity.collectors.issues:IssuesCollector",
     "accepted_risks": "maturity.collectors.risks:AcceptedRisksCollector",
     "integration_files": "maturity.collectors.files:IntegrationFilesCollector",
+    "attestations": "maturity.collectors.attested:AttestationsCollector",
+    "rollback": "maturity.collectors.attested:RollbackCollector",
+    "health": "maturity.collectors.attested:HealthCollector",
+    "monitoring": "maturity.collectors.monitoring:MonitoringCollector",
 }
 RUN_DIR = Path(".maturity") / "run"
 

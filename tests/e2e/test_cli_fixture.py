@@ -193,11 +193,17 @@ def test_stage_without_criteria_is_said_not_faked(tmp_path: Path) -> None:
         'stage = "development"', 'stage = "staging"'
     )
     repo = write_tree(tmp_path / "staging", files)
-    out = maturity("run", str(repo), "--stage", "staging")
+    out = maturity("run", str(repo), "--stage", "production")
     assert out.returncode == 2
-    assert "no exit criteria for the staging stage" in out.stderr
-    out = maturity("run", str(repo))
+    assert "no exit criteria for the production stage" in out.stderr
+    out = maturity("run", str(repo), "--json", str(tmp_path / "r.json"))
     assert out.returncode == 0, out.stderr
-    assert "calc: staging — staging exit criteria are not measured by this version" in out.stdout
-    # the development criteria it holds are still enforced by check
+    assert "calc: staging — NOT READY for production" in out.stdout
+    report = json.loads((tmp_path / "r.json").read_text())
+    staging = {c["id"]: c for c in report["components"][0]["criteria"] if c["gate"] == "staging"}
+    assert len(staging) == 8
+    for cid in ("stg.integration_tests", "stg.e2e_tests", "stg.performance", "stg.security_audit"):
+        assert staging[cid]["status"] == "error"  # not built yet: never a pass
+        assert staging[cid]["summary"] == "not measured by this version of maturity yet"
+    # the development criteria it holds are still enforced by check, and they pass
     assert maturity("check", str(repo), "-q").returncode == 0

@@ -256,7 +256,7 @@ def test_integration_files() -> None:
     ("stage", "ready", "regressed", "gates"),
     [
         (Stage.DEVELOPMENT, False, False, {Stage.DEVELOPMENT}),
-        (Stage.STAGING, False, True, {Stage.DEVELOPMENT}),
+        (Stage.STAGING, False, True, {Stage.DEVELOPMENT, Stage.STAGING}),
     ],
 )
 def test_evaluation_ready_and_regressed(
