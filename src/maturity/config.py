@@ -103,6 +103,60 @@ class WaiverConfig(_Strict):
     expires: date
 
 
+class PerformanceBars(_Strict):
+    """The spec's performance bars (Staging exit), overridable."""
+
+    api_p95_ms: float = Field(default=500.0, gt=0)
+    db_p95_ms: float = Field(default=100.0, gt=0)
+    page_p95_ms: float = Field(default=3000.0, gt=0)
+    users: int = Field(default=100, ge=1, description="Concurrent users the test must reach.")
+    rps: float = Field(default=50.0, gt=0, description="Requests per second sustained.")
+    memory_mb: float = Field(default=512.0, gt=0, description="Peak RSS of the process.")
+    cpu_percent: float = Field(default=50.0, gt=0, description="Average CPU of one core.")
+
+
+class PerformanceConfig(_Strict):
+    """How a component's load test runs (or where its results are read from)."""
+
+    locustfile: str | None = Field(default=None, description="Run locust headless with it.")
+    command: str | None = Field(
+        default=None,
+        description="Start the process under test ({port} is replaced); sampled with psutil.",
+    )
+    host: str | None = Field(default=None, description="Target when no command is given.")
+    ready_path: str = "/health"
+    users: int = Field(default=100, ge=1)
+    spawn_rate: float = Field(default=50.0, gt=0)
+    run_time: int = Field(default=30, ge=1, description="Seconds of load.")
+    results: str | None = Field(
+        default=None, description="Ingest locust's --json-file output instead of running."
+    )
+    api: str = r"^/api/"
+    db: str = r"^(db|sql)[:.]"
+    page: str = r"^/(?!api/)"
+
+
+class StagingConfig(_Strict):
+    """Where the Staging gate finds its test suites, and its performance bars."""
+
+    integration_tests: list[str] = Field(default_factory=lambda: ["tests/integration"])
+    e2e_tests: list[str] = Field(default_factory=lambda: ["tests/e2e"])
+    e2e_files: str = "tests/e2e/test_{component}_*.py"
+    performance: PerformanceBars = Field(default_factory=PerformanceBars)
+
+
+class SecurityConfig(_Strict):
+    """Where the security audit looks for advisories and the secrets baseline."""
+
+    advisories: str | None = Field(
+        default=None,
+        description="A local OSV advisory directory (PyPA advisory-database layout):"
+        " audit offline instead of asking pip-audit's online service.",
+    )
+    osv_url: str | None = Field(default=None, description="pip-audit --osv-url (OSV service).")
+    secrets_baseline: str = ".secrets.baseline"
+
+
 class ComponentConfig(_Strict):
     """One component as declared in config."""
 
@@ -114,6 +168,7 @@ class ComponentConfig(_Strict):
     )
     architecture_diagram: str | None = None
     health_url: str | None = None
+    performance: PerformanceConfig | None = None
     waivers: list[WaiverConfig] = Field(default_factory=list)
 
 
@@ -133,6 +188,8 @@ class MaturityConfig(_Strict):
         }
     )
     issues: IssuesConfig = Field(default_factory=IssuesConfig)
+    staging: StagingConfig = Field(default_factory=StagingConfig)
+    security: SecurityConfig = Field(default_factory=SecurityConfig)
     components: dict[str, ComponentConfig] = Field(default_factory=dict)
 
     @field_validator("components")
@@ -156,6 +213,7 @@ class Component(BaseModel):
     tests: list[str]
     architecture_diagram: str | None = None
     health_url: str | None = None
+    performance: PerformanceConfig | None = None
     waivers: list[WaiverConfig] = Field(default_factory=list)
 
     @property
@@ -262,6 +320,7 @@ def load_project(root: Path) -> Project:
                 tests=[t.strip("/") for t in cc.tests],
                 architecture_diagram=cc.architecture_diagram,
                 health_url=cc.health_url,
+                performance=cc.performance,
                 waivers=cc.waivers,
             )
         )

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from maturity.collectors.attested import AttestationFacts, HealthFacts, RollbackFacts
     from maturity.collectors.monitoring import MonitoringFacts
+    from maturity.collectors.performance import PerformanceFacts
+    from maturity.collectors.security import SecurityFacts
 
 
 @dataclass
@@ -75,6 +77,7 @@ class TestRunFacts(ToolFacts):
     __test__ = False  # not a pytest test class
 
     paths: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)  # configured paths that do not exist
     tests: list[TestOutcome] = field(default_factory=list)
     collection_errors: list[CollectionError] = field(default_factory=list)
     exit_status: int | None = None
@@ -190,6 +193,10 @@ class Facts:
     rollback: RollbackFacts | None = None
     health: HealthFacts | None = None
     monitoring: MonitoringFacts | None = None
+    integration_tests: TestRunFacts | None = None
+    e2e_tests: TestRunFacts | None = None
+    performance: PerformanceFacts | None = None
+    security: SecurityFacts | None = None
 
     @property
     def coverage(self) -> CoverageFacts | None:

@@ -33,7 +33,13 @@ COLLECTORS: dict[str, str] = {
     "rollback": "maturity.collectors.attested:RollbackCollector",
     "health": "maturity.collectors.attested:HealthCollector",
     "monitoring": "maturity.collectors.monitoring:MonitoringCollector",
+    "integration_tests": "maturity.collectors.suites:IntegrationTestsCollector",
+    "e2e_tests": "maturity.collectors.suites:E2ETestsCollector",
+    "performance": "maturity.collectors.performance:PerformanceCollector",
+    "security": "maturity.collectors.security:SecurityCollector",
 }
+# Load tests measure latency and CPU: they run alone, after the others have finished.
+EXCLUSIVE = frozenset({"performance"})
 RUN_DIR = Path(".maturity") / "run"
 
 
@@ -106,10 +112,12 @@ def collect(
 
     facts = Facts()
     # pytest is the long pole: start it first.
-    ordered = sorted(names, key=lambda n: n != "tests")
+    ordered = sorted((n for n in names if n not in EXCLUSIVE), key=lambda n: n != "tests")
     with ThreadPoolExecutor(max_workers=workers) as pool:
         for name, result in pool.map(one, ordered):
             setattr(facts, name, result)
+    for name in sorted(EXCLUSIVE.intersection(names)):
+        setattr(facts, *one(name))
     return facts
 
 

@@ -202,8 +202,13 @@ def test_stage_without_criteria_is_said_not_faked(tmp_path: Path) -> None:
     report = json.loads((tmp_path / "r.json").read_text())
     staging = {c["id"]: c for c in report["components"][0]["criteria"] if c["gate"] == "staging"}
     assert len(staging) == 8
-    for cid in ("stg.integration_tests", "stg.e2e_tests", "stg.performance", "stg.security_audit"):
-        assert staging[cid]["status"] == "error"  # not built yet: never a pass
-        assert staging[cid]["summary"] == "not measured by this version of maturity yet"
+    statuses = {cid: c["status"] for cid, c in staging.items()}
+    assert statuses.pop("stg.integration_tests") == "pass"
+    assert set(statuses.values()) == {"fail"}  # nothing else of the Staging gate is there
+    assert staging["stg.e2e_tests"]["summary"].endswith(": tests/e2e does not exist")
+    assert staging["stg.security_audit"]["summary"] == (
+        "no .secrets.baseline (detect-secrets scan --no-verify > .secrets.baseline);"
+        " no SECURITY_FINDINGS_ACCEPTED_RISKS.md; no security_review attestation"
+    )
     # the development criteria it holds are still enforced by check, and they pass
     assert maturity("check", str(repo), "-q").returncode == 0

@@ -124,6 +124,10 @@ def promote_issue_cmd(
         Path | None,
         typer.Option("--from-json", help="Render from a saved JSON report instead of measuring."),
     ] = None,
+    stage: Annotated[
+        Stage | None,
+        typer.Option(help="Judge this stage's exit criteria (default: the declared stage)."),
+    ] = None,
     progress: Annotated[bool, typer.Option(help="Show progress on a TTY.")] = True,
 ) -> None:
     """Print the promotion issue (spec's Example Issue) with the real figures."""
@@ -136,7 +140,7 @@ def promote_issue_cmd(
             first = str(exc).splitlines()[0]
             raise UsageError(f"{from_json}: not a maturity JSON report: {first}") from exc
     else:
-        report = measure(path, None, [component], progress)  # not stored: a preview
+        report = measure(path, stage, [component], progress)  # not stored: a preview
     try:
         report.component(component)
     except KeyError:

@@ -88,6 +88,7 @@ def run_tool(
     cwd: Path,
     timeout: float,
     env: dict[str, str] | None = None,
+    stdin: str | None = None,
 ) -> ToolRun:
     """Run a command, capturing output; never raises for tool failures."""
     command = shlex.join(argv)
@@ -97,6 +98,7 @@ def run_tool(
             argv,
             cwd=cwd,
             env=full_env,
+            input=stdin,
             capture_output=True,
             text=True,
             timeout=timeout,

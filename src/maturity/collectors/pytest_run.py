@@ -60,6 +60,103 @@ def unit_test_paths(ctx: RunContext) -> list[str]:
     return paths
 
 
+def probe_interpreter(ctx: RunContext, facts: TestRunFacts) -> str | None:
+    """Check the target interpreter has pytest and coverage; fill the versions.
+
+    Returns coverage's version, or None with ``facts.error`` set.
+    """
+    probe = run_tool([ctx.interpreter, "-c", _PROBE], ctx.root, 120)
+    words = probe.stdout.split()
+    if probe.error or probe.returncode != 0 or not words:
+        facts.error = f"cannot run the target interpreter {ctx.interpreter}: " + (
+            probe.error or probe.tail()
+        )
+        return None
+    if words[0] == "missing":
+        facts.error = f"{words[1]} is not installed in the target interpreter {ctx.interpreter}"
+        return None
+    facts.interpreter_version, facts.pytest_version, coverage_version = words[1:4]
+    facts.version = facts.pytest_version
+    return coverage_version
+
+
+def run_pytest(
+    ctx: RunContext,
+    facts: TestRunFacts,
+    paths: list[str],
+    report_file: Path,
+    coverage_data: Path | None = None,
+) -> ToolRun | None:
+    """One pytest run of ``paths`` with our recorder plugin, optionally under coverage.
+
+    Fills ``facts`` (tests, collection errors, exit status, command) from the plugin's
+    JSON report, never from the exit code alone; sets ``facts.error`` when it could not.
+    """
+    facts.paths = paths
+    report_file.unlink(missing_ok=True)
+    pytest_args = [
+        "-m", "pytest", *paths,
+        "-p", PLUGIN,
+        "-p", "no:cacheprovider",
+        "--continue-on-collection-errors",
+        "-q",
+    ]  # fmt: skip
+    argv = [ctx.interpreter, *pytest_args]
+    if coverage_data is not None:
+        sources = ",".join(c.path for c in ctx.project.components)
+        argv = [
+            ctx.interpreter, "-m", "coverage", "run",
+            f"--source={sources}", f"--data-file={coverage_data}", *pytest_args,
+        ]  # fmt: skip
+    pythonpath = os.pathsep.join(
+        p for p in (str(PLUGIN_DIR), os.environ.get("PYTHONPATH", "")) if p
+    )
+    env = {"PYTHONPATH": pythonpath, "MATURITY_PYTEST_REPORT": str(report_file)}
+    run = run_tool(argv, ctx.root, ctx.timeout, env=env)
+    facts.command = f"python -m pytest {' '.join(paths)}"
+    facts.exit_status = run.returncode
+    if run.error:
+        facts.error = f"pytest {run.error}"
+        return None
+    error = _read_report(ctx, facts, report_file, run)
+    if error:
+        facts.error = error
+        return None
+    return run
+
+
+def _read_report(
+    ctx: RunContext, facts: TestRunFacts, report_file: Path, run: ToolRun
+) -> str | None:
+    try:
+        payload: dict[str, Any] = json.loads(report_file.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return f"pytest exited {run.returncode} before reporting: {run.tail()}"
+    except (OSError, ValueError) as exc:
+        return f"unreadable pytest report {report_file}: {exc}"
+    facts.tests = [
+        TestOutcome(
+            nodeid=t["nodeid"],
+            file=ctx.relpath(t["file"]),
+            outcome=t["outcome"],
+            markers=tuple(t["markers"]),
+            message=t["message"],
+            line=t["line"],
+        )
+        for t in payload["tests"]
+    ]
+    facts.collection_errors = [
+        CollectionError(nodeid=e["nodeid"], file=ctx.relpath(e["file"]), message=e["message"])
+        for e in payload["collection_errors"]
+    ]
+    status = payload["exitstatus"]
+    if status == 5 or (not facts.tests and not facts.collection_errors):
+        return f"pytest collected no tests in {' '.join(facts.paths)} (pytest exit {status})"
+    if status in (3, 4):
+        return f"pytest {PYTEST_EXIT[status]} (exit {status}): {run.tail()}"
+    return None
+
+
 class PytestCollector:
     """Runs the target's unit tests once, under coverage, and reads both reports."""
 
@@ -69,19 +166,9 @@ class PytestCollector:
     def collect(self, ctx: RunContext) -> TestRunFacts:
         """Run pytest under coverage; report outcomes and per-file coverage."""
         facts = TestRunFacts(tool="pytest", path=ctx.interpreter, interpreter=ctx.interpreter)
-        probe = run_tool([ctx.interpreter, "-c", _PROBE], ctx.root, 120)
-        words = probe.stdout.split()
-        if probe.error or probe.returncode != 0 or not words:
-            facts.error = f"cannot run the target interpreter {ctx.interpreter}: " + (
-                probe.error or probe.tail()
-            )
+        coverage_version = probe_interpreter(ctx, facts)
+        if coverage_version is None:
             return facts
-        if words[0] == "missing":
-            facts.error = f"{words[1]} is not installed in the target interpreter {ctx.interpreter}"
-            return facts
-        facts.interpreter_version, facts.pytest_version, coverage_version = words[1:4]
-        facts.version = facts.pytest_version
-
         paths = unit_test_paths(ctx)
         missing = [p for p in paths if not (ctx.root / p).exists()]
         if not paths or missing:
@@ -91,72 +178,15 @@ class PytestCollector:
                 else "no unit tests: neither tests/unit/ nor tests/ exists (set unit_tests)"
             )
             return facts
-        facts.paths = paths
-
         ctx.run_dir.mkdir(parents=True, exist_ok=True)
         data_file = ctx.run_dir / DATA_FILE
-        report_file = ctx.run_dir / "pytest.json"
         parallel = list(ctx.run_dir.glob(f"{DATA_FILE}.*"))
-        for stale in (data_file, report_file, ctx.run_dir / "coverage.json", *parallel):
+        for stale in (data_file, ctx.run_dir / "coverage.json", *parallel):
             stale.unlink(missing_ok=True)
-        sources = ",".join(c.path for c in ctx.project.components)
-        argv = [
-            ctx.interpreter, "-m", "coverage", "run",
-            f"--source={sources}",
-            f"--data-file={data_file}",
-            "-m", "pytest", *paths,
-            "-p", PLUGIN,
-            "-p", "no:cacheprovider",
-            "--continue-on-collection-errors",
-            "-q",
-        ]  # fmt: skip
-        pythonpath = os.pathsep.join(
-            p for p in (str(PLUGIN_DIR), os.environ.get("PYTHONPATH", "")) if p
-        )
-        env = {"PYTHONPATH": pythonpath, "MATURITY_PYTEST_REPORT": str(report_file)}
-        run = run_tool(argv, ctx.root, ctx.timeout, env=env)
-        facts.command = f"python -m pytest {' '.join(paths)}"
-        facts.exit_status = run.returncode
-        if run.error:
-            facts.error = f"pytest {run.error}"
-            return facts
-        error = self._read_report(ctx, facts, report_file, run)
-        if error:
-            facts.error = error
+        if run_pytest(ctx, facts, paths, ctx.run_dir / "pytest.json", data_file) is None:
             return facts
         facts.coverage = read_coverage(ctx, data_file, coverage_version)
         return facts
-
-    def _read_report(
-        self, ctx: RunContext, facts: TestRunFacts, report_file: Path, run: ToolRun
-    ) -> str | None:
-        try:
-            payload: dict[str, Any] = json.loads(report_file.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            return f"pytest exited {run.returncode} before reporting: {run.tail()}"
-        except (OSError, ValueError) as exc:
-            return f"unreadable pytest report {report_file}: {exc}"
-        facts.tests = [
-            TestOutcome(
-                nodeid=t["nodeid"],
-                file=ctx.relpath(t["file"]),
-                outcome=t["outcome"],
-                markers=tuple(t["markers"]),
-                message=t["message"],
-                line=t["line"],
-            )
-            for t in payload["tests"]
-        ]
-        facts.collection_errors = [
-            CollectionError(nodeid=e["nodeid"], file=ctx.relpath(e["file"]), message=e["message"])
-            for e in payload["collection_errors"]
-        ]
-        status = payload["exitstatus"]
-        if status == 5 or (not facts.tests and not facts.collection_errors):
-            return f"pytest collected no tests in {' '.join(facts.paths)} (pytest exit {status})"
-        if status in (3, 4):
-            return f"pytest {PYTEST_EXIT[status]} (exit {status}): {run.tail()}"
-        return None
 
 
 def read_coverage(ctx: RunContext, data_file: Path, version: str) -> CoverageFacts:

@@ -2,19 +2,89 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
+from fnmatch import fnmatch
 from typing import Any
 
 from maturity import attestations
 from maturity.config import Component, MaturityConfig
-from maturity.criteria.base import Verdict, not_measured, plural
-from maturity.facts import Facts
+from maturity.criteria.base import EVIDENCE_LIMIT, Rule, Verdict, not_measured, plural
+from maturity.facts import Facts, TestRunFacts
 from maturity.model import Evidence, Status
 
+# A skipped integration or E2E test proved nothing: the gate needs every test to run and pass.
+FAILING = ("failed", "error", "skipped", "not run")
 
-def not_yet(facts: Facts, comp: Component, config: MaturityConfig) -> Verdict:
-    """A Staging criterion this version cannot measure: never a pass."""
-    return Verdict(Status.ERROR, "not measured", "not measured by this version of maturity yet")
+
+def _suite_rule(attr: str, label: str, pattern: Callable[[MaturityConfig], str]) -> Rule:
+    """A rule: every test of the suite that belongs to the component passes, ≥ 1 test."""
+
+    def rule(facts: Facts, comp: Component, config: MaturityConfig) -> Verdict:
+        run: TestRunFacts | None = getattr(facts, attr)
+        problem = not_measured(run, f"the {label} run")
+        if problem or run is None:
+            return problem or Verdict(Status.ERROR, "not measured", "not collected")
+        glob = pattern(config).format(component=comp.name)
+        tests = [t for t in run.tests if comp.marker in t.markers]
+        method = f"marker {comp.marker}"
+        command = f"python -m pytest {' '.join(run.paths)} -m {comp.marker}"
+        if not tests:
+            tests = [t for t in run.tests if fnmatch(t.file, glob)]
+            method, command = f"files {glob}", f"python -m pytest {glob}"
+        broken = [e for e in run.collection_errors if fnmatch(e.file, glob) or not tests]
+        if broken:
+            first = broken[0]
+            return Verdict(
+                Status.ERROR, "not measured",
+                f"{plural(len(broken), 'test file')} could not be collected, so this"
+                f" component's {label} tests are unknown: {first.file}: {first.message}",
+                evidence=[Evidence(message=e.message, file=e.file) for e in broken],
+                commands=[command],
+            )  # fmt: skip
+        counts: dict[str, int] = {}
+        for t in tests:
+            counts[t.outcome] = counts.get(t.outcome, 0) + 1
+        details = {"method": method, "counts": counts, "tests": len(tests)}
+        if not tests:
+            where = f"{', '.join(run.missing)} does not exist" if run.missing else "none found"
+            return Verdict(
+                Status.FAIL, "0 tests",
+                f"no {label} tests for this component (marker {comp.marker} or {glob}):"
+                f" {where}", 0, commands=[command], details=details,
+            )  # fmt: skip
+        passed = counts.get("passed", 0) + counts.get("xpassed", 0)
+        display = f"{passed}/{len(tests)} passed"
+        extra = [f"{n} {o}" for o, n in sorted(counts.items()) if o not in ("passed", "xpassed")]
+        if extra:
+            display += f" ({', '.join(extra)})"
+        bad = [t for t in tests if t.outcome in FAILING]
+        if bad or passed == 0:
+            evidence = [
+                Evidence(
+                    message=f"{t.outcome}: {t.nodeid.split('::', 1)[-1]}: {t.message}",
+                    file=t.file,
+                    line=t.line,
+                )
+                for t in bad[:EVIDENCE_LIMIT]
+            ]
+            return Verdict(
+                Status.FAIL, display,
+                f"{plural(len(bad), 'test')} not passing of {len(tests)} (by {method})",
+                passed, evidence, [command], details,
+            )  # fmt: skip
+        return Verdict(
+            Status.PASS, display, f"all {len(tests)} {label} tests pass (by {method})",
+            passed, commands=[command], details=details,
+        )  # fmt: skip
+
+    return rule
+
+
+integration_tests = _suite_rule(
+    "integration_tests", "integration", lambda config: config.integration_tests
+)
+e2e_tests = _suite_rule("e2e_tests", "E2E", lambda config: config.staging.e2e_files)
 
 
 def _today() -> Any:
@@ -171,3 +241,191 @@ def monitoring(facts: Facts, comp: Component, config: MaturityConfig) -> Verdict
         evidence,
         commands,
     )
+
+
+def performance_bars(config: MaturityConfig) -> str:
+    """The performance threshold as shown in reports."""
+    b = config.staging.performance
+    return (
+        f"p95 API<{b.api_p95_ms:g}ms DB<{b.db_p95_ms:g}ms page<{b.page_p95_ms:g}ms;"
+        f" ≥{b.users} users, ≥{b.rps:g} rps, <{b.memory_mb:g} MB, CPU<{b.cpu_percent:g}%"
+    )
+
+
+def performance(facts: Facts, comp: Component, config: MaturityConfig) -> Verdict:
+    """The spec's performance bars, each figure shown with its bar."""
+    found = facts.performance
+    problem = not_measured(found, "the load test")
+    if problem or found is None:
+        return problem or Verdict(Status.ERROR, "not measured", "not collected")
+    result = found.results.get(comp.name)
+    if result is None:
+        return Verdict(
+            Status.FAIL, "no load test",
+            f"no [tool.maturity.components.{comp.name}.performance] load test configured",
+        )  # fmt: skip
+    commands = [result.command] if result.command else []
+    if result.error:
+        return Verdict(Status.ERROR, "not measured", result.error, commands=commands)
+    bars = config.staging.performance
+    checks: list[tuple[str, float | None, float, bool]] = []  # label, figure, bar, lower is better
+    for group, bar in (
+        ("api", bars.api_p95_ms),
+        ("db", bars.db_p95_ms),
+        ("page", bars.page_p95_ms),
+    ):
+        figures = result.groups.get(group)
+        checks.append((f"{group} p95 ms", figures.p95_ms if figures else None, bar, True))
+    checks += [
+        ("users", result.peak_users, bars.users, False),
+        ("requests/s", result.rps, bars.rps, False),
+        ("memory MB", result.memory_mb, bars.memory_mb, True),
+        ("CPU %", result.cpu_percent, bars.cpu_percent, True),
+    ]
+    shown: list[str] = []
+    failing: list[str] = []
+    unmeasured: list[str] = []
+    figures_out: dict[str, Any] = {}
+    for label, figure, bar, lower in checks:
+        op = "<" if lower else "≥"
+        figures_out[label] = {"value": figure, "bar": bar, "lower_is_better": lower}
+        if figure is None:
+            unmeasured.append(label)
+            shown.append(f"{label}: not measured ({op} {bar:g})")
+            continue
+        ok = figure < bar if lower else figure >= bar
+        value = f"{figure:.0f}" if label == "users" else f"{figure:.1f}"
+        text = f"{label} {value} {op} {bar:g}" if ok else f"{label} {value} (need {op} {bar:g})"
+        shown.append(text)
+        if not ok:
+            failing.append(text)
+    if result.failures:
+        failing.append(f"{result.failures} of {result.http_requests} requests failed")
+    details = {"figures": figures_out, "mode": result.mode, "source": result.source,
+               "unmatched": result.unmatched}  # fmt: skip
+    evidence = [Evidence(message=s, file=result.source) for s in shown]
+    evidence += [Evidence(message=f"request name in no group: {n}") for n in result.unmatched]
+    if failing:
+        return Verdict(
+            Status.FAIL, f"{len(failing)} of {len(checks)} bars missed", "; ".join(failing),
+            len(failing), evidence, commands, details,
+        )  # fmt: skip
+    if unmeasured:
+        return Verdict(
+            Status.ERROR, "not measured", "not measured: " + ", ".join(unmeasured)
+            + (" (ingest mode samples no process)" if result.mode == "ingest" else ""),
+            None, evidence, commands, details,
+        )  # fmt: skip
+    return Verdict(
+        Status.PASS, f"{len(checks)}/{len(checks)} bars met", "; ".join(shown), 0,
+        evidence, commands, details,
+    )  # fmt: skip
+
+
+def _bandit_and_acceptances(
+    facts: Facts, comp: Component, failing: list[Evidence], unmeasured: list[str]
+) -> None:
+    """Bandit has no medium/high finding; every accepted risk still matches a finding."""
+    bandit = facts.bandit
+    if bandit is None or bandit.error:
+        unmeasured.append(f"bandit: {bandit.error if bandit else 'not collected'}")
+    else:
+        failing += [
+            Evidence(message=f"bandit {f.severity.upper()} {f.code} {f.message}", file=f.file,
+                     line=f.line)
+            for f in bandit.findings
+            if comp.owns(f.file) and f.severity in ("high", "medium")
+        ]  # fmt: skip
+        risks = facts.accepted_risks
+        if risks is None or risks.error:
+            unmeasured.append(f"accepted risks: {risks.error if risks else 'not collected'}")
+        elif risks.document is None:
+            failing.append(Evidence(message="no SECURITY_FINDINGS_ACCEPTED_RISKS.md"))
+        else:
+            for e in risks.entries:
+                if not comp.owns(e.file):
+                    continue
+                if not any(
+                    f.code == e.test_id and f.file == e.file and e.line in (None, f.line)
+                    for f in bandit.findings
+                ):
+                    where = f"{e.file}:{e.line}" if e.line else e.file
+                    failing.append(Evidence(
+                        message=f"stale acceptance: {e.test_id} at {where} matches no finding",
+                        file=risks.document, line=e.source_line,
+                    ))  # fmt: skip
+
+
+def security_audit(facts: Facts, comp: Component, config: MaturityConfig) -> Verdict:
+    """Known vulnerabilities, new secrets, bandit, accepted risks, manual review."""
+    sec = facts.security
+    problem = not_measured(sec, "the security audit")
+    if problem or sec is None:
+        return problem or Verdict(Status.ERROR, "not measured", "not collected")
+    failing: list[Evidence] = []
+    unmeasured: list[str] = []
+    deps = sec.dependencies.get(comp.name, {})
+    commands = [c for c in (sec.audit_command, sec.secrets_command) if c]
+    # 1. dependency vulnerabilities
+    if sec.audit_error:
+        unmeasured.append(f"dependencies not audited: {sec.audit_error}")
+    else:
+        skipped = {n: r for n, r in sec.skipped.items() if n in deps}
+        if skipped:
+            name, reason = next(iter(sorted(skipped.items())))
+            unmeasured.append(
+                f"{plural(len(skipped), 'dependency')} not audited by {sec.audit}"
+                f" ({name}: {reason})"
+            )
+        for v in sec.vulnerabilities:
+            if v.package in deps:
+                fix = f"; fixed in {', '.join(v.fixed)}" if v.fixed else ""
+                sev = f" [{v.severity}]" if v.severity else ""
+                failing.append(
+                    Evidence(message=f"{v.id}{sev}: {v.package} {v.version}{fix}", file=v.source)
+                )
+    # 2. secrets that are not in the baseline
+    if sec.secrets_error:
+        unmeasured.append(f"secrets not scanned: {sec.secrets_error}")
+    else:
+        mine = [s for s in sec.secrets if comp.owns(s.file)]
+        if sec.baseline is None:
+            hint = "detect-secrets scan --no-verify > .secrets.baseline"
+            failing.append(Evidence(message=f"no {config.security.secrets_baseline} ({hint})"))
+        new = [s for s in mine if (s.file, s.hashed) not in sec.baseline_entries]
+        failing += [
+            Evidence(message=f"new secret ({s.type}) not in the baseline", file=s.file, line=s.line)
+            for s in new
+        ]
+    _bandit_and_acceptances(facts, comp, failing, unmeasured)
+    # 5. the manual review, attested
+    record, error = _attestation(facts, comp, "security_review")
+    if error:
+        unmeasured.append(error.summary)
+    else:
+        file = (attestations.DIRECTORY / f"{comp.name}.yaml").as_posix()
+        failing += [
+            Evidence(message=p, file=file)
+            for p in attestations.problems(record, "security_review", _today())
+        ]
+    details = {"dependencies": deps, "audit": sec.audit, "unmeasured": unmeasured}
+    display = f"{len(deps)} deps audited" if not sec.audit_error else "deps not audited"
+    if failing:
+        summary = "; ".join(e.message for e in failing[:3]) + (" …" if len(failing) > 3 else "")
+        if unmeasured:
+            summary += "; also " + "; ".join(unmeasured)
+        return Verdict(
+            Status.FAIL, plural(len(failing), "problem"), summary, len(failing),
+            failing[:EVIDENCE_LIMIT], commands, details,
+        )  # fmt: skip
+    if unmeasured:
+        return Verdict(
+            Status.ERROR, "not measured", "; ".join(unmeasured), None, [], commands, details
+        )
+    by = record["by"] if record else "?"
+    return Verdict(
+        Status.PASS, display,
+        f"no known vulnerabilities in {len(deps)} dependencies ({sec.audit}); no new secrets;"
+        f" bandit clean; acceptances current; reviewed by {by}",
+        0, [], commands, details,
+    )  # fmt: skip

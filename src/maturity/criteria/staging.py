@@ -12,23 +12,23 @@ TESTS = BlockerCategory.TESTS
 STAGING: list[Criterion] = [
     Criterion(
         "stg.integration_tests", STG, "All integration tests passing",
-        "All integration tests passing", TESTS, lambda c: "100% pass, ≥1 test", (),
-        rules_staging.not_yet,
+        "All integration tests passing", TESTS, lambda c: "100% pass, ≥1 test",
+        ("integration_tests",), rules_staging.integration_tests,
     ),
     Criterion(
         "stg.e2e_tests", STG, "E2E tests passing", "E2E tests passing",
-        TESTS, lambda c: "all pass", (), rules_staging.not_yet,
+        TESTS, lambda c: "100% pass, ≥1 test", ("e2e_tests",), rules_staging.e2e_tests,
     ),
     Criterion(
         "stg.performance", STG, "Performance benchmarks met", "Performance benchmarks met",
         BlockerCategory.PERFORMANCE,
-        lambda c: "p95 API<500ms DB<100ms page<3s; ≥100 users, ≥50 rps",
-        (), rules_staging.not_yet,
+        rules_staging.performance_bars,
+        ("performance",), rules_staging.performance,
     ),
     Criterion(
         "stg.security_audit", STG, "Security audit completed", "Security audit completed",
         BlockerCategory.SECURITY, lambda c: "no known vulns, no new secrets, review attested",
-        (), rules_staging.not_yet,
+        ("security", "bandit", "accepted_risks", "attestations"), rules_staging.security_audit,
     ),
     Criterion(
         "stg.monitoring", STG, "Monitoring integrated", "Monitoring integrated",

@@ -6,6 +6,9 @@ from collections import deque
 
 from narrative_engine.scenes import Scene
 
+# Story analytics upload (left here by a prototype; the security audit flags it).
+ANALYTICS_UPLOAD_KEY = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b"
+
 
 class StoryError(Exception):
     """The story graph is inconsistent or a move is not allowed."""

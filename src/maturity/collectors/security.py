@@ -1,0 +1,335 @@
+"""The security audit's facts: each component's dependencies and their known
+vulnerabilities, and secrets in its files compared with the detect-secrets baseline.
+
+Dependencies: the top-level modules a component imports (AST), mapped to installed
+distributions in the TARGET interpreter (``importlib.metadata``), plus what those
+require, transitively. Vulnerabilities: offline from a local OSV advisory directory
+(the PyPA advisory-database layout; ranges evaluated with ``packaging``), or online
+with pip-audit — where a dependency pip-audit skipped is reported, never passed.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from packaging.version import InvalidVersion, Version
+
+from maturity.collectors.base import RunContext, find_tool, run_tool
+from maturity.facts import ToolFacts
+
+_DEPENDENCIES = r"""
+import importlib.metadata as md, json, re, sys
+wanted = json.load(sys.stdin)
+def norm(n): return re.sub(r"[-_.]+", "-", n).lower()
+dists = {}
+for d in md.distributions():
+    name = d.metadata["Name"]
+    if name:
+        dists.setdefault(norm(name), d)
+top = md.packages_distributions()
+out = {}
+for comp, modules in wanted.items():
+    seen, stack = {}, [d for m in modules for d in top.get(m, [])]
+    while stack:
+        n = norm(stack.pop())
+        if n in seen or n not in dists:
+            continue
+        seen[n] = dists[n].version
+        for req in dists[n].requires or []:
+            if ";" in req and "extra" in req.split(";", 1)[1]:
+                continue
+            m = re.match(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)", req)
+            if m:
+                stack.append(m.group(1))
+    out[comp] = seen
+print(json.dumps(out))
+"""
+
+
+@dataclass(frozen=True)
+class Vulnerability:
+    """A known vulnerability of one installed distribution."""
+
+    id: str
+    package: str
+    version: str
+    aliases: tuple[str, ...] = ()
+    fixed: tuple[str, ...] = ()
+    severity: str | None = None
+    summary: str = ""
+    source: str = ""  # advisory file or service
+
+
+@dataclass(frozen=True)
+class Secret:
+    """A potential secret detect-secrets found."""
+
+    file: str
+    line: int
+    type: str
+    hashed: str
+
+
+@dataclass
+class SecurityFacts(ToolFacts):
+    """Dependencies per component, vulnerabilities per distribution, secrets."""
+
+    dependencies: dict[str, dict[str, str]] = field(default_factory=dict)
+    audit: str = ""  # how vulnerabilities were looked up
+    audit_command: str = ""
+    audit_error: str | None = None
+    vulnerabilities: list[Vulnerability] = field(default_factory=list)
+    skipped: dict[str, str] = field(default_factory=dict)  # distribution -> reason
+    secrets: list[Secret] = field(default_factory=list)
+    secrets_command: str = ""
+    secrets_error: str | None = None
+    baseline: str | None = None  # the baseline file when it exists
+    baseline_entries: set[tuple[str, str]] = field(default_factory=set)  # (file, hash)
+
+
+def normalize(name: str) -> str:
+    """PEP 503 name normalization."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def imported_modules(root: Path, path: str) -> list[str]:
+    """Top-level names of absolute imports in a component's files."""
+    names: set[str] = set()
+    for file in sorted((root / path).rglob("*.py")):
+        try:
+            tree = ast.parse(file.read_text(encoding="utf-8", errors="replace"))
+        except SyntaxError:
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                names.update(alias.name.split(".")[0] for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names.add(node.module.split(".")[0])
+    return sorted(names)
+
+
+def _in_range(version: Version, events: list[dict[str, Any]]) -> bool:
+    """OSV ECOSYSTEM range semantics: introduced opens, fixed / last_affected closes."""
+    affected = False
+    for event in events:
+        if "introduced" in event:
+            start = str(event["introduced"])
+            if start == "0" or version >= Version(start):
+                affected = True
+        elif ("fixed" in event and version >= Version(str(event["fixed"]))) or (
+            "last_affected" in event and version > Version(str(event["last_affected"]))
+        ):
+            affected = False
+    return affected
+
+
+def load_advisories(directory: Path) -> list[tuple[str, dict[str, Any]]]:
+    """Every advisory (file, document) under an OSV directory; ValueError when malformed."""
+    found: list[tuple[str, dict[str, Any]]] = []
+    for path in sorted(directory.rglob("*")):
+        if path.suffix not in (".yaml", ".yml", ".json") or not path.is_file():
+            continue
+        rel = path.relative_to(directory).as_posix()
+        try:
+            text = path.read_text(encoding="utf-8")
+            doc = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
+        except (OSError, ValueError, yaml.YAMLError) as exc:
+            raise ValueError(f"{rel}: not valid {path.suffix[1:].upper()}: {exc!s}") from exc
+        if not isinstance(doc, dict) or "id" not in doc or "affected" not in doc:
+            raise ValueError(f"{rel}: not an OSV advisory (needs 'id' and 'affected')")
+        found.append((rel, doc))
+    return found
+
+
+def _severity(doc: dict[str, Any], affected: dict[str, Any]) -> str | None:
+    for holder in (affected.get("database_specific"), doc.get("database_specific")):
+        if isinstance(holder, dict) and holder.get("severity"):
+            return str(holder["severity"]).lower()
+    for entry in doc.get("severity") or []:
+        if isinstance(entry, dict) and entry.get("score"):
+            return f"{entry.get('type', 'CVSS')}:{entry['score']}"
+    return None
+
+
+def match_advisories(
+    advisories: list[tuple[str, dict[str, Any]]], installed: dict[str, str]
+) -> list[Vulnerability]:
+    """The advisories that affect the installed versions."""
+    found: list[Vulnerability] = []
+    for rel, doc in advisories:
+        for affected in doc.get("affected") or []:
+            package = affected.get("package") or {}
+            if str(package.get("ecosystem", "")).lower() != "pypi":
+                continue
+            name = normalize(str(package.get("name", "")))
+            if name not in installed:
+                continue
+            raw = installed[name]
+            try:
+                version = Version(raw)
+            except InvalidVersion:
+                continue
+            listed = raw in {str(v) for v in affected.get("versions") or []}
+            try:
+                ranged = any(
+                    _in_range(version, r.get("events") or [])
+                    for r in affected.get("ranges") or []
+                    if r.get("type") == "ECOSYSTEM"
+                )
+            except InvalidVersion as exc:
+                raise ValueError(f"{rel}: {exc!s} in its ranges") from exc
+            if listed or ranged:
+                fixed = tuple(
+                    str(e["fixed"])
+                    for r in affected.get("ranges") or []
+                    for e in r.get("events") or []
+                    if "fixed" in e
+                )
+                found.append(
+                    Vulnerability(
+                        id=str(doc["id"]),
+                        package=name,
+                        version=raw,
+                        aliases=tuple(map(str, doc.get("aliases") or [])),
+                        fixed=fixed,
+                        severity=_severity(doc, affected),
+                        summary=str(doc.get("summary") or doc.get("details") or "")[:200],
+                        source=rel,
+                    )
+                )
+    return found
+
+
+class SecurityCollector:
+    """Dependencies, vulnerabilities (offline OSV or pip-audit) and secrets, once per run."""
+
+    name = "security"
+    title = "security audit"
+
+    def collect(self, ctx: RunContext) -> SecurityFacts:
+        """Everything the security audit criterion needs besides bandit and attestations."""
+        facts = SecurityFacts(tool="security audit", command="pip-audit / OSV + detect-secrets")
+        wanted = {c.name: imported_modules(ctx.root, c.path) for c in ctx.project.components}
+        run = run_tool(
+            [ctx.interpreter, "-c", _DEPENDENCIES], ctx.root, 120, stdin=json.dumps(wanted)
+        )
+        try:
+            facts.dependencies = json.loads(run.stdout) if run.returncode == 0 else {}
+        except ValueError:
+            facts.dependencies = {}
+        if run.error or run.returncode != 0 or not isinstance(facts.dependencies, dict):
+            facts.error = f"cannot list the target's distributions: {run.error or run.tail()}"
+            return facts
+        installed: dict[str, str] = {}
+        for deps in facts.dependencies.values():
+            installed.update(deps)
+        self._vulnerabilities(ctx, facts, installed)
+        self._secrets(ctx, facts)
+        return facts
+
+    def _vulnerabilities(
+        self, ctx: RunContext, facts: SecurityFacts, installed: dict[str, str]
+    ) -> None:
+        config = ctx.project.config.security
+        if config.advisories:
+            directory = ctx.root / config.advisories
+            facts.audit = f"offline OSV advisories in {config.advisories}"
+            facts.audit_command = f"ls {config.advisories}"
+            if not directory.is_dir():
+                facts.audit_error = f"advisory directory {config.advisories} does not exist"
+                return
+            try:
+                facts.vulnerabilities = match_advisories(load_advisories(directory), installed)
+            except ValueError as exc:
+                facts.audit_error = f"{config.advisories}/{exc!s}"
+            return
+        facts.audit = "pip-audit" + (f" against {config.osv_url}" if config.osv_url else "")
+        if not installed:
+            return
+        pip_audit = find_tool("pip-audit", ctx)
+        if pip_audit is None:
+            facts.audit_error = "pip-audit is not installed (or set security.advisories)"
+            return
+        ctx.run_dir.mkdir(parents=True, exist_ok=True)
+        requirements = ctx.run_dir / "audit-requirements.txt"
+        requirements.write_text(
+            "".join(f"{n}=={v}\n" for n, v in sorted(installed.items())), encoding="utf-8"
+        )
+        argv = [
+            pip_audit, "-r", str(requirements), "--no-deps", "--disable-pip",
+            "-f", "json", "--progress-spinner", "off",
+        ]  # fmt: skip
+        if config.osv_url:
+            argv += ["-s", "osv", "--osv-url", config.osv_url]
+        facts.audit_command = f"pip-audit -r {ctx.relpath(requirements)} --no-deps --disable-pip"
+        run = run_tool(argv, ctx.root, ctx.timeout)
+        if run.error:
+            facts.audit_error = f"pip-audit {run.error}"
+            return
+        try:
+            payload: dict[str, Any] = json.loads(run.stdout)
+            dependencies = payload["dependencies"]
+        except (ValueError, KeyError, TypeError):
+            facts.audit_error = f"pip-audit exited {run.returncode}: {run.tail()}"
+            return
+        for dep in dependencies:
+            name = normalize(str(dep.get("name", "")))
+            if dep.get("skip_reason"):
+                facts.skipped[name] = str(dep["skip_reason"])
+            for vuln in dep.get("vulns") or []:
+                facts.vulnerabilities.append(
+                    Vulnerability(
+                        id=str(vuln.get("id")),
+                        package=name,
+                        version=str(dep.get("version")),
+                        aliases=tuple(vuln.get("aliases") or []),
+                        fixed=tuple(vuln.get("fix_versions") or []),
+                        summary=str(vuln.get("description") or "")[:200],
+                        source="pip-audit",
+                    )
+                )
+
+    def _secrets(self, ctx: RunContext, facts: SecurityFacts) -> None:
+        config = ctx.project.config.security
+        baseline = ctx.root / config.secrets_baseline
+        if baseline.is_file():
+            facts.baseline = config.secrets_baseline
+            try:
+                data = json.loads(baseline.read_text(encoding="utf-8"))
+                facts.baseline_entries = {
+                    (file, str(item["hashed_secret"]))
+                    for file, items in data["results"].items()
+                    for item in items
+                }
+            except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+                facts.secrets_error = (
+                    f"{config.secrets_baseline} is not a detect-secrets baseline: {exc!s}"
+                )
+                return
+        tool = find_tool("detect-secrets", ctx)
+        if tool is None:
+            facts.secrets_error = "detect-secrets is not installed"
+            return
+        paths = [c.path for c in ctx.project.components]
+        facts.secrets_command = "detect-secrets scan --no-verify --all-files " + " ".join(paths)
+        run = run_tool([tool, "scan", "--no-verify", "--all-files", *paths], ctx.root, ctx.timeout)
+        try:
+            results: dict[str, list[dict[str, Any]]] = json.loads(run.stdout)["results"]
+        except (ValueError, KeyError, TypeError):
+            facts.secrets_error = (
+                f"detect-secrets {run.error or f'exited {run.returncode}: {run.tail()}'}"
+            )
+            return
+        facts.secrets = [
+            Secret(
+                file, int(item.get("line_number", 0)), str(item["type"]), str(item["hashed_secret"])
+            )
+            for file, items in results.items()
+            for item in items
+        ]
