@@ -6,6 +6,7 @@ With no configuration at all, components are the packages under ``src/``.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from datetime import date
 from pathlib import Path
@@ -135,6 +136,15 @@ class PerformanceConfig(_Strict):
     db: str = r"^(db|sql)[:.]"
     page: str = r"^/(?!api/)"
 
+    @field_validator("api", "db", "page")
+    @classmethod
+    def _is_regex(cls, value: str) -> str:
+        try:
+            re.compile(value)
+        except re.error as exc:
+            raise ValueError(f"not a regular expression: {exc}") from exc
+        return value
+
 
 class StagingConfig(_Strict):
     """Where the Staging gate finds its test suites, and its performance bars."""
@@ -142,6 +152,12 @@ class StagingConfig(_Strict):
     integration_tests: list[str] = Field(default_factory=lambda: ["tests/integration"])
     e2e_tests: list[str] = Field(default_factory=lambda: ["tests/e2e"])
     e2e_files: str = "tests/e2e/test_{component}_*.py"
+    e2e_junit: str | None = Field(
+        default=None,
+        description="Read E2E results from this JUnit XML report (e.g. Playwright's junit"
+        " reporter) instead of running pytest; a test belongs to a component whose name"
+        " (or hyphenated name) its title contains, as `--grep <component>` selects.",
+    )
     performance: PerformanceBars = Field(default_factory=PerformanceBars)
 
 

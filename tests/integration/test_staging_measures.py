@@ -416,3 +416,63 @@ def test_pip_audit_skipping_a_dependency_is_reported_never_passed(tmp_path: Path
     else:  # a machine that reaches PyPI: the verdict follows what it found
         found = [v for v in facts.security.vulnerabilities if v.package == "pyyaml"]
         assert shop.status is (Status.FAIL if found else Status.PASS)
+
+
+def test_a_bad_request_pattern_is_a_config_error_naming_the_key(tmp_path: Path) -> None:
+    write_tree(tmp_path, {
+        "pyproject.toml": '[tool.maturity.components.shop.performance]\napi = "(unclosed"\n',
+        "src/shop/__init__.py": "",
+    })  # fmt: skip
+    code, _, err = cli("run", str(tmp_path), "--no-store")
+    assert code == 2
+    assert "tool.maturity.components.shop.performance.api" in err
+    assert "not a regular expression" in err
+
+
+JUNIT = """<?xml version="1.0" encoding="UTF-8"?>
+<testsuites name="playwright" tests="4" failures="1" skipped="0" errors="0">
+  <testsuite name="shop.spec.ts" tests="3">
+    <testcase name="shop: checkout works" classname="shop.spec.ts" time="1.2"/>
+    <testcase name="shop: basket survives reload" classname="shop.spec.ts" time="0.8">
+      <failure message="expect(received).toHaveText(expected)" type="FAILURE">stack</failure>
+    </testcase>
+  </testsuite>
+  <testsuite name="cart-page.spec.ts" tests="1">
+    <testcase name="cart page opens" classname="cart-page.spec.ts" time="0.4"/>
+  </testsuite>
+</testsuites>
+"""
+
+
+def test_e2e_results_can_come_from_a_junit_report_with_grep_attribution(tmp_path: Path) -> None:
+    write_tree(tmp_path, {
+        "pyproject.toml": """
+            [tool.maturity.staging]
+            e2e_junit = "reports/e2e.xml"
+            [tool.maturity.components.shop]
+            [tool.maturity.components.cart]
+            [tool.maturity.components.till]
+            """,
+        "src/shop/__init__.py": "", "src/cart/__init__.py": "", "src/till/__init__.py": "",
+        "reports/e2e.xml": JUNIT,
+    })  # fmt: skip
+    facts, project = measure(tmp_path, "e2e_tests")
+    shop = staging(facts, project, "shop", "stg.e2e_tests")
+    assert (shop.status, shop.display) == (Status.FAIL, "1/2 passed (1 failed)")
+    assert shop.evidence[0].message == (
+        "failed: shop: basket survives reload: expect(received).toHaveText(expected)"
+    )
+    cart = staging(facts, project, "cart", "stg.e2e_tests")
+    assert (cart.status, cart.display) == (Status.PASS, "1/1 passed")
+    till = staging(facts, project, "till", "stg.e2e_tests")
+    assert (till.status, till.display) == (Status.FAIL, "0 tests")
+    (tmp_path / "reports/e2e.xml").write_text("<html><body/></html>", encoding="utf-8")
+    facts, project = measure(tmp_path, "e2e_tests")
+    broken = staging(facts, project, "shop", "stg.e2e_tests")
+    assert broken.status is Status.ERROR
+    assert broken.summary.startswith("the E2E run: E2E report reports/e2e.xml is not JUnit XML")
+    (tmp_path / "reports/e2e.xml").unlink()
+    facts, project = measure(tmp_path, "e2e_tests")
+    assert staging(facts, project, "shop", "stg.e2e_tests").summary == (
+        "the E2E run: E2E report reports/e2e.xml does not exist"
+    )

@@ -7,9 +7,15 @@ the plugin's JSON report, never from pytest's exit code alone.
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from defusedxml import ElementTree
+from defusedxml.common import DefusedXmlException
+
 from maturity.collectors.base import RunContext
 from maturity.collectors.pytest_run import probe_interpreter, run_pytest
-from maturity.facts import TestRunFacts
+from maturity.config import Component
+from maturity.facts import TestOutcome, TestRunFacts
 
 
 class SuiteCollector:
@@ -64,3 +70,50 @@ class E2ETestsCollector(SuiteCollector):
     def configured(self, ctx: RunContext) -> list[str]:
         """``[tool.maturity.staging] e2e_tests``."""
         return list(ctx.project.config.staging.e2e_tests)
+
+    def collect(self, ctx: RunContext) -> TestRunFacts:
+        """Run the pytest E2E suite, or read the configured JUnit report."""
+        junit = ctx.project.config.staging.e2e_junit
+        if junit is None:
+            return super().collect(ctx)
+        facts = TestRunFacts(tool="junit", path=junit, command=f"cat {junit}", paths=[junit])
+        try:
+            facts.tests = read_junit(ctx.root / junit, ctx.project.components)
+        except FileNotFoundError:
+            facts.error = f"E2E report {junit} does not exist"
+        except (OSError, ElementTree.ParseError, DefusedXmlException) as exc:
+            facts.error = f"E2E report {junit} is not JUnit XML: {exc!s}"
+        return facts
+
+
+def read_junit(path: Path, components: list[Component]) -> list[TestOutcome]:
+    """Test outcomes from a JUnit XML file, marked with the components their titles name."""
+    root = ElementTree.parse(path).getroot()
+    if root is None or root.tag not in ("testsuites", "testsuite"):
+        tag = root.tag if root is not None else "nothing"
+        raise ElementTree.ParseError(f"root element is <{tag}>, not <testsuites>")
+    outcomes: list[TestOutcome] = []
+    for case in root.iter("testcase"):
+        name, classname = case.get("name", ""), case.get("classname", "")
+        title = f"{classname} {name}"
+        outcome, message = "passed", ""
+        for tag, result in (("failure", "failed"), ("error", "error"), ("skipped", "skipped")):
+            found = case.find(tag)
+            if found is not None:
+                outcome = result
+                message = (found.get("message") or found.text or "").strip().splitlines()[:1]
+                message = message[0][:300] if message else ""
+                break
+        markers = tuple(c.marker for c in components if c.name in title or c.slug in title)
+        line = case.get("line") or ""
+        outcomes.append(
+            TestOutcome(
+                nodeid=f"{classname}::{name}" if classname else name,
+                file=case.get("file") or classname,
+                outcome=outcome,
+                markers=markers,
+                message=message,
+                line=int(line) if line.isdigit() else None,
+            )
+        )
+    return outcomes

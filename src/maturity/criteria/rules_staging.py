@@ -303,7 +303,11 @@ def performance(facts: Facts, comp: Component, config: MaturityConfig) -> Verdic
         failing.append(f"{result.failures} of {result.http_requests} requests failed")
     details = {"figures": figures_out, "mode": result.mode, "source": result.source,
                "unmatched": result.unmatched}  # fmt: skip
-    evidence = [Evidence(message=s, file=result.source) for s in shown]
+    sampled = ("memory MB", "CPU %")  # psutil's figures, not locust's
+    evidence = [
+        Evidence(message=text, file=None if text.startswith(sampled) else result.source)
+        for text in shown
+    ]
     evidence += [Evidence(message=f"request name in no group: {n}") for n in result.unmatched]
     if failing:
         return Verdict(
