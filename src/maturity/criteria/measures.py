@@ -1,11 +1,11 @@
-"""Small pure helpers shared by criteria: coverage arithmetic, categories."""
+"""Small pure helpers shared by criteria: coverage arithmetic, categories, test outcomes."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
 from maturity.config import MaturityConfig
-from maturity.facts import FileCoverage
+from maturity.facts import FileCoverage, TestOutcome
 from maturity.model import Evidence
 from maturity.paths import glob_match
 
@@ -54,3 +54,28 @@ def worst_files(files: Mapping[str, FileCoverage], scope: str, limit: int = 5) -
             )
         )
     return out
+
+
+def outcome_summary(tests: list[TestOutcome]) -> tuple[dict[str, int], int, str]:
+    """(count per outcome, passed incl. xpassed, ``"4/5 passed (1 failed)"``)."""
+    counts: dict[str, int] = {}
+    for t in tests:
+        counts[t.outcome] = counts.get(t.outcome, 0) + 1
+    passed = counts.get("passed", 0) + counts.get("xpassed", 0)
+    display = f"{passed}/{len(tests)} passed"
+    extra = [f"{n} {o}" for o, n in sorted(counts.items()) if o not in ("passed", "xpassed")]
+    if extra:
+        display += f" ({', '.join(extra)})"
+    return counts, passed, display
+
+
+def not_passing_evidence(tests: Iterable[TestOutcome], limit: int) -> list[Evidence]:
+    """One evidence item per test that did not pass: outcome, test name, message."""
+    return [
+        Evidence(
+            message=f"{t.outcome}: {t.nodeid.split('::', 1)[-1]}: {t.message}",
+            file=t.file,
+            line=t.line,
+        )
+        for t in list(tests)[:limit]
+    ]

@@ -10,6 +10,7 @@ from typing import Any
 from maturity import attestations
 from maturity.config import Component, MaturityConfig
 from maturity.criteria.base import EVIDENCE_LIMIT, Rule, Verdict, not_measured, plural
+from maturity.criteria.measures import not_passing_evidence, outcome_summary
 from maturity.facts import Facts, TestRunFacts
 from maturity.model import Evidence, Status
 
@@ -42,9 +43,7 @@ def _suite_rule(attr: str, label: str, pattern: Callable[[MaturityConfig], str])
                 evidence=[Evidence(message=e.message, file=e.file) for e in broken],
                 commands=[command],
             )  # fmt: skip
-        counts: dict[str, int] = {}
-        for t in tests:
-            counts[t.outcome] = counts.get(t.outcome, 0) + 1
+        counts, passed, display = outcome_summary(tests)
         details = {"method": method, "counts": counts, "tests": len(tests)}
         if not tests:
             where = f"{', '.join(run.missing)} does not exist" if run.missing else "none found"
@@ -53,21 +52,9 @@ def _suite_rule(attr: str, label: str, pattern: Callable[[MaturityConfig], str])
                 f"no {label} tests for this component (marker {comp.marker} or {glob}):"
                 f" {where}", 0, commands=[command], details=details,
             )  # fmt: skip
-        passed = counts.get("passed", 0) + counts.get("xpassed", 0)
-        display = f"{passed}/{len(tests)} passed"
-        extra = [f"{n} {o}" for o, n in sorted(counts.items()) if o not in ("passed", "xpassed")]
-        if extra:
-            display += f" ({', '.join(extra)})"
         bad = [t for t in tests if t.outcome in FAILING]
         if bad or passed == 0:
-            evidence = [
-                Evidence(
-                    message=f"{t.outcome}: {t.nodeid.split('::', 1)[-1]}: {t.message}",
-                    file=t.file,
-                    line=t.line,
-                )
-                for t in bad[:EVIDENCE_LIMIT]
-            ]
+            evidence = not_passing_evidence(bad, EVIDENCE_LIMIT)
             return Verdict(
                 Status.FAIL, display,
                 f"{plural(len(bad), 'test')} not passing of {len(tests)} (by {method})",

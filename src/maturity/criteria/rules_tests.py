@@ -5,7 +5,14 @@ from __future__ import annotations
 from maturity.attribution import attribute
 from maturity.config import Component, MaturityConfig
 from maturity.criteria.base import EVIDENCE_LIMIT, Verdict, not_measured, plural
-from maturity.criteria.measures import category_of, coverage_numbers, percent, worst_files
+from maturity.criteria.measures import (
+    category_of,
+    coverage_numbers,
+    not_passing_evidence,
+    outcome_summary,
+    percent,
+    worst_files,
+)
 from maturity.facts import Facts
 from maturity.model import Evidence, Status
 
@@ -118,9 +125,7 @@ def unit_tests(facts: Facts, comp: Component, config: MaturityConfig) -> Verdict
             commands=commands,
             details=details,
         )
-    counts: dict[str, int] = {}
-    for t in att.tests:
-        counts[t.outcome] = counts.get(t.outcome, 0) + 1
+    counts, passed, display = outcome_summary(att.tests)
     details |= {"counts": counts, "tests": len(att.tests)}
     if not att.tests:
         return Verdict(
@@ -132,25 +137,13 @@ def unit_tests(facts: Facts, comp: Component, config: MaturityConfig) -> Verdict
             details=details,
         )
     bad = [t for t in att.tests if t.outcome in FAILING]
-    passed = counts.get("passed", 0) + counts.get("xpassed", 0)
-    display = f"{passed}/{len(att.tests)} passed"
-    extra = [f"{n} {o}" for o, n in sorted(counts.items()) if o not in ("passed", "xpassed")]
-    if extra:
-        display += f" ({', '.join(extra)})"
     if bad:
         return Verdict(
             Status.FAIL,
             display,
             f"{plural(len(bad), 'test')} failing of {len(att.tests)} (by {att.method})",
             value=passed,
-            evidence=[
-                Evidence(
-                    message=f"{t.outcome}: {t.nodeid.split('::', 1)[-1]}: {t.message}",
-                    file=t.file,
-                    line=t.line,
-                )
-                for t in bad[:EVIDENCE_LIMIT]
-            ],
+            evidence=not_passing_evidence(bad, EVIDENCE_LIMIT),
             commands=commands,
             details=details,
         )
