@@ -55,3 +55,9 @@ def cli(*args: str) -> tuple[int, str, str]:
         except SystemExit as exc:
             code = exc.code
     return int(code or 0), out.getvalue(), err.getvalue()
+
+
+def judge(facts: Facts, project: Project, component: str, criterion: str) -> CriterionResult:
+    """Evaluate any criterion of the rulebook (by id) for one component."""
+    crit = next(c for gate in Stage for c in criteria_for(gate) if c.id == criterion)
+    return crit.evaluate(facts, project.component(component), project.config)

@@ -84,3 +84,45 @@ def live_server(app: object) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+@contextmanager
+def prometheus_server(openmetrics: str) -> Iterator[str]:
+    """A real Prometheus on loopback whose TSDB holds ``openmetrics`` (backfilled with
+    ``promtool tsdb create-blocks-from openmetrics``); yields its base URL."""
+    import time
+
+    import httpx
+
+    base = Path(tempfile.mkdtemp(prefix="maturity-prom-"))
+    data, source, config = base / "data", base / "history.om", base / "prometheus.yml"
+    source.write_text(openmetrics, encoding="utf-8")
+    config.write_text("global:\n  scrape_interval: 1h\nscrape_configs: []\n", encoding="utf-8")
+    subprocess.run(
+        ["promtool", "tsdb", "create-blocks-from", "openmetrics", "--quiet", str(source), str(data)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    port = free_port()
+    proc = subprocess.Popen(
+        ["prometheus", f"--config.file={config}", f"--storage.tsdb.path={data}",
+         "--storage.tsdb.retention.time=3650d", f"--web.listen-address=127.0.0.1:{port}"],
+        stdout=subprocess.DEVNULL, stderr=(base / "log").open("wb"),
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"{url}/-/ready", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                log = (base / "log").read_text(errors="replace")[-2000:]
+                raise RuntimeError(f"prometheus did not become ready: {log}")
+            time.sleep(0.2)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(20)
+        shutil.rmtree(base, ignore_errors=True)

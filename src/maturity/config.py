@@ -173,6 +173,58 @@ class SecurityConfig(_Strict):
     secrets_baseline: str = ".secrets.baseline"
 
 
+DEFAULT_QUERIES = {
+    # {component} and {window} are replaced as plain text (PromQL's braces stay);
+    # the figures are percent (uptime, error rate) or milliseconds (p95s).
+    "uptime": 'avg_over_time(up{job="{component}"}[{window}]) * 100',
+    "error_rate": (
+        'sum(increase({component}_requests_total{status=~"5.."}[{window}]))'
+        " / sum(increase({component}_requests_total[{window}])) * 100"
+    ),
+    "api_p95": (
+        "histogram_quantile(0.95, sum by (le) "
+        "(increase({component}_request_duration_seconds_bucket[{window}]))) * 1000"
+    ),
+    "page_p95": (
+        "histogram_quantile(0.95, sum by (le) "
+        "(increase({component}_page_load_seconds_bucket[{window}]))) * 1000"
+    ),
+    "db_p95": (
+        "histogram_quantile(0.95, sum by (le) "
+        "(increase({component}_db_query_duration_seconds_bucket[{window}]))) * 1000"
+    ),
+}
+
+
+class ProductionConfig(_Strict):
+    """Where production figures come from, and what a breach does to ``maturity check``."""
+
+    prometheus_url: str | None = Field(
+        default=None, description="Prometheus base URL; $MATURITY_PROMETHEUS_URL overrides."
+    )
+    token_env: str = "PROMETHEUS_TOKEN"  # noqa: S105 - the name of an env var
+    window: str = Field(default="30d", pattern=r"^[0-9]+[smhdwy]$")
+    at: float | None = Field(
+        default=None, description="Evaluate at this Unix time instead of now (audits, tests)."
+    )
+    timeout: float = Field(default=10.0, gt=0)
+    on_breach: Literal["fail", "warn"] = "fail"
+    uptime: float = Field(default=99.5, ge=0, le=100)
+    error_rate: float = Field(default=0.5, ge=0, le=100)
+    api_p95_ms: float = Field(default=500.0, gt=0)
+    page_p95_ms: float = Field(default=3000.0, gt=0)
+    db_p95_ms: float = Field(default=100.0, gt=0)
+    queries: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("queries")
+    @classmethod
+    def _known_queries(cls, value: dict[str, str]) -> dict[str, str]:
+        unknown = sorted(set(value) - set(DEFAULT_QUERIES))
+        if unknown:
+            raise ValueError(f"unknown query {unknown[0]!r} (known: {', '.join(DEFAULT_QUERIES)})")
+        return value
+
+
 class ComponentConfig(_Strict):
     """One component as declared in config."""
 
@@ -185,7 +237,16 @@ class ComponentConfig(_Strict):
     architecture_diagram: str | None = None
     health_url: str | None = None
     performance: PerformanceConfig | None = None
+    queries: dict[str, str] = Field(
+        default_factory=dict,
+        description="PromQL overrides for this component; an empty string = not applicable.",
+    )
     waivers: list[WaiverConfig] = Field(default_factory=list)
+
+    @field_validator("queries")
+    @classmethod
+    def _known_queries(cls, value: dict[str, str]) -> dict[str, str]:
+        return ProductionConfig._known_queries(value)
 
 
 class MaturityConfig(_Strict):
@@ -206,6 +267,7 @@ class MaturityConfig(_Strict):
     issues: IssuesConfig = Field(default_factory=IssuesConfig)
     staging: StagingConfig = Field(default_factory=StagingConfig)
     security: SecurityConfig = Field(default_factory=SecurityConfig)
+    production: ProductionConfig = Field(default_factory=ProductionConfig)
     components: dict[str, ComponentConfig] = Field(default_factory=dict)
 
     @field_validator("components")
@@ -230,7 +292,17 @@ class Component(BaseModel):
     architecture_diagram: str | None = None
     health_url: str | None = None
     performance: PerformanceConfig | None = None
+    queries: dict[str, str] = Field(default_factory=dict)
     waivers: list[WaiverConfig] = Field(default_factory=list)
+
+    def query(self, name: str, config: MaturityConfig) -> str:
+        """The PromQL of one production figure ('' = not applicable to this component)."""
+        template = self.queries.get(name, config.production.queries.get(name))
+        if template is None:
+            template = DEFAULT_QUERIES[name]
+        return template.replace("{component}", self.name).replace(
+            "{window}", config.production.window
+        )
 
     @property
     def label(self) -> str:
@@ -337,6 +409,7 @@ def load_project(root: Path) -> Project:
                 architecture_diagram=cc.architecture_diagram,
                 health_url=cc.health_url,
                 performance=cc.performance,
+                queries=cc.queries,
                 waivers=cc.waivers,
             )
         )

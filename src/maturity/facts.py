@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from maturity.collectors.attested import AttestationFacts, HealthFacts, RollbackFacts
     from maturity.collectors.monitoring import MonitoringFacts
     from maturity.collectors.performance import PerformanceFacts
+    from maturity.collectors.production import ProductionFacts
     from maturity.collectors.security import SecurityFacts
 
 
@@ -197,6 +198,7 @@ class Facts:
     e2e_tests: TestRunFacts | None = None
     performance: PerformanceFacts | None = None
     security: SecurityFacts | None = None
+    production: ProductionFacts | None = None
 
     @property
     def coverage(self) -> CoverageFacts | None:

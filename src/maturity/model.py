@@ -9,9 +9,9 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, computed_field
 
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"
 
 
 class Stage(StrEnum):
@@ -120,6 +120,16 @@ class ComponentReport(BaseModel):
     regressed: bool = Field(
         description="Criteria of a stage the component already holds are not met."
     )
+
+    @computed_field(  # type: ignore[prop-decorator]
+        description="A production component failing a maintenance criterion (or unmeasured)."
+    )
+    @property
+    def at_risk(self) -> bool:
+        """Production components must keep the production criteria: any unmet one is a risk."""
+        return self.stage is Stage.PRODUCTION and any(
+            not c.met for c in self.criteria if c.gate is Stage.PRODUCTION
+        )
 
     def for_gate(self, gate: Stage) -> list[CriterionResult]:
         """The results of one stage's exit criteria."""

@@ -37,6 +37,7 @@ COLLECTORS: dict[str, str] = {
     "e2e_tests": "maturity.collectors.suites:E2ETestsCollector",
     "performance": "maturity.collectors.performance:PerformanceCollector",
     "security": "maturity.collectors.security:SecurityCollector",
+    "production": "maturity.collectors.production:ProductionCollector",
 }
 # Load tests measure latency and CPU: they run alone, after the others have finished.
 EXCLUSIVE = frozenset({"performance"})
@@ -154,8 +155,6 @@ def run(
                     f"tool.maturity.components.{comp.name}.waivers",
                     f"unknown criterion {waiver.criterion!r}",
                 )
-    if stage is not None and not criteria_for(stage):
-        raise UsageError(f"this version of maturity has no exit criteria for the {stage} stage")
     started = datetime.now(UTC).isoformat(timespec="seconds")
     interpreter = resolve_interpreter(project)
     ctx = RunContext(project=project, interpreter=interpreter, run_dir=project.root / RUN_DIR)

@@ -95,20 +95,24 @@ def check(
         save_run(store_for(path, db), report)
     order = list(Stage)
     failed = errored = 0
+    warn_only = load_project(path).config.production.on_breach == "warn"
     for comp in report.components:
         required = set(comp.stage.previous)
+        if comp.stage is Stage.PRODUCTION:
+            required.add(Stage.PRODUCTION)  # maintenance criteria: kept while in production
         if require is not None:
             required |= set(order[: order.index(require) + 1])
         for crit in comp.criteria:
             if crit.gate not in required or crit.met:
                 continue
             word = "fail" if crit.status is Status.FAIL else "could not measure"
+            line = f"{comp.name}: {crit.gate} {crit.id} ({crit.title}): {word}: {crit.summary}"
+            if warn_only and crit.gate is Stage.PRODUCTION and require is not Stage.PRODUCTION:
+                print(f"warning: {line} (production.on_breach = warn)", file=sys.stderr)
+                continue
             failed += crit.status is Status.FAIL
             errored += crit.status is Status.ERROR
-            print(
-                f"{comp.name}: {crit.gate} {crit.id} ({crit.title}): {word}: {crit.summary}",
-                file=sys.stderr,
-            )
+            print(line, file=sys.stderr)
     if failed:
         raise typer.Exit(EXIT_CRITERIA_FAILED)
     if errored:

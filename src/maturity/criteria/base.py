@@ -84,6 +84,7 @@ def register(criterion: Criterion) -> Criterion:
 def criteria_for(gate: Stage) -> list[Criterion]:
     """The exit criteria of one stage, in rulebook order."""
     import maturity.criteria.development
+    import maturity.criteria.production
     import maturity.criteria.staging  # noqa: F401
 
     return [c for c in REGISTRY if c.gate is gate]

@@ -109,6 +109,7 @@ def _summary_row(comp: ComponentReport) -> str:
         else ("—" if comp.target is None else "no")
     )
     flag = " (regressed)" if comp.regressed else ""
+    flag += " (at risk)" if comp.at_risk else ""
     cells = [comp.name, f"{comp.stage}{flag}", ready, f"{met}/{len(gate_results)}", failing, errors]
     return "| " + " | ".join(str(c) for c in cells) + " |"
 

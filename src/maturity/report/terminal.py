@@ -69,6 +69,11 @@ def _problems(comp: ComponentReport, console: Console, verbose: bool) -> None:
 def _verdict(comp: ComponentReport) -> Text:
     if comp.target is None:
         text = Text(f"{comp.name}: {comp.stage}")
+        if comp.at_risk:
+            unmet = [c.title for c in comp.for_gate(comp.stage) if not c.met]
+            text.append(f" — AT RISK: {', '.join(unmet)}", style="bold red")
+        elif comp.for_gate(comp.stage):
+            text.append(" — maintenance criteria hold", style="bold green")
     elif comp.ready:
         text = Text.assemble(
             f"{comp.name}: {comp.stage} — ", (f"READY for {comp.target}", "bold green")
@@ -109,4 +114,7 @@ def render_terminal(report: RunReport, console: Console, verbose: bool = False) 
     summary = f"{len(report.components)} components: {ready} ready for their next stage"
     if regressed:
         summary += f", {regressed} regressed"
+    at_risk = sum(c.at_risk for c in report.components)
+    if at_risk:
+        summary += f", {at_risk} at risk in production"
     console.print(Text(summary, style="bold"))

@@ -1,0 +1,93 @@
+"""Production figures from Prometheus: uptime, error rate, p95 latencies, alert states.
+
+One instant query per figure per component, at one evaluation time (``production.at``
+or now) so that every figure can be asked again of Prometheus with the same query and
+time. The templates come from config (``[tool.maturity.production.queries]``, per
+component ``queries``), with defaults for the metric names ``maturity alerts`` uses.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass, field
+
+from maturity.collectors.base import RunContext
+from maturity.config import DEFAULT_QUERIES, Component, MaturityConfig
+from maturity.facts import ToolFacts
+from maturity.prometheus import Prometheus, PrometheusError
+
+URL_ENV = "MATURITY_PROMETHEUS_URL"
+ALERT_WINDOW = "5m"  # the window of the spec's alerts (maturity alerts uses rate(...[5m]))
+
+
+@dataclass
+class Figure:
+    """One query and what it gave: a value, or why not; ``query == ""`` = not applicable."""
+
+    query: str
+    value: float | None = None
+    error: str | None = None
+
+
+@dataclass
+class ProductionFacts(ToolFacts):
+    """Per component name: figure name -> Figure (plus ``alert_error_rate``/``alert_api_p95``)."""
+
+    url: str | None = None
+    at: float = 0.0
+    window: str = ""
+    figures: dict[str, dict[str, Figure]] = field(default_factory=dict)
+
+    def reproduce(self, promql: str) -> str:
+        """The curl command that asks Prometheus the same question."""
+        return (
+            f"curl -G {self.url}/api/v1/query --data-urlencode 'query={promql}'"
+            f" --data-urlencode time={self.at:.3f}"
+        )
+
+
+def alert_queries(comp: Component, config: MaturityConfig) -> dict[str, str]:
+    """The error-rate and API p95 queries over the alert window (5 minutes)."""
+    found: dict[str, str] = {}
+    for name, key in (("alert_error_rate", "error_rate"), ("alert_api_p95", "api_p95")):
+        query = comp.query(key, config)
+        if query:
+            found[name] = query.replace(f"[{config.production.window}]", f"[{ALERT_WINDOW}]")
+    return found
+
+
+class ProductionCollector:
+    """Asks Prometheus each production figure of each component."""
+
+    name = "production"
+    title = "production figures (Prometheus)"
+
+    def collect(self, ctx: RunContext) -> ProductionFacts:
+        """Every figure of every component, or the reason it could not be asked."""
+        config = ctx.project.config
+        settings = config.production
+        url = os.environ.get(URL_ENV) or settings.prometheus_url
+        facts = ProductionFacts(tool="prometheus", url=url, window=settings.window)
+        facts.at = settings.at if settings.at is not None else time.time()
+        if not url:
+            facts.error = (
+                f"no Prometheus: set [tool.maturity.production] prometheus_url or ${URL_ENV}"
+            )
+            return facts
+        facts.command = f"curl -G {url}/api/v1/query"
+        client = Prometheus(url, os.environ.get(settings.token_env), settings.timeout)
+        for comp in ctx.project.components:
+            queries = {name: comp.query(name, config) for name in DEFAULT_QUERIES}
+            queries |= alert_queries(comp, config)
+            figures: dict[str, Figure] = {}
+            for name, promql in queries.items():
+                figure = Figure(promql)
+                if promql:
+                    try:
+                        figure.value = client.query(promql, facts.at)
+                    except PrometheusError as exc:
+                        figure.error = str(exc)
+                figures[name] = figure
+            facts.figures[comp.name] = figures
+        return facts
