@@ -25,15 +25,17 @@ def write_tree(root: Path, files: dict[str, str]) -> Path:
     return root
 
 
-def context(root: Path) -> RunContext:
+def context(root: Path, db_url: str | None = None) -> RunContext:
     """A run context for a fixture repo, using the test interpreter."""
     project = load_project(root)
-    return RunContext(project=project, interpreter=sys.executable, run_dir=root / ".maturity/run")
+    return RunContext(
+        project=project, interpreter=sys.executable, run_dir=root / ".maturity/run", db_url=db_url
+    )
 
 
-def measure(root: Path, *names: str) -> tuple[Facts, Project]:
+def measure(root: Path, *names: str, db_url: str | None = None) -> tuple[Facts, Project]:
     """Run the named collectors on a fixture repo."""
-    ctx = context(root)
+    ctx = context(root, db_url)
     return collect(ctx, list(names)), ctx.project
 
 

@@ -215,6 +215,20 @@ class ProductionConfig(_Strict):
     page_p95_ms: float = Field(default=3000.0, gt=0)
     db_p95_ms: float = Field(default=100.0, gt=0)
     queries: dict[str, str] = Field(default_factory=dict)
+    incident_sla_minutes: dict[Literal["P0", "P1", "P2", "P3"], float] = Field(
+        default_factory=lambda: {"P0": 15.0, "P1": 60.0, "P2": 240.0, "P3": 1440.0},
+        description="Time to acknowledge per severity (P0 'immediate' = 15 minutes).",
+    )
+
+    @field_validator("incident_sla_minutes")
+    @classmethod
+    def _every_severity(cls, value: dict[str, float]) -> dict[str, float]:
+        missing = [s for s in ("P0", "P1", "P2", "P3") if s not in value]
+        if missing:
+            raise ValueError(f"no SLA for {', '.join(missing)}")
+        if any(minutes <= 0 for minutes in value.values()):
+            raise ValueError("SLAs must be positive minutes")
+        return value
 
     @field_validator("queries")
     @classmethod

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from maturity.collectors.attested import AttestationFacts, HealthFacts, RollbackFacts
+    from maturity.collectors.history import HistoryFacts
     from maturity.collectors.monitoring import MonitoringFacts
     from maturity.collectors.performance import PerformanceFacts
     from maturity.collectors.production import ProductionFacts
@@ -199,6 +200,7 @@ class Facts:
     performance: PerformanceFacts | None = None
     security: SecurityFacts | None = None
     production: ProductionFacts | None = None
+    history: HistoryFacts | None = None
 
     @property
     def coverage(self) -> CoverageFacts | None:

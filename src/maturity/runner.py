@@ -38,6 +38,7 @@ COLLECTORS: dict[str, str] = {
     "performance": "maturity.collectors.performance:PerformanceCollector",
     "security": "maturity.collectors.security:SecurityCollector",
     "production": "maturity.collectors.production:ProductionCollector",
+    "history": "maturity.collectors.history:HistoryCollector",
 }
 # Load tests measure latency and CPU: they run alone, after the others have finished.
 EXCLUSIVE = frozenset({"performance"})
@@ -136,6 +137,7 @@ def run(
     stage: Stage | None = None,
     only: list[str] | None = None,
     progress: Progress | None = None,
+    db_url: str | None = None,
 ) -> RunReport:
     """Measure the project once and evaluate every (or only the named) components."""
     components = project.components
@@ -157,7 +159,9 @@ def run(
                 )
     started = datetime.now(UTC).isoformat(timespec="seconds")
     interpreter = resolve_interpreter(project)
-    ctx = RunContext(project=project, interpreter=interpreter, run_dir=project.root / RUN_DIR)
+    ctx = RunContext(
+        project=project, interpreter=interpreter, run_dir=project.root / RUN_DIR, db_url=db_url
+    )
     needed = criteria_needed(components, stage)
     names = sorted({n for c in needed for n in c.needs})
     facts = collect(ctx, names, progress)

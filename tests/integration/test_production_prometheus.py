@@ -188,3 +188,20 @@ def test_a_query_without_data_is_an_error_not_zero(prometheus: str, tmp_path: Pa
     assert facts.production is not None
     figure = facts.production.figures["bad"]["page_p95"]
     assert (figure.value, figure.error) == (None, "empty result: no series matched")
+
+
+def test_at_risk_is_stored_and_shown_on_the_dashboard(prometheus: str, tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from maturity.dashboard.app import create_app
+
+    root = repo(tmp_path, prometheus)
+    db = f"sqlite:///{tmp_path / 'history.db'}"
+    code, _, err = cli("run", str(root), "--db", db, "-c", "bad")
+    assert code == 0, err
+    client = TestClient(create_app(db))
+    assert client.get("/api/components").json()[0]["at_risk"] is True
+    page = client.get("/dashboard/maturity/components/bad").text
+    assert "at risk in production" in page
+    assert "uptime 98.889% over 30d (8.00 h down)" in page
+    assert "at risk</strong>" in client.get("/dashboard/maturity").text

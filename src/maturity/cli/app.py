@@ -60,16 +60,20 @@ class TerminalProgress(Progress):
 
 
 def measure(
-    path: Path, stage: Stage | None, components: list[str] | None, show_progress: bool
+    path: Path,
+    stage: Stage | None,
+    components: list[str] | None,
+    show_progress: bool,
+    db: str | None = None,
 ) -> RunReport:
     """Load the project at ``path`` and run the collectors, with progress on a TTY."""
     project = load_project(path)
     err = Console(stderr=True)
     if not (show_progress and err.is_terminal):
-        return run(project, stage, components)
+        return run(project, stage, components, db_url=db)
     columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
     with RichProgress(*columns, console=err, transient=True) as bar:
-        return run(project, stage, components, TerminalProgress(bar))
+        return run(project, stage, components, TerminalProgress(bar), db_url=db)
 
 
 DbOpt = Annotated[

@@ -52,7 +52,7 @@ def run_cmd(
     store: StoreOpt = True,
 ) -> None:
     """Measure every component and print each criterion with its figure and bar."""
-    report = measure(path, stage, component, progress)
+    report = measure(path, stage, component, progress, db)
     console = Console()
     render_terminal(report, console, verbose=verbose)
     if json_out:
@@ -83,7 +83,7 @@ def check(
     ] = None,
 ) -> None:
     """CI gate: every component meets the criteria of the stage it holds."""
-    report = measure(path, require, component, progress)
+    report = measure(path, require, component, progress, db)
     if not quiet:
         render_terminal(report, Console())
     if json_out:

@@ -22,6 +22,7 @@ class RunContext:
     project: Project
     interpreter: str
     run_dir: Path  # <repo>/.maturity/run, kept after the run so figures can be checked
+    db_url: str | None = None  # --db: the history store (incidents, first sightings)
 
     @property
     def root(self) -> Path:

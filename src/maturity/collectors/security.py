@@ -147,14 +147,41 @@ def load_advisories(directory: Path) -> list[tuple[str, dict[str, Any]]]:
     return found
 
 
-def _severity(doc: dict[str, Any], affected: dict[str, Any]) -> str | None:
+SEVERITY_WORDS = {"critical": "critical", "high": "high", "moderate": "medium", "medium": "medium",
+                  "low": "low"}  # fmt: skip
+
+
+def severity_of(doc: dict[str, Any], affected: dict[str, Any]) -> str | None:
+    """critical / high / medium / low from the advisory's severity field or CVSS vector."""
     for holder in (affected.get("database_specific"), doc.get("database_specific")):
         if isinstance(holder, dict) and holder.get("severity"):
-            return str(holder["severity"]).lower()
+            word = SEVERITY_WORDS.get(str(holder["severity"]).lower())
+            if word:
+                return word
     for entry in doc.get("severity") or []:
-        if isinstance(entry, dict) and entry.get("score"):
-            return f"{entry.get('type', 'CVSS')}:{entry['score']}"
+        vector = str(entry.get("score", "")) if isinstance(entry, dict) else ""
+        word = cvss_severity(vector)
+        if word:
+            return word
     return None
+
+
+def cvss_severity(vector: str) -> str | None:
+    """The base severity of a CVSS v3/v4 vector, in lower case (None when unparseable)."""
+    from cvss import CVSS3, CVSS4
+    from cvss.exceptions import CVSSError
+
+    try:
+        if vector.startswith("CVSS:4"):
+            word = CVSS4(vector).severity
+        elif vector.startswith("CVSS:3"):
+            word = CVSS3(vector).severities()[0]
+        else:
+            return None
+    except CVSSError:
+        return None
+    word = str(word).lower()
+    return None if word == "none" else word
 
 
 def match_advisories(
@@ -198,7 +225,7 @@ def match_advisories(
                         version=raw,
                         aliases=tuple(map(str, doc.get("aliases") or [])),
                         fixed=fixed,
-                        severity=_severity(doc, affected),
+                        severity=severity_of(doc, affected),
                         summary=str(doc.get("summary") or doc.get("details") or "")[:200],
                         source=rel,
                     )

@@ -100,6 +100,6 @@ def not_measured(facts: ToolFacts | None, what: str) -> Verdict | None:
     return None
 
 
-def plural(n: int, word: str) -> str:
-    """``1 finding`` / ``3 findings``."""
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """``1 finding`` / ``3 findings`` (``many`` for irregular plurals)."""
+    return f"{n} {word}" if n == 1 else f"{n} {many or word + 's'}"

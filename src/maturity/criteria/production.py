@@ -31,12 +31,14 @@ PRODUCTION: list[Criterion] = [
     ),
     Criterion(
         "prd.security_patching", PRD, "Security patching", "Security patching within windows",
-        BlockerCategory.SECURITY, lambda c: "critical 24 h, high 7 d, medium 30 d",
-        (), rules_production.not_yet,
+        BlockerCategory.SECURITY, lambda c: "critical ≤24 h, high ≤7 d, medium ≤30 d",
+        ("security", "history"), rules_production.security_patching,
     ),
     Criterion(
         "prd.incident_response", PRD, "Incident response", "Incident response within SLA",
-        PERF, lambda c: "P0 15 min, P1 1 h, P2 4 h, P3 24 h", (), rules_production.not_yet,
+        PERF,
+        rules_production.incident_bars,
+        ("history",), rules_production.incident_response,
     ),
 ]  # fmt: skip
 

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
 from maturity.collectors.production import Figure, ProductionFacts
 from maturity.config import Component, MaturityConfig
-from maturity.criteria.base import Verdict, not_measured
+from maturity.criteria.base import Verdict, not_measured, plural
 from maturity.facts import Facts
 from maturity.model import Evidence, Status
 
 # The spec's alerting thresholds, evaluated over the alert window on the same data.
 ALERTS = {"alert_error_rate": (1.0, 5.0, "%"), "alert_api_p95": (1000.0, 3000.0, " ms")}
-
-
-def not_yet(facts: Facts, comp: Component, config: MaturityConfig) -> Verdict:
-    """A maintenance criterion this version cannot measure yet: never a pass."""
-    return Verdict(Status.ERROR, "not measured", "not measured by this version of maturity yet")
 
 
 def _window_hours(window: str) -> float:
@@ -166,3 +164,134 @@ def performance_sla(facts: Facts, comp: Component, config: MaturityConfig) -> Ve
         Status.PASS, f"{measured}/{measured} SLAs met", "; ".join(shown) + note, 0,
         evidence, commands, details,
     )  # fmt: skip
+
+
+def incident_bars(config: MaturityConfig) -> str:
+    """The incident response threshold as shown in reports."""
+    slas = config.production.incident_sla_minutes
+    shown = ", ".join(f"{s} {_minutes(timedelta(minutes=m))}" for s, m in sorted(slas.items()))
+    return f"acknowledged within {shown} ({config.production.window})"
+
+
+def _now(config: MaturityConfig) -> datetime:
+    at = config.production.at
+    return datetime.fromtimestamp(at, UTC) if at is not None else datetime.now(UTC)
+
+
+def _window(window: str) -> timedelta:
+    return timedelta(hours=_window_hours(window))
+
+
+def incident_response(facts: Facts, comp: Component, config: MaturityConfig) -> Verdict:
+    """Every incident of the window answered (acknowledged) within its severity's SLA."""
+    found = facts.history
+    problem = not_measured(found, "incidents")
+    if problem or found is None:
+        return problem or Verdict(Status.ERROR, "not measured", "not collected")
+    settings = config.production
+    now = _now(config)
+    since = now - _window(settings.window)
+    mine = [i for i in found.incidents if i.component == comp.name and since < i.opened_at <= now]
+    breaches: list[Evidence] = []
+    pending = 0
+    for incident in mine:
+        sla = timedelta(minutes=settings.incident_sla_minutes[incident.severity])  # type: ignore[index]
+        answered = incident.acknowledged_at
+        took = (answered or now) - incident.opened_at
+        if took > sla:
+            state = "acknowledged after" if answered else "unanswered for"
+            breaches.append(Evidence(message=(
+                f"#{incident.id} {incident.severity} {incident.title!r}: {state}"
+                f" {_minutes(took)} (SLA {_minutes(sla)})"
+            )))  # fmt: skip
+        elif answered is None:
+            pending += 1
+    counts = {s: sum(i.severity == s for i in mine) for s in ("P0", "P1", "P2", "P3")}
+    details = {"incidents": len(mine), "by_severity": counts, "breaches": len(breaches),
+               "store": found.store, "window": settings.window}  # fmt: skip
+    commands = [f"maturity incident list --component {comp.name}"]
+    if breaches:
+        return Verdict(
+            Status.FAIL, f"{len(breaches)} of {len(mine)} late",
+            "; ".join(e.message for e in breaches[:3]) + (" …" if len(breaches) > 3 else ""),
+            len(breaches), breaches, commands, details,
+        )  # fmt: skip
+    note = f" ({pending} not yet acknowledged, within SLA)" if pending else ""
+    return Verdict(
+        Status.PASS, f"{len(mine)} in {settings.window}",
+        f"{plural(len(mine), 'incident')} in {settings.window}, all answered within SLA{note}",
+        0, [], commands, details,
+    )  # fmt: skip
+
+
+def _minutes(delta: timedelta) -> str:
+    """A duration as people read it: ``15min``, ``1h 15min``, ``1d``, ``1d 1s``."""
+    seconds = int(delta.total_seconds())
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, secs = divmod(rest, 60)
+    parts = [
+        f"{n}{unit}" for n, unit in ((days, "d"), (hours, "h"), (minutes, "min"), (secs, "s")) if n
+    ]
+    return " ".join(parts) or "0s"
+
+
+PATCH_WINDOWS = {"critical": timedelta(hours=24), "high": timedelta(days=7),
+                 "medium": timedelta(days=30)}  # fmt: skip
+
+
+def security_patching(facts: Facts, comp: Component, config: MaturityConfig) -> Verdict:
+    """Each known vulnerability patched within its severity's window since first seen."""
+    sec, history = facts.security, facts.history
+    problem = not_measured(sec, "the vulnerability audit") or not_measured(history, "history")
+    if problem or sec is None or history is None:
+        return problem or Verdict(Status.ERROR, "not measured", "not collected")
+    if sec.audit_error:
+        return Verdict(Status.ERROR, "not measured", f"dependencies not audited: {sec.audit_error}")
+    deps = sec.dependencies.get(comp.name, {})
+    skipped = sorted(n for n in sec.skipped if n in deps)
+    if skipped:
+        return Verdict(
+            Status.ERROR, "not measured",
+            f"{plural(len(skipped), 'dependency', 'dependencies')} not audited by {sec.audit}"
+            f" ({skipped[0]}: {sec.skipped[skipped[0]]})",
+        )  # fmt: skip
+    now = _now(config)
+    known: list[dict[str, Any]] = []
+    overdue: list[Evidence] = []
+    for v in sec.vulnerabilities:
+        if v.package not in deps:
+            continue
+        first = history.first_seen.get((comp.name, v.id), now)
+        severity = v.severity or "critical"  # unknown severity: held to the tightest window
+        age = now - first
+        window = PATCH_WINDOWS.get(severity)
+        late = window is not None and age > window
+        known.append({
+            "id": v.id, "package": v.package, "version": v.version, "severity": v.severity,
+            "first_seen": first.isoformat(), "age_hours": round(age.total_seconds() / 3600, 2),
+            "overdue": late,
+        })  # fmt: skip
+        if late:
+            assumed = "" if v.severity else " (severity unknown: held to the critical window)"
+            overdue.append(Evidence(
+                message=f"{v.id} {severity}{assumed}: {v.package} {v.version} unpatched for"
+                f" {_minutes(age)} (window {_minutes(window)})",  # type: ignore[arg-type]
+                file=v.source or None,
+            ))  # fmt: skip
+    details = {"vulnerabilities": known, "audit": sec.audit}
+    commands = [c for c in (sec.audit_command,) if c]
+    if overdue:
+        return Verdict(
+            Status.FAIL, f"{len(overdue)} overdue",
+            "; ".join(e.message for e in overdue[:3]) + (" …" if len(overdue) > 3 else ""),
+            len(overdue), overdue, commands, details,
+        )  # fmt: skip
+    if known:
+        ids = ", ".join(f"{k['id']} ({k['severity'] or 'unknown'})" for k in known)
+        count = plural(len(known), "known vulnerability", "known vulnerabilities")
+        summary = f"{count} within the patch window: {ids}"
+    else:
+        count = plural(len(deps), "dependency", "dependencies")
+        summary = f"no known vulnerability in {count} ({sec.audit})"
+    return Verdict(Status.PASS, f"{len(known)} open, 0 overdue", summary, 0, [], commands, details)

@@ -365,7 +365,7 @@ def security_audit(facts: Facts, comp: Component, config: MaturityConfig) -> Ver
         if skipped:
             name, reason = next(iter(sorted(skipped.items())))
             unmeasured.append(
-                f"{plural(len(skipped), 'dependency')} not audited by {sec.audit}"
+                f"{plural(len(skipped), 'dependency', 'dependencies')} not audited by {sec.audit}"
                 f" ({name}: {reason})"
             )
         for v in sec.vulnerabilities:

@@ -50,6 +50,7 @@ def add_api_routes(
                 "target": c.target.value if c.target else None,
                 "ready": c.ready,
                 "regressed": c.regressed,
+                "at_risk": c.at_risk,
                 "failing": [k.id for k in c.criteria if not k.met],
                 "run_id": latest[0],
             }

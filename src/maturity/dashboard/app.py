@@ -124,8 +124,9 @@ def _badge(state: Dashboard, name: str, kind: str) -> Response:
         value = crit.display.split(" ")[0] if crit and measured else "unknown"
         svg = badge("coverage", value, "#2e7d32" if crit and crit.met else "#c62828")
     else:
-        colour = "#c62828" if comp.regressed else STAGE_COLOURS[comp.stage.value]
+        colour = "#c62828" if comp.regressed or comp.at_risk else STAGE_COLOURS[comp.stage.value]
         text = comp.stage.value + (" (regressed)" if comp.regressed else "")
+        text += " (at risk)" if comp.at_risk else ""
         svg = badge(comp.name, text, colour)
     return Response(svg, media_type="image/svg+xml", headers={"Cache-Control": "no-cache"})
 

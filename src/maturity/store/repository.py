@@ -1,13 +1,16 @@
-"""Reading and writing the history: runs, stage events, deployments."""
+"""Reading and writing the history: runs, stage events, deployments, incidents."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session, selectinload
 
+from maturity.errors import UsageError
 from maturity.model import (
     BlockerCategory,
     ComponentReport,
@@ -25,9 +28,13 @@ from maturity.store.tables import (
     ComponentRow,
     CriterionRow,
     DeploymentRow,
+    IncidentRow,
     RunRow,
+    SightingRow,
     StageEventRow,
 )
+
+PATCHING = "prd.security_patching"  # the criterion whose details carry the vulnerabilities
 
 
 def _now() -> datetime:
@@ -59,7 +66,7 @@ def _criterion_row(c: CriterionResult) -> CriterionRow:
     )
 
 
-def _insert(store: Store, row: RunRow | StageEventRow | DeploymentRow) -> int:
+def _insert(store: Store, row: RunRow | StageEventRow | DeploymentRow | IncidentRow) -> int:
     """Add one row (with its children) in its own transaction; returns its id."""
     with store.transaction() as session:
         session.add(row)
@@ -95,7 +102,47 @@ def save_run(store: Store, report: RunReport) -> int:
             for comp in report.components
         ],
     )
-    return _insert(store, row)
+    with store.transaction() as session:
+        session.add(row)
+        session.flush()
+        _record_sightings(session, report)
+        return row.id
+
+
+def _record_sightings(session: Session, report: RunReport) -> None:
+    """Keep when each vulnerability was first seen (and last seen) for each component."""
+    seen_at = datetime.fromisoformat(report.timestamp)
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    for comp in report.components:
+        for crit in comp.criteria:
+            if crit.id != PATCHING:
+                continue
+            for vuln in crit.details.get("vulnerabilities") or []:
+                first = datetime.fromisoformat(vuln["first_seen"])
+                session.execute(
+                    insert(SightingRow)
+                    .values(
+                        component=comp.name, vulnerability=vuln["id"], package=vuln["package"],
+                        version=vuln["version"], severity=vuln["severity"],
+                        first_seen=min(first, seen_at), last_seen=seen_at,
+                    )
+                    .on_conflict_do_nothing(index_elements=["component", "vulnerability"])
+                )  # fmt: skip
+                session.execute(
+                    update(SightingRow)
+                    .where(SightingRow.component == comp.name)
+                    .where(SightingRow.vulnerability == vuln["id"])
+                    .values(last_seen=seen_at)
+                )
+
+
+def first_sightings(store: Store) -> dict[tuple[str, str], datetime]:
+    """(component, vulnerability id) -> when a stored run first saw it."""
+    with store.transaction() as session:
+        rows = session.execute(
+            select(SightingRow.component, SightingRow.vulnerability, SightingRow.first_seen)
+        ).all()
+    return {(c, v): as_utc(first) for c, v, first in rows}
 
 
 def _report(row: RunRow) -> RunReport:
@@ -275,5 +322,51 @@ def deployments(store: Store, component: str | None = None) -> list[DeploymentRo
     query = select(DeploymentRow).order_by(DeploymentRow.at, DeploymentRow.id)
     if component:
         query = query.where(DeploymentRow.component == component)
+    with store.transaction() as session:
+        return list(session.scalars(query).all())
+
+
+def open_incident(
+    store: Store, component: str, severity: str, title: str, at: datetime, actor: str
+) -> int:
+    """Record a new incident; returns its id."""
+    row = IncidentRow(
+        component=component, severity=severity, title=title, opened_at=as_utc(at),
+        opened_by=actor,
+    )  # fmt: skip
+    return _insert(store, row)
+
+
+def update_incident(
+    store: Store, incident: int, step: str, at: datetime, actor: str
+) -> IncidentRow:
+    """Acknowledge (``step="ack"``) or resolve (``"resolve"``) an incident, once."""
+    with store.transaction() as session:
+        row = session.get(IncidentRow, incident)
+        if row is None:
+            raise UsageError(f"no incident #{incident}")
+        at = as_utc(at)
+        if at < as_utc(row.opened_at):
+            shown = f"{as_utc(row.opened_at):%Y-%m-%d %H:%M:%S}"
+            raise UsageError(f"incident #{incident} was opened at {shown} UTC, after --at")
+        if step == "ack":
+            if row.acknowledged_at is not None:
+                raise UsageError(f"incident #{incident} is already acknowledged")
+            row.acknowledged_at, row.acknowledged_by = at, actor
+        else:
+            if row.resolved_at is not None:
+                raise UsageError(f"incident #{incident} is already resolved")
+            if row.acknowledged_at is None:  # resolving answers it too
+                row.acknowledged_at, row.acknowledged_by = at, actor
+            row.resolved_at, row.resolved_by = at, actor
+        session.flush()
+        return row
+
+
+def incidents(store: Store, component: str | None = None) -> list[IncidentRow]:
+    """Incidents, oldest first."""
+    query = select(IncidentRow).order_by(IncidentRow.opened_at, IncidentRow.id)
+    if component:
+        query = query.where(IncidentRow.component == component)
     with store.transaction() as session:
         return list(session.scalars(query).all())
