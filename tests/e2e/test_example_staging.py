@@ -172,3 +172,26 @@ def test_the_production_promotion_issue_carries_the_staging_figures(staged) -> N
     code, out, _ = cli("promote-issue", "api_gateway", "--from-json", str(repo / "report.json"))
     assert "- [ ] Manual QA approval (currently 6/8 checked)" in out
     assert "- `blocker:documentation`: Rollback plan documented: missing: database rollback" in out
+
+
+def test_the_verdict_lines_name_both_steps(staged) -> None:
+    import io
+
+    from rich.console import Console
+
+    from maturity.model import RunReport
+    from maturity.report.terminal import render_terminal
+
+    _, report = staged
+    console = Console(file=io.StringIO(), width=200)
+    render_terminal(RunReport.model_validate(report), console)
+    lines = console.file.getvalue().splitlines()  # type: ignore[attr-defined]
+    assert (
+        "player_experience: development — READY for staging; it already meets the staging"
+        " exit criteria for production"
+    ) in lines
+    assert (
+        "api_gateway: development — READY for staging; NOT READY for production (7 failing)"
+        in lines
+    )
+    assert "infrastructure: development — NOT READY for production (8 failing)" in lines

@@ -74,6 +74,13 @@ def _verdict(comp: ComponentReport) -> Text:
             text.append(f" — AT RISK: {', '.join(unmet)}", style="bold red")
         elif comp.for_gate(comp.stage):
             text.append(" — maintenance criteria hold", style="bold green")
+    elif comp.ready and comp.stage.next not in (None, comp.target):
+        # judged ahead of its declared stage (run --stage): say both steps
+        text = Text.assemble(
+            f"{comp.name}: {comp.stage} — ",
+            (f"READY for {comp.stage.next}", "bold green"),
+            f"; it already meets the {comp.target.previous[-1]} exit criteria for {comp.target}",
+        )
     elif comp.ready:
         text = Text.assemble(
             f"{comp.name}: {comp.stage} — ", (f"READY for {comp.target}", "bold green")
@@ -90,11 +97,15 @@ def _verdict(comp: ComponentReport) -> Text:
         parts = [f"{failing} failing"] if failing else []
         if errors:
             parts.append(f"{errors} could not be measured")
-        text = Text.assemble(
-            f"{comp.name}: {comp.stage} — ",
-            (f"NOT READY for {comp.target}", "bold red"),
-            f" ({', '.join(parts) or 'earlier criteria unmet'})",
-        )
+        text = Text(f"{comp.name}: {comp.stage} — ")
+        held = [comp.stage, *comp.stage.previous]
+        if comp.stage.next not in (None, comp.target) and all(
+            c.met for c in comp.criteria if c.gate in held
+        ):
+            text.append(f"READY for {comp.stage.next}", style="bold green")
+            text.append("; ")
+        text.append(f"NOT READY for {comp.target}", style="bold red")
+        text.append(f" ({', '.join(parts) or 'earlier criteria unmet'})")
     if comp.regressed:
         text.append(" — REGRESSED: criteria of a stage it holds fail", style="bold red")
     return text
