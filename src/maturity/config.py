@@ -6,14 +6,21 @@ With no configuration at all, components are the packages under ``src/``.
 
 from __future__ import annotations
 
-import re
 import tomllib
 from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, Field, ValidationError, field_validator
 
+from maturity.config_gates import (
+    DEFAULT_QUERIES,
+    PerformanceConfig,
+    ProductionConfig,
+    SecurityConfig,
+    StagingConfig,
+    Strict,
+)
 from maturity.errors import ConfigError
 from maturity.model import Stage
 
@@ -60,18 +67,14 @@ DEFAULT_CATEGORIES: dict[str, tuple[float, list[str]]] = {
 }
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class CoverageCategory(_Strict):
+class CoverageCategory(Strict):
     """A coverage category: files matching ``paths`` must reach ``threshold``."""
 
     threshold: float = Field(ge=0, le=100)
     paths: list[str]
 
 
-class Thresholds(_Strict):
+class Thresholds(Strict):
     """Numeric bars of the Development exit criteria."""
 
     coverage: float = Field(default=70.0, ge=0, le=100)
@@ -84,7 +87,7 @@ class Thresholds(_Strict):
     )
 
 
-class IssuesConfig(_Strict):
+class IssuesConfig(Strict):
     """Where open blocker issues are read from."""
 
     source: Literal["auto", "file", "github"] = "auto"
@@ -95,7 +98,7 @@ class IssuesConfig(_Strict):
     timeout: float = Field(default=10.0, gt=0)
 
 
-class WaiverConfig(_Strict):
+class WaiverConfig(Strict):
     """A waiver: every field is required; an expired one no longer applies."""
 
     criterion: str = Field(min_length=1)
@@ -104,142 +107,7 @@ class WaiverConfig(_Strict):
     expires: date
 
 
-class PerformanceBars(_Strict):
-    """The spec's performance bars (Staging exit), overridable."""
-
-    api_p95_ms: float = Field(default=500.0, gt=0)
-    db_p95_ms: float = Field(default=100.0, gt=0)
-    page_p95_ms: float = Field(default=3000.0, gt=0)
-    users: int = Field(default=100, ge=1, description="Concurrent users the test must reach.")
-    rps: float = Field(default=50.0, gt=0, description="Requests per second sustained.")
-    memory_mb: float = Field(default=512.0, gt=0, description="Peak RSS of the process.")
-    cpu_percent: float = Field(default=50.0, gt=0, description="Average CPU of one core.")
-
-
-class PerformanceConfig(_Strict):
-    """How a component's load test runs (or where its results are read from)."""
-
-    locustfile: str | None = Field(default=None, description="Run locust headless with it.")
-    command: str | None = Field(
-        default=None,
-        description="Start the process under test ({port} is replaced); sampled with psutil.",
-    )
-    host: str | None = Field(default=None, description="Target when no command is given.")
-    ready_path: str = "/health"
-    users: int = Field(default=100, ge=1)
-    spawn_rate: float = Field(default=50.0, gt=0)
-    run_time: int = Field(default=30, ge=1, description="Seconds of load.")
-    results: str | None = Field(
-        default=None, description="Ingest locust's --json-file output instead of running."
-    )
-    api: str = r"^/api/"
-    db: str = r"^(db|sql)[:.]"
-    page: str = r"^/(?!api/)"
-
-    @field_validator("api", "db", "page")
-    @classmethod
-    def _is_regex(cls, value: str) -> str:
-        try:
-            re.compile(value)
-        except re.error as exc:
-            raise ValueError(f"not a regular expression: {exc}") from exc
-        return value
-
-
-class StagingConfig(_Strict):
-    """Where the Staging gate finds its test suites, and its performance bars."""
-
-    integration_tests: list[str] = Field(default_factory=lambda: ["tests/integration"])
-    e2e_tests: list[str] = Field(default_factory=lambda: ["tests/e2e"])
-    e2e_files: str = "tests/e2e/test_{component}_*.py"
-    e2e_junit: str | None = Field(
-        default=None,
-        description="Read E2E results from this JUnit XML report (e.g. Playwright's junit"
-        " reporter) instead of running pytest; a test belongs to a component whose name"
-        " (or hyphenated name) its title contains, as `--grep <component>` selects.",
-    )
-    performance: PerformanceBars = Field(default_factory=PerformanceBars)
-
-
-class SecurityConfig(_Strict):
-    """Where the security audit looks for advisories and the secrets baseline."""
-
-    advisories: str | None = Field(
-        default=None,
-        description="A local OSV advisory directory (PyPA advisory-database layout):"
-        " audit offline instead of asking pip-audit's online service.",
-    )
-    osv_url: str | None = Field(default=None, description="pip-audit --osv-url (OSV service).")
-    secrets_baseline: str = ".secrets.baseline"
-
-
-DEFAULT_QUERIES = {
-    # {component} and {window} are replaced as plain text (PromQL's braces stay);
-    # the figures are percent (uptime, error rate) or milliseconds (p95s).
-    "uptime": 'avg_over_time(up{job="{component}"}[{window}]) * 100',
-    "error_rate": (
-        'sum(increase({component}_requests_total{status=~"5.."}[{window}]))'
-        " / sum(increase({component}_requests_total[{window}])) * 100"
-    ),
-    "api_p95": (
-        "histogram_quantile(0.95, sum by (le) "
-        "(increase({component}_request_duration_seconds_bucket[{window}]))) * 1000"
-    ),
-    "page_p95": (
-        "histogram_quantile(0.95, sum by (le) "
-        "(increase({component}_page_load_seconds_bucket[{window}]))) * 1000"
-    ),
-    "db_p95": (
-        "histogram_quantile(0.95, sum by (le) "
-        "(increase({component}_db_query_duration_seconds_bucket[{window}]))) * 1000"
-    ),
-}
-
-
-class ProductionConfig(_Strict):
-    """Where production figures come from, and what a breach does to ``maturity check``."""
-
-    prometheus_url: str | None = Field(
-        default=None, description="Prometheus base URL; $MATURITY_PROMETHEUS_URL overrides."
-    )
-    token_env: str = "PROMETHEUS_TOKEN"  # noqa: S105 - the name of an env var
-    window: str = Field(default="30d", pattern=r"^[0-9]+[smhdwy]$")
-    at: float | None = Field(
-        default=None, description="Evaluate at this Unix time instead of now (audits, tests)."
-    )
-    timeout: float = Field(default=10.0, gt=0)
-    on_breach: Literal["fail", "warn"] = "fail"
-    uptime: float = Field(default=99.5, ge=0, le=100)
-    error_rate: float = Field(default=0.5, ge=0, le=100)
-    api_p95_ms: float = Field(default=500.0, gt=0)
-    page_p95_ms: float = Field(default=3000.0, gt=0)
-    db_p95_ms: float = Field(default=100.0, gt=0)
-    queries: dict[str, str] = Field(default_factory=dict)
-    incident_sla_minutes: dict[Literal["P0", "P1", "P2", "P3"], float] = Field(
-        default_factory=lambda: {"P0": 15.0, "P1": 60.0, "P2": 240.0, "P3": 1440.0},
-        description="Time to acknowledge per severity (P0 'immediate' = 15 minutes).",
-    )
-
-    @field_validator("incident_sla_minutes")
-    @classmethod
-    def _every_severity(cls, value: dict[str, float]) -> dict[str, float]:
-        missing = [s for s in ("P0", "P1", "P2", "P3") if s not in value]
-        if missing:
-            raise ValueError(f"no SLA for {', '.join(missing)}")
-        if any(minutes <= 0 for minutes in value.values()):
-            raise ValueError("SLAs must be positive minutes")
-        return value
-
-    @field_validator("queries")
-    @classmethod
-    def _known_queries(cls, value: dict[str, str]) -> dict[str, str]:
-        unknown = sorted(set(value) - set(DEFAULT_QUERIES))
-        if unknown:
-            raise ValueError(f"unknown query {unknown[0]!r} (known: {', '.join(DEFAULT_QUERIES)})")
-        return value
-
-
-class ComponentConfig(_Strict):
+class ComponentConfig(Strict):
     """One component as declared in config."""
 
     path: str | None = None
@@ -263,7 +131,7 @@ class ComponentConfig(_Strict):
         return ProductionConfig._known_queries(value)
 
 
-class MaturityConfig(_Strict):
+class MaturityConfig(Strict):
     """The whole ``[tool.maturity]`` table."""
 
     src: str = "src"

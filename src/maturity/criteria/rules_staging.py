@@ -2,85 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import UTC, datetime
-from fnmatch import fnmatch
+from datetime import UTC, date, datetime
 from typing import Any
 
 from maturity import attestations
 from maturity.config import Component, MaturityConfig
-from maturity.criteria.base import EVIDENCE_LIMIT, Rule, Verdict, not_measured, plural
-from maturity.criteria.measures import not_passing_evidence, outcome_summary
-from maturity.facts import Facts, TestRunFacts
+from maturity.criteria.base import Verdict, not_measured, plural
+from maturity.facts import Facts
 from maturity.model import Evidence, Status
 
-# A skipped integration or E2E test proved nothing: the gate needs every test to run and pass.
-FAILING = ("failed", "error", "skipped", "not run")
 
-
-def _suite_rule(attr: str, label: str, pattern: Callable[[MaturityConfig], str]) -> Rule:
-    """A rule: every test of the suite that belongs to the component passes, ≥ 1 test."""
-
-    def rule(facts: Facts, comp: Component, config: MaturityConfig) -> Verdict:
-        run: TestRunFacts | None = getattr(facts, attr)
-        problem = not_measured(run, f"the {label} run")
-        if problem or run is None:
-            return problem or Verdict(Status.ERROR, "not measured", "not collected")
-        glob = pattern(config).format(component=comp.name)
-        tests = [t for t in run.tests if comp.marker in t.markers]
-        method = f"marker {comp.marker}"
-        command = f"python -m pytest {' '.join(run.paths)} -m {comp.marker}"
-        if not tests:
-            tests = [t for t in run.tests if fnmatch(t.file, glob)]
-            method, command = f"files {glob}", f"python -m pytest {glob}"
-        broken = [e for e in run.collection_errors if fnmatch(e.file, glob) or not tests]
-        if broken:
-            first = broken[0]
-            return Verdict(
-                Status.ERROR, "not measured",
-                f"{plural(len(broken), 'test file')} could not be collected, so this"
-                f" component's {label} tests are unknown: {first.file}: {first.message}",
-                evidence=[Evidence(message=e.message, file=e.file) for e in broken],
-                commands=[command],
-            )  # fmt: skip
-        counts, passed, display = outcome_summary(tests)
-        details = {"method": method, "counts": counts, "tests": len(tests)}
-        if not tests:
-            where = f"{', '.join(run.missing)} does not exist" if run.missing else "none found"
-            return Verdict(
-                Status.FAIL, "0 tests",
-                f"no {label} tests for this component (marker {comp.marker} or {glob}):"
-                f" {where}", 0, commands=[command], details=details,
-            )  # fmt: skip
-        bad = [t for t in tests if t.outcome in FAILING]
-        if bad or passed == 0:
-            evidence = not_passing_evidence(bad, EVIDENCE_LIMIT)
-            return Verdict(
-                Status.FAIL, display,
-                f"{plural(len(bad), 'test')} not passing of {len(tests)} (by {method})",
-                passed, evidence, [command], details,
-            )  # fmt: skip
-        return Verdict(
-            Status.PASS, display, f"all {len(tests)} {label} tests pass (by {method})",
-            passed, commands=[command], details=details,
-        )  # fmt: skip
-
-    return rule
-
-
-integration_tests = _suite_rule(
-    "integration_tests", "integration", lambda config: config.integration_tests
-)
-e2e_tests = _suite_rule("e2e_tests", "E2E", lambda config: config.staging.e2e_files)
-
-
-def _today() -> Any:
+def today() -> date:
+    """Today's date in UTC: attestations and waivers expire by it."""
     return datetime.now(UTC).date()
 
 
-def _attestation(
+def attested(
     facts: Facts, comp: Component, kind: str
 ) -> tuple[dict[str, Any] | None, Verdict | None]:
+    """The component's attestation record of ``kind`` (None when absent), or an error verdict."""
     found = facts.attestations
     problem = not_measured(found, "attestations")
     if problem or found is None:
@@ -92,11 +32,11 @@ def _attestation(
 
 def qa_approval(facts: Facts, comp: Component, config: MaturityConfig) -> Verdict:
     """The spec's eight-item QA checklist, all checked, with approver and date."""
-    record, error = _attestation(facts, comp, "qa")
+    record, error = attested(facts, comp, "qa")
     if error:
         return error
     file = (attestations.DIRECTORY / f"{comp.name}.yaml").as_posix()
-    issues = attestations.problems(record, "qa", _today())
+    issues = attestations.problems(record, "qa", today())
     checked = len(set((record or {}).get("checked") or []) & set(attestations.QA_CHECKLIST))
     display = f"{checked}/{len(attestations.QA_CHECKLIST)} checked"
     if issues:
@@ -125,7 +65,7 @@ def staging_validation(facts: Facts, comp: Component, config: MaturityConfig) ->
         status, message = health.checks[comp.name]
         if status != 200:
             problems.append(message)
-    record, error = _attestation(facts, comp, "multi_user")
+    record, error = attested(facts, comp, "multi_user")
     if error:
         return error
     if record is None:
@@ -139,7 +79,7 @@ def staging_validation(facts: Facts, comp: Component, config: MaturityConfig) ->
             problems.append(f"{record.get('critical_bugs')} critical bugs (need 0)")
         if record.get("feedback_addressed") is not True:
             problems.append("user feedback not addressed")
-        problems += [p for p in attestations.problems(record, "multi_user", _today())]
+        problems += [p for p in attestations.problems(record, "multi_user", today())]
     commands = [f"curl -fsS {comp.health_url}"] if comp.health_url else []
     if problems:
         return Verdict(
@@ -310,113 +250,4 @@ def performance(facts: Facts, comp: Component, config: MaturityConfig) -> Verdic
     return Verdict(
         Status.PASS, f"{len(checks)}/{len(checks)} bars met", "; ".join(shown), 0,
         evidence, commands, details,
-    )  # fmt: skip
-
-
-def _bandit_and_acceptances(
-    facts: Facts, comp: Component, failing: list[Evidence], unmeasured: list[str]
-) -> None:
-    """Bandit has no medium/high finding; every accepted risk still matches a finding."""
-    bandit = facts.bandit
-    if bandit is None or bandit.error:
-        unmeasured.append(f"bandit: {bandit.error if bandit else 'not collected'}")
-    else:
-        failing += [
-            Evidence(message=f"bandit {f.severity.upper()} {f.code} {f.message}", file=f.file,
-                     line=f.line)
-            for f in bandit.findings
-            if comp.owns(f.file) and f.severity in ("high", "medium")
-        ]  # fmt: skip
-        risks = facts.accepted_risks
-        if risks is None or risks.error:
-            unmeasured.append(f"accepted risks: {risks.error if risks else 'not collected'}")
-        elif risks.document is None:
-            failing.append(Evidence(message="no SECURITY_FINDINGS_ACCEPTED_RISKS.md"))
-        else:
-            for e in risks.entries:
-                if not comp.owns(e.file):
-                    continue
-                if not any(
-                    f.code == e.test_id and f.file == e.file and e.line in (None, f.line)
-                    for f in bandit.findings
-                ):
-                    where = f"{e.file}:{e.line}" if e.line else e.file
-                    failing.append(Evidence(
-                        message=f"stale acceptance: {e.test_id} at {where} matches no finding",
-                        file=risks.document, line=e.source_line,
-                    ))  # fmt: skip
-
-
-def security_audit(facts: Facts, comp: Component, config: MaturityConfig) -> Verdict:
-    """Known vulnerabilities, new secrets, bandit, accepted risks, manual review."""
-    sec = facts.security
-    problem = not_measured(sec, "the security audit")
-    if problem or sec is None:
-        return problem or Verdict(Status.ERROR, "not measured", "not collected")
-    failing: list[Evidence] = []
-    unmeasured: list[str] = []
-    deps = sec.dependencies.get(comp.name, {})
-    commands = [c for c in (sec.audit_command, sec.secrets_command) if c]
-    # 1. dependency vulnerabilities
-    if sec.audit_error:
-        unmeasured.append(f"dependencies not audited: {sec.audit_error}")
-    else:
-        skipped = {n: r for n, r in sec.skipped.items() if n in deps}
-        if skipped:
-            name, reason = next(iter(sorted(skipped.items())))
-            unmeasured.append(
-                f"{plural(len(skipped), 'dependency', 'dependencies')} not audited by {sec.audit}"
-                f" ({name}: {reason})"
-            )
-        for v in sec.vulnerabilities:
-            if v.package in deps:
-                fix = f"; fixed in {', '.join(v.fixed)}" if v.fixed else ""
-                sev = f" [{v.severity}]" if v.severity else ""
-                failing.append(
-                    Evidence(message=f"{v.id}{sev}: {v.package} {v.version}{fix}", file=v.source)
-                )
-    # 2. secrets that are not in the baseline
-    if sec.secrets_error:
-        unmeasured.append(f"secrets not scanned: {sec.secrets_error}")
-    else:
-        mine = [s for s in sec.secrets if comp.owns(s.file)]
-        if sec.baseline is None:
-            hint = "detect-secrets scan --no-verify > .secrets.baseline"
-            failing.append(Evidence(message=f"no {config.security.secrets_baseline} ({hint})"))
-        new = [s for s in mine if (s.file, s.hashed) not in sec.baseline_entries]
-        failing += [
-            Evidence(message=f"new secret ({s.type}) not in the baseline", file=s.file, line=s.line)
-            for s in new
-        ]
-    _bandit_and_acceptances(facts, comp, failing, unmeasured)
-    # 5. the manual review, attested
-    record, error = _attestation(facts, comp, "security_review")
-    if error:
-        unmeasured.append(error.summary)
-    else:
-        file = (attestations.DIRECTORY / f"{comp.name}.yaml").as_posix()
-        failing += [
-            Evidence(message=p, file=file)
-            for p in attestations.problems(record, "security_review", _today())
-        ]
-    details = {"dependencies": deps, "audit": sec.audit, "unmeasured": unmeasured}
-    display = f"{len(deps)} deps audited" if not sec.audit_error else "deps not audited"
-    if failing:
-        summary = "; ".join(e.message for e in failing[:3]) + (" …" if len(failing) > 3 else "")
-        if unmeasured:
-            summary += "; also " + "; ".join(unmeasured)
-        return Verdict(
-            Status.FAIL, plural(len(failing), "problem"), summary, len(failing),
-            failing[:EVIDENCE_LIMIT], commands, details,
-        )  # fmt: skip
-    if unmeasured:
-        return Verdict(
-            Status.ERROR, "not measured", "; ".join(unmeasured), None, [], commands, details
-        )
-    by = record["by"] if record else "?"
-    return Verdict(
-        Status.PASS, display,
-        f"no known vulnerabilities in {len(deps)} dependencies ({sec.audit}); no new secrets;"
-        f" bandit clean; acceptances current; reviewed by {by}",
-        0, [], commands, details,
     )  # fmt: skip

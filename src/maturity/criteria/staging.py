@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from maturity.criteria import rules_staging
+from maturity.criteria import rules_security, rules_staging, rules_suites
 from maturity.criteria.base import Criterion, register
 from maturity.model import BlockerCategory, Stage
 
@@ -13,11 +13,11 @@ STAGING: list[Criterion] = [
     Criterion(
         "stg.integration_tests", STG, "All integration tests passing",
         "All integration tests passing", TESTS, lambda c: "100% pass, ≥1 test",
-        ("integration_tests",), rules_staging.integration_tests,
+        ("integration_tests",), rules_suites.integration_tests,
     ),
     Criterion(
         "stg.e2e_tests", STG, "E2E tests passing", "E2E tests passing",
-        TESTS, lambda c: "100% pass, ≥1 test", ("e2e_tests",), rules_staging.e2e_tests,
+        TESTS, lambda c: "100% pass, ≥1 test", ("e2e_tests",), rules_suites.e2e_tests,
     ),
     Criterion(
         "stg.performance", STG, "Performance benchmarks met", "Performance benchmarks met",
@@ -28,7 +28,7 @@ STAGING: list[Criterion] = [
     Criterion(
         "stg.security_audit", STG, "Security audit completed", "Security audit completed",
         BlockerCategory.SECURITY, lambda c: "no known vulns, no new secrets, review attested",
-        ("security", "bandit", "accepted_risks", "attestations"), rules_staging.security_audit,
+        ("security", "bandit", "accepted_risks", "attestations"), rules_security.security_audit,
     ),
     Criterion(
         "stg.monitoring", STG, "Monitoring integrated", "Monitoring integrated",

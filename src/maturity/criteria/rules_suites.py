@@ -1,0 +1,71 @@
+"""Staging rules over the integration and E2E suites: every test of the component passes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from fnmatch import fnmatch
+
+from maturity.config import Component, MaturityConfig
+from maturity.criteria.base import EVIDENCE_LIMIT, Rule, Verdict, not_measured, plural
+from maturity.criteria.measures import not_passing_evidence, outcome_summary
+from maturity.facts import Facts, TestRunFacts
+from maturity.model import Evidence, Status
+
+# A skipped integration or E2E test proved nothing: the gate needs every test to run and pass.
+FAILING = ("failed", "error", "skipped", "not run")
+
+
+def _suite_rule(attr: str, label: str, pattern: Callable[[MaturityConfig], str]) -> Rule:
+    """A rule: every test of the suite that belongs to the component passes, ≥ 1 test."""
+
+    def rule(facts: Facts, comp: Component, config: MaturityConfig) -> Verdict:
+        run: TestRunFacts | None = getattr(facts, attr)
+        problem = not_measured(run, f"the {label} run")
+        if problem or run is None:
+            return problem or Verdict(Status.ERROR, "not measured", "not collected")
+        glob = pattern(config).format(component=comp.name)
+        tests = [t for t in run.tests if comp.marker in t.markers]
+        method = f"marker {comp.marker}"
+        command = f"python -m pytest {' '.join(run.paths)} -m {comp.marker}"
+        if not tests:
+            tests = [t for t in run.tests if fnmatch(t.file, glob)]
+            method, command = f"files {glob}", f"python -m pytest {glob}"
+        broken = [e for e in run.collection_errors if fnmatch(e.file, glob) or not tests]
+        if broken:
+            first = broken[0]
+            return Verdict(
+                Status.ERROR, "not measured",
+                f"{plural(len(broken), 'test file')} could not be collected, so this"
+                f" component's {label} tests are unknown: {first.file}: {first.message}",
+                evidence=[Evidence(message=e.message, file=e.file) for e in broken],
+                commands=[command],
+            )  # fmt: skip
+        counts, passed, display = outcome_summary(tests)
+        details = {"method": method, "counts": counts, "tests": len(tests)}
+        if not tests:
+            where = f"{', '.join(run.missing)} does not exist" if run.missing else "none found"
+            return Verdict(
+                Status.FAIL, "0 tests",
+                f"no {label} tests for this component (marker {comp.marker} or {glob}):"
+                f" {where}", 0, commands=[command], details=details,
+            )  # fmt: skip
+        bad = [t for t in tests if t.outcome in FAILING]
+        if bad or passed == 0:
+            evidence = not_passing_evidence(bad, EVIDENCE_LIMIT)
+            return Verdict(
+                Status.FAIL, display,
+                f"{plural(len(bad), 'test')} not passing of {len(tests)} (by {method})",
+                passed, evidence, [command], details,
+            )  # fmt: skip
+        return Verdict(
+            Status.PASS, display, f"all {len(tests)} {label} tests pass (by {method})",
+            passed, commands=[command], details=details,
+        )  # fmt: skip
+
+    return rule
+
+
+integration_tests = _suite_rule(
+    "integration_tests", "integration", lambda config: config.integration_tests
+)
+e2e_tests = _suite_rule("e2e_tests", "E2E", lambda config: config.staging.e2e_files)
