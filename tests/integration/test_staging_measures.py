@@ -14,7 +14,7 @@ from maturity.collectors.performance import LoadResult, percentile, read_locust_
 from maturity.collectors.security import _in_range, load_advisories, match_advisories
 from maturity.config import PerformanceConfig
 from maturity.model import Status
-from tests.helpers import cli, measure, write_tree
+from tests.helpers import cli, judge, measure, write_tree
 from tests.integration.test_staging_records import staging
 
 pytestmark = pytest.mark.slow
@@ -475,4 +475,46 @@ def test_e2e_results_can_come_from_a_junit_report_with_grep_attribution(tmp_path
     facts, project = measure(tmp_path, "e2e_tests")
     assert staging(facts, project, "shop", "stg.e2e_tests").summary == (
         "the E2E run: E2E report reports/e2e.xml does not exist"
+    )
+
+
+DYING = """
+import os, sys, threading
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+
+class Handler(BaseHTTPRequestHandler):
+    def do_GET(self):
+        self.send_response(200)
+        self.end_headers()
+        self.wfile.write(b"ok")
+
+    def log_message(self, *args):
+        pass
+
+
+threading.Timer(1.5, lambda: os._exit(7)).start()
+HTTPServer(("127.0.0.1", int(sys.argv[1])), Handler).serve_forever()
+"""
+
+
+def test_a_process_that_dies_during_the_load_is_an_error_not_a_figure(tmp_path: Path) -> None:
+    write_tree(tmp_path, {
+        "pyproject.toml": """
+            [tool.maturity.components.shop.performance]
+            locustfile = "perf/load.py"
+            command = "{python} perf/dying.py {port}"
+            users = 2
+            run_time = 3
+            """,
+        "src/shop/__init__.py": "",
+        "perf/load.py": LOCUSTFILE,
+        "perf/dying.py": DYING,
+    })  # fmt: skip
+    facts, project = measure(tmp_path, "performance")
+    found = judge(facts, project, "shop", "stg.performance")
+    assert found.status is Status.ERROR
+    assert found.summary == (
+        "the process under test exited (code 7) during the load test: its figures would be"
+        " meaningless"
     )

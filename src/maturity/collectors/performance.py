@@ -142,8 +142,11 @@ class Sampler(threading.Thread):
         self.stop = threading.Event()
 
     def tree(self) -> list[psutil.Process]:
-        """The process and its children."""
-        return [self.process, *self.process.children(recursive=True)]
+        """The process and its children (none once it has exited)."""
+        try:
+            return [self.process, *self.process.children(recursive=True)]
+        except psutil.Error:
+            return []
 
     def cpu_seconds(self) -> float:
         """User + system CPU seconds of the tree so far."""
@@ -282,6 +285,12 @@ class PerformanceCollector:
             sampler.start()
         run = run_tool(argv, ctx.root, perf.run_time + 120)
         wall = time.monotonic() - started
+        if server is not None and server.poll() is not None:
+            result.error = (
+                f"the process under test exited (code {server.returncode}) during the load"
+                " test: its figures would be meaningless"
+            )
+            return
         if sampler:
             sampler.stop.set()
             sampler.join(5)
