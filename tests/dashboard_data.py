@@ -22,9 +22,11 @@ def seed(url: str, runs: int = 3) -> Store:
         report.components[0].criteria[0].value = 70.0 + day
         report.components[0].criteria[0].display = f"{70.0 + day:.1f}%"
         bad = report.components[1]
-        bad.criteria[0].evidence.append(
-            Evidence(message=f"hostile {XSS}", file="src/x/a.py", line=1)
-        )
+        bad.criteria[0].evidence += [
+            Evidence(message=f"hostile {XSS}", file="src/x/a.py", line=1),
+            Evidence(message="#7 a linked issue", url="https://github.com/example/tta/issues/7"),
+            Evidence(message="#8 a hostile link", url="javascript:window.__pwned__=3"),
+        ]
         bad.criteria[0].summary = f"7 findings {XSS}"
         if day == 0:
             bad.criteria[1].status = Status.PASS  # security passed on day 0, then failed

@@ -60,6 +60,14 @@ class Evidence(BaseModel):
     message: str
     file: str | None = None
     line: int | None = None
+    url: str | None = Field(default=None, description="A web page for it (e.g. the issue).")
+
+    @property
+    def link(self) -> str | None:
+        """The URL when it is a web address (http/https) that is safe to link to."""
+        if self.url and self.url.startswith(("https://", "http://")):
+            return self.url
+        return None
 
     def location(self) -> str:
         """``file:line`` (or just the file), empty when there is no file."""

@@ -57,6 +57,16 @@ def test_hostile_text_is_escaped_everywhere(client: TestClient) -> None:
     assert "&lt;img" in client.get(f"{P}/deployments").text
 
 
+def test_issue_evidence_links_only_to_web_addresses(client: TestClient) -> None:
+    html = client.get(f"{P}/components/ai_components").text
+    assert (
+        '<a href="https://github.com/example/tta/issues/7" rel="noopener noreferrer">'
+        "#7 a linked issue</a>"
+    ) in html
+    assert "javascript:" not in html
+    assert "#8 a hostile link" in html  # shown as text, not as a link
+
+
 def test_component_page_has_evidence_commands_charts_blockers_timeline(client: TestClient) -> None:
     html = client.get(f"{P}/components/ai_components").text
     assert "<code>src/x/a.py:0</code> F401" in html

@@ -66,9 +66,8 @@ def test_pagination_label_filter_and_pull_requests(tmp_path: Path) -> None:
 
     player = result(Facts(issues=facts), ctx.project, "player_experience", "dev.blockers")
     assert (player.status, player.display) == (Status.FAIL, "1 open")
-    assert player.evidence[0].message == (
-        "#300 Tokens never expire [blocker:security] https://github.com/example/tta/issues/300"
-    )
+    assert player.evidence[0].message == "#300 Tokens never expire [blocker:security]"
+    assert player.evidence[0].url == "https://github.com/example/tta/issues/300"
     assert player.blocker_category == "security"
     gateway = result(Facts(issues=facts), ctx.project, "api_gateway", "dev.blockers")
     assert gateway.display == "1 open"

@@ -212,3 +212,18 @@ def test_no_promotion_issue_without_measured_exit_criteria() -> None:
         ValueError, match="staging exit criteria of player_experience were not measured"
     ):
         promotion_issue(report, "player_experience")
+
+
+def test_issue_evidence_becomes_a_markdown_link_and_the_terminal_shows_the_url() -> None:
+    report = make_report()
+    failing = report.components[1].criteria[0]
+    failing.evidence = [
+        Evidence(message="#42 Store [loses] turns", url="https://github.com/o/r/issues/42"),
+        Evidence(message="#43 odd", url="javascript:alert(1)"),
+    ]
+    text = render_issue_markdown(promotion_issue(report, "ai_components"))
+    assert "  - [#42 Store \\[loses\\] turns](https://github.com/o/r/issues/42)" in text
+    assert "  - #43 odd" in text and "javascript:" not in text
+    console = Console(width=200, record=True)
+    render_terminal(report, console, verbose=True)
+    assert "#42 Store [loses] turns https://github.com/o/r/issues/42" in console.export_text()

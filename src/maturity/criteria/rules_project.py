@@ -129,8 +129,7 @@ def blockers(facts: Facts, comp: Component, config: MaturityConfig) -> Verdict:
     ]
     evidence = [
         Evidence(
-            message=f"#{i.number} {i.title} [{', '.join(_blocker_labels(i.labels))}]"
-            + (f" {i.url}" if i.url else "")
+            message=f"#{i.number} {i.title} [{', '.join(_blocker_labels(i.labels))}]", url=i.url
         )
         for i in open_blockers
     ]

@@ -49,7 +49,9 @@ def _checklist_line(crit: CriterionResult) -> list[str]:
     if crit.status is Status.FAIL:
         for ev in crit.evidence[:EVIDENCE_SHOWN]:
             where = f"`{ev.location()}` " if ev.location() else ""
-            lines.append(f"  - {where}{ev.message}")
+            label = ev.message.replace("[", "\\[").replace("]", "\\]")
+            text = f"[{label}]({ev.link})" if ev.link else ev.message
+            lines.append(f"  - {where}{text}")
         if len(crit.evidence) > EVIDENCE_SHOWN:
             lines.append(f"  - … and {len(crit.evidence) - EVIDENCE_SHOWN} more")
     return lines

@@ -58,7 +58,8 @@ def _problems(comp: ComponentReport, console: Console, verbose: bool) -> None:
         shown = crit.evidence if verbose else crit.evidence[:EVIDENCE_SHOWN]
         for ev in shown:
             where = f"{ev.location()}  " if ev.location() else ""
-            console.print(Text(f"      {where}{ev.message}", style="dim"))
+            url = f" {ev.url}" if ev.url else ""
+            console.print(Text(f"      {where}{ev.message}{url}", style="dim"))
         if len(crit.evidence) > len(shown):
             more = len(crit.evidence) - len(shown)
             console.print(Text(f"      … {more} more (--verbose shows all)", style="dim"))
