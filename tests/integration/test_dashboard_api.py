@@ -12,10 +12,12 @@ import pytest
 from fastapi.testclient import TestClient
 
 from maturity.dashboard.app import create_app
+from maturity.model import Status
+from maturity.store.database import open_store
 from maturity.store.repository import latest_run, run_count, save_run
 from tests.dashboard_data import seed
 from tests.servers import free_port, live_server, postgres_server
-from tests.unit.test_reports import make_report
+from tests.unit.test_reports import crit, make_report
 
 P = "/dashboard/maturity"
 
@@ -108,6 +110,7 @@ def test_api_matches_the_store(client: TestClient, db: str) -> None:
     assert comps[1]["failing"] == ["dev.ruff", "dev.security_scan"]
     trend = client.get("/api/components/player_experience/trend").json()
     assert [p["value"] for p in trend["coverage"]] == [70.0, 71.0, 72.0]
+    assert trend["tests_failed"] == []  # the seed stores no unit-test criterion
     blockers = client.get("/api/blockers").json()
     assert {(b["criterion"], b["runs"]) for b in blockers} == {
         ("dev.ruff", 3),
@@ -117,6 +120,25 @@ def test_api_matches_the_store(client: TestClient, db: str) -> None:
     assert {"/api/components", "/api/runs/latest", "/api/deployments", "/health"} <= set(
         schema["paths"]
     )
+
+
+def test_the_tests_chart_counts_failed_and_errored_tests(db: str) -> None:
+    store = open_store(db)
+    for day, counts in enumerate(
+        ({"passed": 9, "failed": 1}, {"passed": 8, "error": 2, "failed": 1})
+    ):
+        report = make_report()
+        report.timestamp = f"2026-11-1{day + 5}T10:00:00+00:00"
+        report.components[0].criteria.append(
+            crit("dev.unit_tests", "All unit tests passing", Status.FAIL, "9/10 passed",
+                 value=counts["passed"], details={"counts": counts})
+        )  # fmt: skip
+        save_run(store, report)
+    trend = TestClient(create_app(db)).get("/api/components/player_experience/trend").json()
+    assert [p["value"] for p in trend["tests_failed"]] == [1.0, 3.0]
+    assert [p["value"] for p in trend["tests"]] == [9.0, 8.0]
+    page = TestClient(create_app(db)).get(f"{P}/components/player_experience").text
+    assert "Tests failed or errored: 2 runs" in page
 
 
 def test_writes_need_the_token(client: TestClient, db: str) -> None:

@@ -89,7 +89,7 @@ def add_page_routes(
         bar = float(number.group()) if number else None
         charts = [
             line_chart(title, data[key], bar if key == "coverage" else None)
-            for key, (_, title) in queries.SERIES.items()
+            for key, (title, _) in queries.SERIES.items()
         ]
         return render(templates, request, "component.html", {
             "_latest": latest, "page": "component", "comp": comp, "charts": charts,

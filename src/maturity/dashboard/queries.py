@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -9,7 +10,14 @@ from sqlalchemy import select
 
 from maturity.model import ComponentReport, CriterionResult, RunReport
 from maturity.store import Store
-from maturity.store.repository import as_utc, deployments, latest_run, stage_events, trend
+from maturity.store.repository import (
+    TrendPoint,
+    as_utc,
+    deployments,
+    latest_run,
+    stage_events,
+    trend,
+)
 from maturity.store.tables import ComponentRow, CriterionRow, RunRow
 
 SHORT = {
@@ -142,13 +150,26 @@ def timeline(store: Store, component: str | None = None) -> list[TimelineEntry]:
     return sorted(entries, key=lambda e: e.at, reverse=True)
 
 
-SERIES = {
-    "coverage": ("dev.coverage", "Coverage %"),
-    "tests": ("dev.unit_tests", "Tests passed"),
-    "lint": ("dev.ruff", "Ruff findings"),
-    "types": ("dev.pyright", "Pyright errors + warnings"),
-    "security": ("dev.security_scan", "Unaccepted bandit findings"),
-    "docs": ("dev.documentation", "Docstring coverage %"),
+def _value(criterion: str) -> Callable[[TrendPoint], float | None]:
+    return lambda point: point.values.get(criterion)
+
+
+def _tests_not_passing(point: TrendPoint) -> float | None:
+    counts = (point.details.get("dev.unit_tests") or {}).get("counts")
+    if not isinstance(counts, dict):
+        return None
+    return float(sum(counts.get(o, 0) for o in ("failed", "error")))
+
+
+# chart key -> (title, the figure of one stored run)
+SERIES: dict[str, tuple[str, Callable[[TrendPoint], float | None]]] = {
+    "coverage": ("Coverage %", _value("dev.coverage")),
+    "tests": ("Tests passed", _value("dev.unit_tests")),
+    "tests_failed": ("Tests failed or errored", _tests_not_passing),
+    "lint": ("Ruff findings", _value("dev.ruff")),
+    "types": ("Pyright errors + warnings", _value("dev.pyright")),
+    "security": ("Unaccepted bandit findings", _value("dev.security_scan")),
+    "docs": ("Docstring coverage %", _value("dev.documentation")),
 }
 
 
@@ -158,6 +179,6 @@ def series(
     """Each numeric criterion's values over the component's recent runs."""
     points = trend(store, component, limit)
     out: dict[str, list[tuple[datetime, float]]] = {}
-    for key, (criterion, _) in SERIES.items():
-        out[key] = [(p.at, v) for p in points if (v := p.values.get(criterion)) is not None]
+    for key, (_, figure) in SERIES.items():
+        out[key] = [(p.at, v) for p in points if (v := figure(p)) is not None]
     return out

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -229,6 +230,7 @@ class TrendPoint:
     ready: bool
     values: dict[str, float | None]  # criterion id -> numeric value
     statuses: dict[str, str]
+    details: dict[str, dict[str, Any]] = field(default_factory=dict)  # criterion id -> details
 
 
 def trend(store: Store, component: str, limit: int = 50) -> list[TrendPoint]:
@@ -252,6 +254,7 @@ def trend(store: Store, component: str, limit: int = 50) -> list[TrendPoint]:
                 ready=comp.ready,
                 values={c.criterion_id: c.value for c in comp.criteria},
                 statuses={c.criterion_id: c.status for c in comp.criteria},
+                details={c.criterion_id: c.details or {} for c in comp.criteria},
             )
             for comp, run in rows
         ]
