@@ -86,6 +86,7 @@ class TestRunFacts(ToolFacts):
     interpreter: str | None = None
     interpreter_version: str | None = None
     pytest_version: str | None = None
+    pytest_cov: bool = False  # pytest-cov is installed in the target (it gets --no-cov)
     coverage: CoverageFacts | None = None  # measured by the same run
 
 

@@ -302,3 +302,20 @@ def test_pytest_crash_on_a_broken_conftest_is_an_error(repo: Path) -> None:
     assert res.summary.startswith("the test run: pytest exited 4 before reporting:")
     assert "conftest exploded" in res.summary
     assert result(facts, project, "shop", "dev.coverage").status is Status.ERROR
+
+
+def test_a_target_running_pytest_cov_in_its_addopts_is_measured_once(repo: Path) -> None:
+    files = dict(SHOP)
+    files["pyproject.toml"] = """
+        [tool.pytest.ini_options]
+        pythonpath = ["src"]
+        addopts = "--cov=src --cov-report=term --cov-fail-under=100"
+        """
+    write_tree(repo, files)
+    facts, project = measure(repo, "tests")
+    assert facts.tests is not None and facts.tests.pytest_cov  # pytest-cov is installed here
+    res = result(facts, project, "shop", "dev.coverage")
+    assert res.display == "57.1%" == raw_total(repo, "src/shop/*")
+    # pytest-cov stood down: its fail-under did not turn the passing tests into a failure
+    assert facts.tests.exit_status == 0
+    assert result(facts, project, "shop", "dev.unit_tests").status is Status.PASS

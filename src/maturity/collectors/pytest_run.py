@@ -38,7 +38,9 @@ _PROBE = (
     "    import pytest, coverage\n"
     "except ImportError as exc:\n"
     "    print('missing', exc.name); raise SystemExit(0)\n"
-    "print('ok', sys.version.split()[0], pytest.__version__, coverage.__version__)\n"
+    "import importlib.util\n"
+    "cov = 'cov' if importlib.util.find_spec('pytest_cov') else 'nocov'\n"
+    "print('ok', sys.version.split()[0], pytest.__version__, coverage.__version__, cov)\n"
 )
 
 
@@ -76,6 +78,9 @@ def probe_interpreter(ctx: RunContext, facts: TestRunFacts) -> str | None:
         facts.error = f"{words[1]} is not installed in the target interpreter {ctx.interpreter}"
         return None
     facts.interpreter_version, facts.pytest_version, coverage_version = words[1:4]
+    # pytest-cov in the target (e.g. --cov in its addopts) would measure a second time
+    # inside our coverage run and clobber it: ask it to stand down with --no-cov.
+    facts.pytest_cov = words[4:5] == ["cov"]
     facts.version = facts.pytest_version
     return coverage_version
 
@@ -100,6 +105,7 @@ def run_pytest(
         "-p", "no:cacheprovider",
         "--continue-on-collection-errors",
         "-q",
+        *(["--no-cov"] if facts.pytest_cov else []),
     ]  # fmt: skip
     argv = [ctx.interpreter, *pytest_args]
     if coverage_data is not None:
