@@ -518,3 +518,17 @@ def test_a_process_that_dies_during_the_load_is_an_error_not_a_figure(tmp_path: 
         "the process under test exited (code 7) during the load test: its figures would be"
         " meaningless"
     )
+
+
+def test_an_integration_file_belongs_to_the_most_specific_component(tmp_path: Path) -> None:
+    write_tree(tmp_path, {
+        "pyproject.toml": "[tool.maturity.components.api]\n[tool.maturity.components.api_gateway]\n",
+        "src/api/__init__.py": "", "src/api_gateway/__init__.py": "",
+        "tests/integration/test_api_gateway_routing.py": "", "tests/integration/test_api_keys.py": "",
+    })  # fmt: skip
+    facts, _ = measure(tmp_path, "integration_files")
+    assert facts.integration_files is not None
+    assert facts.integration_files.matches == {
+        "api": ["tests/integration/test_api_keys.py"],
+        "api_gateway": ["tests/integration/test_api_gateway_routing.py"],
+    }

@@ -16,9 +16,18 @@ class IntegrationFilesCollector:
         """The sorted repo-relative matches per component name."""
         pattern = ctx.project.config.integration_tests
         facts = FilesFacts(pattern=pattern, command=f"ls {pattern}")
+        found: dict[str, set[str]] = {}
         for comp in ctx.project.components:
             glob = pattern.format(component=comp.name)
-            facts.matches[comp.name] = sorted(
+            found[comp.name] = {
                 p.relative_to(ctx.root).as_posix() for p in ctx.root.glob(glob) if p.is_file()
+            }
+        # test_api_gateway_x.py matches both test_api_* and test_api_gateway_*: a file
+        # belongs to the component with the longest name whose pattern matches it
+        for name, files in found.items():
+            facts.matches[name] = sorted(
+                f
+                for f in files
+                if not any(len(other) > len(name) and f in found[other] for other in found)
             )
         return facts
