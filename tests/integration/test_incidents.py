@@ -118,7 +118,10 @@ def test_resolve_answers_and_mistakes_are_refused(tmp_path: Path) -> None:
 def test_no_store_means_no_incidents_and_nothing_is_created(tmp_path: Path) -> None:
     root = production_repo(tmp_path)
     facts, project = measure(root, "history")
-    assert judge(facts, project, "shop", "prd.incident_response").status is Status.PASS
+    found = judge(facts, project, "shop", "prd.incident_response")
+    assert found.status is Status.PASS
+    assert found.summary.endswith(": none recorded")
+    assert "no history store yet at sqlite:///" in found.summary
     assert not (root / ".maturity" / "history.db").exists()
     facts, project = measure(root, "history", db_url="postgresql+psycopg://nobody@127.0.0.1:9/x")
     found = judge(facts, project, "shop", "prd.incident_response")

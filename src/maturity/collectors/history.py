@@ -30,6 +30,7 @@ class HistoryFacts(ToolFacts):
     """Every recorded incident and first sighting (an absent store holds none)."""
 
     store: str = ""
+    exists: bool = True  # False: no store was ever created here, so nothing was recorded
     incidents: list[Incident] = field(default_factory=list)
     first_seen: dict[tuple[str, str], datetime] = field(default_factory=dict)
 
@@ -49,6 +50,7 @@ class HistoryCollector:
         facts = HistoryFacts(tool="maturity store", command="maturity incident list")
         facts.store = url
         if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
+            facts.exists = False
             return facts  # nothing was ever recorded here; do not create a database
         try:
             store = open_store(url)

@@ -217,6 +217,8 @@ def incident_response(facts: Facts, comp: Component, config: MaturityConfig) -> 
             len(breaches), breaches, commands, details,
         )  # fmt: skip
     note = f" ({pending} not yet acknowledged, within SLA)" if pending else ""
+    if not found.exists:
+        note += f"; no history store yet at {found.store}: none recorded"
     return Verdict(
         Status.PASS, f"{len(mine)} in {settings.window}",
         f"{plural(len(mine), 'incident')} in {settings.window}, all answered within SLA{note}",
