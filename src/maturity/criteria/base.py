@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from maturity.config import Component, MaturityConfig
 from maturity.facts import Facts, ToolFacts
@@ -31,6 +31,7 @@ class Verdict:
 
 
 Rule = Callable[[Facts, Component, MaturityConfig], Verdict]
+F = TypeVar("F", bound=ToolFacts)
 EVIDENCE_LIMIT = 50  # evidence items kept per criterion
 
 
@@ -51,7 +52,10 @@ class Criterion:
         self, facts: Facts, component: Component, config: MaturityConfig
     ) -> CriterionResult:
         """Apply the rule and wrap it in a full result."""
-        verdict = self.rule(facts, component, config)
+        try:
+            verdict = self.rule(facts, component, config)
+        except NotMeasured as exc:
+            verdict = exc.verdict
         threshold = self.threshold(config)
         details = {"checklist": self.checklist.format(threshold=threshold), **verdict.details}
         return CriterionResult(
@@ -98,6 +102,23 @@ def not_measured(facts: ToolFacts | None, what: str) -> Verdict | None:
         commands = [facts.command] if facts.command else []
         return Verdict(Status.ERROR, "not measured", f"{what}: {facts.error}", commands=commands)
     return None
+
+
+class NotMeasured(Exception):
+    """Raised by :func:`require`: the criterion could not be measured; carries the verdict."""
+
+    def __init__(self, verdict: Verdict) -> None:
+        super().__init__(verdict.summary)
+        self.verdict = verdict
+
+
+def require(facts: F | None, what: str) -> F:
+    """The facts a rule needs; raises :class:`NotMeasured` (an ``error`` verdict) when they
+    were not collected or carry an error. ``Criterion.evaluate`` turns it into the result."""
+    problem = not_measured(facts, what)
+    if problem is not None or facts is None:
+        raise NotMeasured(problem or Verdict(Status.ERROR, "not measured", f"{what} missing"))
+    return facts
 
 
 def plural(n: int, word: str, many: str | None = None) -> str:

@@ -7,7 +7,7 @@ from typing import Any
 
 from maturity.collectors.production import Figure, ProductionFacts
 from maturity.config import Component, MaturityConfig
-from maturity.criteria.base import Verdict, not_measured, plural
+from maturity.criteria.base import Verdict, not_measured, plural, require
 from maturity.facts import Facts
 from maturity.model import Evidence, Status
 
@@ -184,10 +184,7 @@ def _window(window: str) -> timedelta:
 
 def incident_response(facts: Facts, comp: Component, config: MaturityConfig) -> Verdict:
     """Every incident of the window answered (acknowledged) within its severity's SLA."""
-    found = facts.history
-    problem = not_measured(found, "incidents")
-    if problem or found is None:
-        return problem or Verdict(Status.ERROR, "not measured", "not collected")
+    found = require(facts.history, "incidents")
     settings = config.production
     now = _now(config)
     since = now - _window(settings.window)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from maturity.config import Component, MaturityConfig
-from maturity.criteria.base import EVIDENCE_LIMIT, Verdict, not_measured, plural
+from maturity.criteria.base import EVIDENCE_LIMIT, Verdict, plural, require
 from maturity.criteria.measures import percent
 from maturity.facts import Facts
 from maturity.model import BlockerCategory, Evidence, Status
@@ -11,10 +11,7 @@ from maturity.model import BlockerCategory, Evidence, Status
 
 def integration_tests(facts: Facts, comp: Component, config: MaturityConfig) -> Verdict:
     """At least one file matches the integration test pattern."""
-    files = facts.integration_files
-    problem = not_measured(files, "integration test files")
-    if problem or files is None:
-        return problem or Verdict(Status.ERROR, "not measured", "files were not collected")
+    files = require(facts.integration_files, "integration test files")
     pattern = config.integration_tests.format(component=comp.name)
     found = files.matches.get(comp.name, [])
     command = f"ls {pattern}"
@@ -32,10 +29,7 @@ def integration_tests(facts: Facts, comp: Component, config: MaturityConfig) -> 
 
 def documentation(facts: Facts, comp: Component, config: MaturityConfig) -> Verdict:
     """README with overview and example, public docstrings, diagram when complex."""
-    docs = facts.docs
-    problem = not_measured(docs, "documentation scan")
-    if problem or docs is None:
-        return problem or Verdict(Status.ERROR, "not measured", "docs were not collected")
+    docs = require(facts.docs, "documentation scan")
     comp_docs = docs.components.get(comp.path)
     if comp_docs is None:
         return Verdict(Status.ERROR, "not measured", f"{comp.path} was not scanned")
@@ -119,10 +113,7 @@ def _blocker_labels(labels: tuple[str, ...]) -> list[str]:
 
 def blockers(facts: Facts, comp: Component, config: MaturityConfig) -> Verdict:
     """No open issue labelled with the component and a ``blocker:*`` label."""
-    issues = facts.issues
-    problem = not_measured(issues, "blocker issues")
-    if problem or issues is None:
-        return problem or Verdict(Status.ERROR, "not measured", "issues were not collected")
+    issues = require(facts.issues, "blocker issues")
     command = f'gh issue list --label "{comp.label}" --state open  # then blocker:* labels'
     open_blockers = [
         i for i in issues.issues if comp.label in i.labels and _blocker_labels(i.labels)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from maturity import attestations
 from maturity.config import Component, MaturityConfig
-from maturity.criteria.base import EVIDENCE_LIMIT, Verdict, not_measured, plural
+from maturity.criteria.base import EVIDENCE_LIMIT, Verdict, plural, require
 from maturity.criteria.rules_staging import attested, today
 from maturity.facts import Facts
 from maturity.model import Evidence, Status
@@ -46,10 +46,7 @@ def _bandit_and_acceptances(
 
 def security_audit(facts: Facts, comp: Component, config: MaturityConfig) -> Verdict:
     """Known vulnerabilities, new secrets, bandit, accepted risks, manual review."""
-    sec = facts.security
-    problem = not_measured(sec, "the security audit")
-    if problem or sec is None:
-        return problem or Verdict(Status.ERROR, "not measured", "not collected")
+    sec = require(facts.security, "the security audit")
     failing: list[Evidence] = []
     unmeasured: list[str] = []
     deps = sec.dependencies.get(comp.name, {})

@@ -7,7 +7,7 @@ from typing import Any
 
 from maturity import attestations
 from maturity.config import Component, MaturityConfig
-from maturity.criteria.base import Verdict, not_measured, plural
+from maturity.criteria.base import Verdict, not_measured, plural, require
 from maturity.facts import Facts
 from maturity.model import Evidence, Status
 
@@ -98,10 +98,7 @@ def staging_validation(facts: Facts, comp: Component, config: MaturityConfig) ->
 
 def rollback_plan(facts: Facts, comp: Component, config: MaturityConfig) -> Verdict:
     """``docs/rollback/<component>.md`` with every required section."""
-    found = facts.rollback
-    problem = not_measured(found, "rollback plans")
-    if problem or found is None:
-        return problem or Verdict(Status.ERROR, "not measured", "not collected")
+    found = require(facts.rollback, "rollback plans")
     plan = found.plans.get(comp.name)
     if plan is None:
         rel = f"docs/rollback/{comp.name}.md"
@@ -121,10 +118,7 @@ def rollback_plan(facts: Facts, comp: Component, config: MaturityConfig) -> Verd
 
 def monitoring(facts: Facts, comp: Component, config: MaturityConfig) -> Verdict:
     """prometheus_client Counter and Histogram, structlog, and the four alerts."""
-    found = facts.monitoring
-    problem = not_measured(found, "monitoring")
-    if problem or found is None:
-        return problem or Verdict(Status.ERROR, "not measured", "not collected")
+    found = require(facts.monitoring, "monitoring")
     mon = found.components.get(comp.name)
     if mon is None:
         return Verdict(Status.ERROR, "not measured", f"{comp.path} was not scanned")
@@ -181,10 +175,7 @@ def performance_bars(config: MaturityConfig) -> str:
 
 def performance(facts: Facts, comp: Component, config: MaturityConfig) -> Verdict:
     """The spec's performance bars, each figure shown with its bar."""
-    found = facts.performance
-    problem = not_measured(found, "the load test")
-    if problem or found is None:
-        return problem or Verdict(Status.ERROR, "not measured", "not collected")
+    found = require(facts.performance, "the load test")
     result = found.results.get(comp.name)
     if result is None:
         return Verdict(

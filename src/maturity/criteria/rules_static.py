@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from maturity.config import Component, MaturityConfig
-from maturity.criteria.base import EVIDENCE_LIMIT, Verdict, not_measured, plural
+from maturity.criteria.base import EVIDENCE_LIMIT, Verdict, not_measured, plural, require
 from maturity.facts import Facts, Finding
 from maturity.model import Evidence, Status
 
@@ -57,10 +57,7 @@ def pyright(facts: Facts, comp: Component, config: MaturityConfig) -> Verdict:
 
 def bandit(facts: Facts, comp: Component, config: MaturityConfig) -> Verdict:
     """No high or medium bandit finding; every low one documented as accepted."""
-    bandit = facts.bandit
-    problem = not_measured(bandit, "bandit")
-    if problem or bandit is None:
-        return problem or Verdict(Status.ERROR, "not measured", "bandit was not collected")
+    bandit = require(facts.bandit, "bandit")
     command = f"bandit -r {comp.path} -f json"
     unscanned = {f: r for f, r in bandit.failed_files.items() if comp.owns(f)}
     if unscanned:

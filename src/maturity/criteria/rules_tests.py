@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from maturity.attribution import attribute
 from maturity.config import Component, MaturityConfig
-from maturity.criteria.base import EVIDENCE_LIMIT, Verdict, not_measured, plural
+from maturity.criteria.base import EVIDENCE_LIMIT, Verdict, not_measured, plural, require
 from maturity.criteria.measures import (
     category_of,
     coverage_numbers,
@@ -101,10 +101,7 @@ def coverage(facts: Facts, comp: Component, config: MaturityConfig) -> Verdict:
 
 def unit_tests(facts: Facts, comp: Component, config: MaturityConfig) -> Verdict:
     """Every test that belongs to the component passes, and there is one."""
-    run = facts.tests
-    problem = not_measured(run, "the test run")
-    if problem or run is None:
-        return problem or Verdict(Status.ERROR, "not measured", "tests were not collected")
+    run = require(facts.tests, "the test run")
     att = attribute(comp, run, facts.coverage)
     commands = [f"python -m pytest {' '.join(run.paths)}"]
     if att.method == "marker":
