@@ -34,9 +34,10 @@ def context(root: Path, db_url: str | None = None) -> RunContext:
 
 
 def measure(root: Path, *names: str, db_url: str | None = None) -> tuple[Facts, Project]:
-    """Run the named collectors on a fixture repo."""
+    """Run the named collectors on a fixture repo (and the list of component files, which
+    the static and documentation criteria need)."""
     ctx = context(root, db_url)
-    return collect(ctx, list(names)), ctx.project
+    return collect(ctx, sorted({*names, "sources"})), ctx.project
 
 
 def result(facts: Facts, project: Project, component: str, criterion: str) -> CriterionResult:

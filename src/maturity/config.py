@@ -23,6 +23,7 @@ from maturity.config_gates import (
 )
 from maturity.errors import ConfigError
 from maturity.model import Stage
+from maturity.paths import repo_relative, under
 
 DEFAULT_CATEGORIES: dict[str, tuple[float, list[str]]] = {
     # name: (threshold %, path globs relative to the component directory)
@@ -171,6 +172,14 @@ class Component(BaseModel):
     stage: Stage
     marker: str
     tests: list[str]
+    nested: list[str] = Field(
+        default_factory=list,
+        description="Paths of the components inside this one: their files are not this one's.",
+    )
+    nested_tests: list[str] = Field(
+        default_factory=list,
+        description="Other components' tests paths inside this one's: their tests are theirs.",
+    )
     architecture_diagram: str | None = None
     health_url: str | None = None
     performance: PerformanceConfig | None = None
@@ -196,9 +205,17 @@ class Component(BaseModel):
         """The hyphenated name used in labels and issue titles."""
         return self.name.replace("_", "-")
 
+    def owns_test(self, relpath: str) -> bool:
+        """True when a test file lies under this component's tests paths and not under a
+        more specific tests path of another component."""
+        return any(under(relpath, p) for p in self.tests) and not any(
+            under(relpath, n) for n in self.nested_tests
+        )
+
     def owns(self, relpath: str) -> bool:
-        """True when a repo-relative posix path lies inside this component."""
-        return relpath == self.path or relpath.startswith(self.path.rstrip("/") + "/")
+        """True when this component owns a repo-relative posix path: the path lies inside
+        it and not inside a component nested in it (the most specific component owns it)."""
+        return under(relpath, self.path) and not any(under(relpath, n) for n in self.nested)
 
 
 class Project(BaseModel):
@@ -211,6 +228,17 @@ class Project(BaseModel):
     undeclared: list[str] = Field(
         default_factory=list, description="Packages under src/ that config does not declare."
     )
+
+    @property
+    def roots(self) -> list[str]:
+        """The component directories no other component contains: what the tools are run
+        on, so a nested component's files are analysed once (and owned by it)."""
+        nested = {p for c in self.components for p in c.nested}
+        return [c.path for c in self.components if c.path not in nested]
+
+    def owner(self, relpath: str) -> Component | None:
+        """The component owning a repo-relative path (the most specific), else None."""
+        return next((c for c in self.components if c.owns(relpath)), None)
 
     def component(self, name: str) -> Component:
         """One component by name; KeyError when unknown."""
@@ -275,26 +303,7 @@ def load_project(root: Path) -> Project:
 
     discovered = _discover(root, config.src)
     declared = config.components or {name: ComponentConfig() for name in discovered}
-    components: list[Component] = []
-    for name, cc in declared.items():
-        path = (cc.path or f"{config.src}/{name}").strip("/")
-        if not (root / path).is_dir():
-            key = f"{prefix}.components.{name}.path" if prefix else f"components.{name}.path"
-            raise ConfigError(shown, key, f"directory {path!r} does not exist")
-        components.append(
-            Component(
-                name=name,
-                path=path,
-                stage=cc.stage,
-                marker=cc.marker or name,
-                tests=[t.strip("/") for t in cc.tests],
-                architecture_diagram=cc.architecture_diagram,
-                health_url=cc.health_url,
-                performance=cc.performance,
-                queries=cc.queries,
-                waivers=cc.waivers,
-            )
-        )
+    components = _resolve(root, config, declared, shown, prefix)
     if not components:
         raise ConfigError(
             shown,
@@ -310,3 +319,69 @@ def load_project(root: Path) -> Project:
         components=components,
         undeclared=undeclared,
     )
+
+
+def _resolve(
+    root: Path,
+    config: MaturityConfig,
+    declared: dict[str, ComponentConfig],
+    shown: str,
+    prefix: str,
+) -> list[Component]:
+    """Components with normalised paths inside the repository, one directory each, and
+    what each owns when components nest (the most specific owns a file)."""
+
+    def comp_key(name: str, field: str) -> str:
+        return f"{prefix}.components.{name}.{field}" if prefix else f"components.{name}.{field}"
+
+    def normalised(raw: str, name: str, field: str) -> str:
+        try:
+            return repo_relative(root, raw)
+        except ValueError as exc:
+            raise ConfigError(shown, comp_key(name, field), str(exc)) from None
+
+    if config.unit_tests is not None:
+        try:
+            config.unit_tests = [repo_relative(root, p) for p in config.unit_tests]
+        except ValueError as exc:
+            key = f"{prefix}.unit_tests" if prefix else "unit_tests"
+            raise ConfigError(shown, key, str(exc)) from None
+    components: list[Component] = []
+    by_path: dict[str, str] = {}
+    for name, cc in declared.items():
+        path = normalised(cc.path or f"{config.src}/{name}", name, "path")
+        if not (root / path).is_dir():
+            raise ConfigError(shown, comp_key(name, "path"), f"directory {path!r} does not exist")
+        if path in by_path:
+            raise ConfigError(
+                shown,
+                comp_key(name, "path"),
+                f"{path!r} is also the path of component {by_path[path]!r}:"
+                " each directory belongs to one component",
+            )
+        by_path[path] = name
+        components.append(
+            Component(
+                name=name,
+                path=path,
+                stage=cc.stage,
+                marker=cc.marker or name,
+                tests=[normalised(t, name, "tests") for t in cc.tests],
+                architecture_diagram=cc.architecture_diagram,
+                health_url=cc.health_url,
+                performance=cc.performance,
+                queries=cc.queries,
+                waivers=cc.waivers,
+            )
+        )
+    test_paths = {p: c.name for c in components for p in c.tests}
+    for comp in components:
+        comp.nested = sorted(p for p in by_path if p != comp.path and under(p, comp.path))
+        comp.nested_tests = sorted(
+            p
+            for p, owner in test_paths.items()
+            if owner != comp.name
+            and p not in comp.tests
+            and any(under(p, mine) for mine in comp.tests)
+        )
+    return components

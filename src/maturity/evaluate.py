@@ -4,10 +4,19 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+from maturity.attribution import account
 from maturity.config import Component, MaturityConfig
 from maturity.criteria import Criterion, criteria_for
-from maturity.facts import Facts
-from maturity.model import ComponentReport, CriterionResult, Stage, Status, Waiver
+from maturity.facts import Facts, FindingsFacts
+from maturity.model import (
+    ComponentReport,
+    CriterionResult,
+    Notice,
+    Stage,
+    Status,
+    TestAccount,
+    Waiver,
+)
 
 
 def gates_for(component: Component, stage: Stage | None) -> tuple[Stage, list[Stage]]:
@@ -97,3 +106,18 @@ def evaluate(
 ) -> list[ComponentReport]:
     """Apply the rulebook to every component."""
     return [evaluate_component(facts, c, config, stage) for c in components]
+
+
+def account_tests(facts: Facts, components: list[Component]) -> TestAccount | None:
+    """The run-level account of the unit tests over every component of the project."""
+    return account(components, facts.tests, facts.coverage)
+
+
+def notices(facts: Facts) -> list[Notice]:
+    """Diagnostics the static tools gave without a file: the run's, shown once."""
+    out: list[Notice] = []
+    for name in ("ruff", "pyright", "bandit"):
+        found = getattr(facts, name)
+        if isinstance(found, FindingsFacts):
+            out += [Notice(tool=name, message=m) for m in found.general]
+    return out

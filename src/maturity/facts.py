@@ -8,6 +8,7 @@ to the repository root.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -35,7 +36,7 @@ class Finding:
     """One finding of a static analysis tool (ruff, pyright, bandit)."""
 
     file: str
-    line: int
+    line: int | None  # None: the tool gave no location inside the file
     code: str
     message: str
     severity: str  # tool's own severity word, lower-case: error/warning/low/medium/high
@@ -47,6 +48,7 @@ class FindingsFacts(ToolFacts):
 
     findings: list[Finding] = field(default_factory=list)
     failed_files: dict[str, str] = field(default_factory=dict)  # file -> reason
+    general: list[str] = field(default_factory=list)  # diagnostics of no file: the run's
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,9 @@ class TestRunFacts(ToolFacts):
     tests: list[TestOutcome] = field(default_factory=list)
     collection_errors: list[CollectionError] = field(default_factory=list)
     exit_status: int | None = None
+    stopped: str | None = None  # why the session ended early (then ``error`` says so)
+    rootdir: str | None = None  # pytest's rootdir, repo-relative
+    imports: dict[str, list[str]] = field(default_factory=dict)  # test file -> component files
     interpreter: str | None = None
     interpreter_version: str | None = None
     pytest_version: str | None = None
@@ -92,23 +97,30 @@ class TestRunFacts(ToolFacts):
 
 @dataclass
 class FileCoverage:
-    """Statement coverage of one file, with the tests that ran each line."""
+    """Coverage of one file, as ``coverage report`` counts it, with the tests that ran it."""
 
     statements: int
     covered: int
     branches: int = 0
     covered_branches: int = 0
     missing_lines: list[int] = field(default_factory=list)
-    contexts: dict[int, list[str]] = field(default_factory=dict)  # line -> test nodeids
+    tests: frozenset[str] = frozenset()  # ids of the tests whose context ran any line of it
 
 
 @dataclass
 class CoverageFacts(ToolFacts):
-    """Coverage of the single pytest run, per file."""
+    """Coverage of the single pytest run, per component file (read from the data file)."""
 
     files: dict[str, FileCoverage] = field(default_factory=dict)
+    file_errors: dict[str, str] = field(default_factory=dict)  # file -> why coverage can't
     data_file: str | None = None
+    omit: list[str] = field(default_factory=list)  # the target's [report] omit patterns
     has_contexts: bool = False
+
+    @cached_property
+    def touched(self) -> frozenset[str]:
+        """Ids of the tests whose context ran a line of any component file."""
+        return frozenset().union(*(f.tests for f in self.files.values()))
 
 
 @dataclass(frozen=True)
@@ -181,10 +193,18 @@ class FilesFacts(ToolFacts):
 
 
 @dataclass
+class SourcesFacts(ToolFacts):
+    """The Python files each component owns (keyed by component name)."""
+
+    files: dict[str, list[str]] = field(default_factory=dict)
+
+
+@dataclass
 class Facts:
     """Everything one run collected. A missing entry was not collected at all."""
 
     tests: TestRunFacts | None = None
+    sources: SourcesFacts | None = None
     ruff: FindingsFacts | None = None
     pyright: FindingsFacts | None = None
     bandit: FindingsFacts | None = None

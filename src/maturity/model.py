@@ -11,7 +11,19 @@ from typing import Any
 
 from pydantic import BaseModel, Field, computed_field
 
-SCHEMA_VERSION = "1.2"
+SCHEMA_VERSION = "1.3"
+
+# Column headings where a criterion's full title does not fit (dashboard, terminal matrix).
+SHORT_TITLES = {
+    "dev.coverage": "Coverage",
+    "dev.unit_tests": "Unit tests",
+    "dev.ruff": "Ruff",
+    "dev.pyright": "Pyright",
+    "dev.security_scan": "Security scan",
+    "dev.integration_tests": "Integration tests",
+    "dev.documentation": "Docs",
+    "dev.blockers": "Blocker issues",
+}
 
 
 class Stage(StrEnum):
@@ -160,6 +172,52 @@ class GitInfo(BaseModel):
     dirty: bool | None
 
 
+class TestAccount(BaseModel):
+    """Every test of the unit run: how many ran, how each was attributed, which to none."""
+
+    __test__ = False  # not a pytest test class
+
+    collected: int = Field(description="Tests pytest collected (deselected ones included).")
+    ran: int = Field(description="Tests that ran: passed, failed, error, xfailed, xpassed.")
+    outcomes: dict[str, int] = Field(
+        description="Tests per outcome: passed, failed, error, skipped, xfailed, xpassed,"
+        " deselected, not run."
+    )
+    attributed: dict[str, int] = Field(
+        description="Distinct tests each method attributed to some component (marker, tests"
+        " path, coverage contexts, imports); a test attributed to several components by"
+        " different methods counts under each."
+    )
+    unattributed_count: int = Field(description="Tests attributed to no component.")
+    unattributed: list[str] = Field(description="Node ids of the tests attributed to none.")
+    collection_errors: int = Field(default=0, description="Test files pytest could not collect.")
+    error: str | None = Field(
+        default=None, description="Why the run is incomplete (then its figures are partial)."
+    )
+
+    def summary(self) -> str:
+        """One line for every surface: what ran, how it was attributed, what belongs to none."""
+        outcomes = ", ".join(f"{n:,} {o}" for o, n in sorted(self.outcomes.items()))
+        methods = ", ".join(f"{m} {n:,}" for m, n in self.attributed.items())
+        text = (
+            f"{self.collected:,} tests collected, {self.ran:,} ran"
+            + (f" ({outcomes})" if outcomes else "")
+            + f"; attributed by {methods}; {self.unattributed_count:,} attributed to no component"
+        )
+        if self.collection_errors:
+            text += f"; {self.collection_errors:,} test files could not be collected"
+        if self.error:
+            text += f" (incomplete: {self.error})"
+        return text
+
+
+class Notice(BaseModel):
+    """Something a tool said about the whole run rather than about one file."""
+
+    tool: str
+    message: str
+
+
 class RunReport(BaseModel):
     """One ``maturity run``: the document written by ``--json``."""
 
@@ -174,6 +232,12 @@ class RunReport(BaseModel):
     tools: list[ToolInfo]
     stages: list[Stage] = Field(description="Which stages' exit criteria were evaluated.")
     components: list[ComponentReport]
+    tests: TestAccount | None = Field(
+        default=None, description="The unit test run's account of every test (null: not run)."
+    )
+    notices: list[Notice] = Field(
+        default_factory=list, description="Tool diagnostics without a file, shown once."
+    )
 
     def component(self, name: str) -> ComponentReport:
         """The report of one component; KeyError when unknown."""

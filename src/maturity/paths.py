@@ -1,9 +1,11 @@
-"""Path glob matching with ``**`` (any number of directories, including none)."""
+"""Repository paths: normalising configured paths, ownership, ``**`` glob matching."""
 
 from __future__ import annotations
 
+import posixpath
 import re
 from functools import lru_cache
+from pathlib import Path, PurePosixPath, PureWindowsPath
 
 
 @lru_cache(maxsize=512)
@@ -37,4 +39,28 @@ def glob_match(pattern: str, path: str) -> bool:
 def under(path: str, directory: str) -> bool:
     """True when ``path`` is ``directory`` or lies inside it (posix, relative)."""
     directory = directory.rstrip("/")
+    if directory in ("", "."):
+        return True
     return path == directory or path.startswith(directory + "/")
+
+
+def repo_relative(root: Path, raw: str) -> str:
+    """A configured path as the repository sees it: posix, relative, normalised.
+
+    ``./src/a``, ``src//a`` and ``src/a/`` all become ``src/a``; symbolic links are
+    resolved so the path matches what the tools report. Raises ``ValueError`` (with the
+    path as written) for an absolute path or one that leaves the repository.
+    """
+    if not raw.strip():
+        raise ValueError("is empty")
+    if PurePosixPath(raw).is_absolute() or PureWindowsPath(raw).drive:
+        raise ValueError(f"{raw!r} is absolute; write it relative to the repository root")
+    lexical = posixpath.normpath(raw.replace("\\", "/"))
+    if lexical == ".." or lexical.startswith("../"):
+        raise ValueError(f"{raw!r} lies outside the repository")
+    resolved = (root / lexical).resolve()
+    try:
+        relative = resolved.relative_to(root.resolve())
+    except ValueError:
+        raise ValueError(f"{raw!r} resolves to {resolved}, outside the repository") from None
+    return relative.as_posix()

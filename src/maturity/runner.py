@@ -15,13 +15,15 @@ from maturity.collectors.base import Collector, RunContext, run_tool
 from maturity.config import Project
 from maturity.criteria import criteria_for
 from maturity.errors import ConfigError, UsageError
-from maturity.evaluate import criteria_needed, evaluate
+from maturity.evaluate import account_tests, criteria_needed, evaluate, notices
 from maturity.facts import Facts, TestRunFacts, ToolFacts
 from maturity.model import GitInfo, RunReport, Stage, ToolInfo
+from maturity.rundirs import run_directory
 
 # Facts attribute -> "module:Class" of the collector that fills it (imported on use).
 COLLECTORS: dict[str, str] = {
     "tests": "maturity.collectors.pytest_run:PytestCollector",
+    "sources": "maturity.collectors.sources:SourcesCollector",
     "ruff": "maturity.collectors.ruff:RuffCollector",
     "pyright": "maturity.collectors.pyright:PyrightCollector",
     "bandit": "maturity.collectors.bandit:BanditCollector",
@@ -42,7 +44,6 @@ COLLECTORS: dict[str, str] = {
 }
 # Load tests measure latency and CPU: they run alone, after the others have finished.
 EXCLUSIVE = frozenset({"performance"})
-RUN_DIR = Path(".maturity") / "run"
 
 
 class Progress:
@@ -102,7 +103,6 @@ def collect(
     """Run the named collectors concurrently, each once, and gather their facts."""
     progress = progress or Progress()
     ctx.run_dir.mkdir(parents=True, exist_ok=True)
-    (ctx.run_dir / ".gitignore").write_text("*\n", encoding="utf-8")
 
     def one(name: str) -> tuple[str, ToolFacts]:
         collector = make_collector(name)
@@ -159,12 +159,11 @@ def run(
                 )
     started = datetime.now(UTC).isoformat(timespec="seconds")
     interpreter = resolve_interpreter(project)
-    ctx = RunContext(
-        project=project, interpreter=interpreter, run_dir=project.root / RUN_DIR, db_url=db_url
-    )
     needed = criteria_needed(components, stage)
     names = sorted({n for c in needed for n in c.needs})
-    facts = collect(ctx, names, progress)
+    with run_directory(project.root) as run_dir:
+        ctx = RunContext(project=project, interpreter=interpreter, run_dir=run_dir, db_url=db_url)
+        facts = collect(ctx, names, progress)
     tests = facts.tests if isinstance(facts.tests, TestRunFacts) else None
     gates = sorted({c.gate for c in needed}, key=list(Stage).index)
     return RunReport(
@@ -177,4 +176,6 @@ def run(
         tools=tool_infos(facts),
         stages=gates,
         components=evaluate(facts, components, project.config, stage),
+        tests=account_tests(facts, project.components),
+        notices=notices(facts),
     )

@@ -40,6 +40,10 @@ def test_overview_shows_every_component_with_its_figures(client: TestClient) -> 
     assert "ready for staging" in html and "not ready for staging" in html
     assert "72.0%" in html  # the latest of the seeded daily runs
     assert 'data-run-id="3"' in html
+    assert (
+        "Tests: 12 tests collected, 10 ran (1 failed, 9 passed, 2 skipped); attributed by marker 3,"
+        " tests path 0, coverage contexts 6, imports 2; 1 attributed to no component"
+    ) in html
     only = client.get(P, params={"category": "security"}).text
     assert "ai_components" in only and "/components/player_experience" not in only
     none = client.get(P, params={"stage": "production"}).text
@@ -130,7 +134,7 @@ def test_the_tests_chart_counts_failed_and_errored_tests(db: str) -> None:
         report = make_report()
         report.timestamp = f"2026-11-1{day + 5}T10:00:00+00:00"
         report.components[0].criteria.append(
-            crit("dev.unit_tests", "All unit tests passing", Status.FAIL, "9/10 passed",
+            crit("dev.unit_tests", "All unit tests passing", Status.FAIL, "9 passed, 1 failed",
                  value=counts["passed"], details={"counts": counts})
         )  # fmt: skip
         save_run(store, report)

@@ -94,7 +94,7 @@ def test_unit_tests_pass_and_are_attributed_by_coverage_contexts(repo: Path) -> 
     facts, project = measure(repo, "tests")
     res = result(facts, project, "shop", "dev.unit_tests")
     assert res.status is Status.PASS
-    assert res.display == "2/2 passed"
+    assert res.display == "2 passed"
     assert res.details["method"] == "coverage contexts"
 
 
@@ -147,7 +147,7 @@ def test_failing_test_fails_with_its_node_id_as_evidence(repo: Path) -> None:
     facts, project = measure(repo, "tests")
     res = result(facts, project, "shop", "dev.unit_tests")
     assert res.status is Status.FAIL
-    assert res.display == "2/3 passed (1 failed)"
+    assert res.display == "2 passed, 1 failed"
     assert res.evidence[0].file == "tests/unit/test_cart.py"
     assert res.evidence[0].line == 12  # the test's def line
     assert "test_wrong" in res.evidence[0].message
@@ -199,8 +199,8 @@ def test_marker_and_path_attribution_and_component_without_tests(repo: Path) -> 
     alpha = result(facts, project, "alpha", "dev.unit_tests")
     beta = result(facts, project, "beta", "dev.unit_tests")
     gamma = result(facts, project, "gamma", "dev.unit_tests")
-    assert (alpha.details["method"], alpha.display) == ("marker", "1/1 passed")
-    assert (beta.details["method"], beta.display) == ("tests path", "2/2 passed")
+    assert (alpha.details["method"], alpha.display) == ("marker", "1 passed")
+    assert (beta.details["method"], beta.display) == ("tests path", "2 passed")
     assert alpha.commands == ["python -m pytest tests/unit -m alpha"]
     assert gamma.status is Status.FAIL
     assert gamma.summary == "no unit tests found for this component (by coverage contexts)"

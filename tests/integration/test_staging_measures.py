@@ -64,10 +64,10 @@ def suites(tmp_path: Path) -> Path:
 def test_integration_suite_is_attributed_by_marker_then_file_name(suites: Path) -> None:
     facts, project = measure(suites, "integration_tests", "e2e_tests")
     shop = staging(facts, project, "shop", "stg.integration_tests")
-    assert (shop.status, shop.display) == (Status.PASS, "1/1 passed")
+    assert (shop.status, shop.display) == (Status.PASS, "1 passed")
     assert shop.summary == "all 1 integration tests pass (by marker shop)"
     cart = staging(facts, project, "cart", "stg.integration_tests")
-    assert (cart.status, cart.display) == (Status.FAIL, "1/3 passed (1 failed, 1 skipped)")
+    assert (cart.status, cart.display) == (Status.FAIL, "1 passed, 1 failed, 1 skipped")
     assert cart.summary == ("2 tests not passing of 3 (by files tests/integration/test_cart_*.py)")
     assert [e.message for e in cart.evidence] == [
         "failed: test_by_file_name_fails: assert [1] == [2]",
@@ -458,12 +458,12 @@ def test_e2e_results_can_come_from_a_junit_report_with_grep_attribution(tmp_path
     })  # fmt: skip
     facts, project = measure(tmp_path, "e2e_tests")
     shop = staging(facts, project, "shop", "stg.e2e_tests")
-    assert (shop.status, shop.display) == (Status.FAIL, "1/2 passed (1 failed)")
+    assert (shop.status, shop.display) == (Status.FAIL, "1 passed, 1 failed")
     assert shop.evidence[0].message == (
         "failed: shop: basket survives reload: expect(received).toHaveText(expected)"
     )
     cart = staging(facts, project, "cart", "stg.e2e_tests")
-    assert (cart.status, cart.display) == (Status.PASS, "1/1 passed")
+    assert (cart.status, cart.display) == (Status.PASS, "1 passed")
     till = staging(facts, project, "till", "stg.e2e_tests")
     assert (till.status, till.display) == (Status.FAIL, "0 tests")
     (tmp_path / "reports/e2e.xml").write_text("<html><body/></html>", encoding="utf-8")

@@ -188,3 +188,32 @@ def test_broken_pyright_config_is_an_error_not_a_clean_pass(repo: Path) -> None:
     res = result(facts, project, "clean", "dev.pyright")
     assert res.status is Status.ERROR
     assert res.summary.startswith("pyright: pyright configuration file error (exit 3): Config file")
+
+
+def too_complex_module(branches: int = 800) -> str:
+    """A module whose code flow exceeds pyright's complexity limit (768) at module level:
+    pyright reports "Code is too complex to analyze" with a file but no range."""
+    body = "".join(f"if X > {i}:\n    Y = {i}\nelse:\n    Y = -{i}\n" for i in range(branches))
+    return f'"""Generated."""\nimport random\n\nX = random.random()\nY = 0\n{body}'
+
+
+def test_a_pyright_diagnostic_without_a_range_is_a_finding_of_its_file(repo: Path) -> None:
+    write_tree(
+        repo,
+        {
+            "src/huge/__init__.py": '"""Huge."""\n',
+            "src/fine/__init__.py": '"""Fine."""\n\n\ndef f() -> int:\n    """F."""\n    return "x"\n',
+        },
+    )
+    (repo / "src/huge/table.py").write_text(too_complex_module(), encoding="utf-8")
+    raw = raw_json([str(BIN / "pyright"), "--outputjson", "src/huge"], repo)
+    assert isinstance(raw, dict)
+    [diag] = raw["generalDiagnostics"]
+    assert "range" not in diag and diag["message"].startswith("Code is too complex")
+    facts, project = measure(repo, "pyright")
+    huge = result(facts, project, "huge", "dev.pyright")
+    assert (huge.status, huge.display) == (Status.FAIL, "1 error, 0 warnings")
+    assert huge.evidence[0].location() == "src/huge/table.py"  # the file, no line
+    fine = result(facts, project, "fine", "dev.pyright")
+    assert (fine.status, fine.display) == (Status.FAIL, "1 error, 0 warnings")
+    assert fine.evidence[0].location() == "src/fine/__init__.py:6"

@@ -25,6 +25,7 @@ from maturity.facts import (
     IssuesFacts,
     PublicSymbol,
     ReadmeFacts,
+    SourcesFacts,
     TestOutcome,
     TestRunFacts,
 )
@@ -40,18 +41,27 @@ def rule(criterion_id: str, facts: Facts, comp: Component = COMP, config: Maturi
     return crit.evaluate(facts, comp, config)
 
 
-def cov(
-    statements: int, covered: int, contexts: dict[int, list[str]] | None = None
-) -> FileCoverage:
+def cov(statements: int, covered: int, tests: set[str] | None = None) -> FileCoverage:
     missing = list(range(covered + 1, statements + 1))
-    return FileCoverage(statements, covered, missing_lines=missing, contexts=contexts or {})
+    return FileCoverage(statements, covered, missing_lines=missing, tests=frozenset(tests or ()))
 
 
-def run_facts(*tests: TestOutcome, files: dict[str, FileCoverage] | None = None) -> Facts:
+def run_facts(
+    *tests: TestOutcome,
+    files: dict[str, FileCoverage] | None = None,
+    imports: dict[str, list[str]] | None = None,
+) -> Facts:
     coverage = CoverageFacts(
-        files=files or {}, data_file=".maturity/run/.coverage", has_contexts=True
+        files=files or {}, data_file=".maturity/runs/x/.coverage", has_contexts=True
     )
-    return Facts(tests=TestRunFacts(paths=["tests/unit"], tests=list(tests), coverage=coverage))
+    run = TestRunFacts(
+        paths=["tests/unit"], tests=list(tests), coverage=coverage, imports=imports or {}
+    )
+    return Facts(tests=run)
+
+
+def sources(*files: str, component: str = "game") -> SourcesFacts:
+    return SourcesFacts(files={component: list(files)})
 
 
 def test_rulebook_has_the_eight_development_criteria_in_spec_order() -> None:
@@ -138,17 +148,44 @@ def outcome(nodeid: str, result: str = "passed", markers: tuple[str, ...] = ()) 
     )
 
 
-def test_unit_tests_by_contexts_count_only_tests_that_ran_component_code() -> None:
-    files = {"src/game/a.py": cov(2, 2, {1: ["t/test_a.py::one"], 2: ["t/test_a.py::two"]})}
+def test_unit_tests_by_contexts_then_imports_count_only_the_components_tests() -> None:
+    files = {
+        "src/game/a.py": cov(2, 2, {"t/test_a.py::one"}),
+        "src/other/b.py": cov(2, 2, {"t/test_c.py::elsewhere"}),
+    }
     facts = run_facts(
         outcome("t/test_a.py::one"),
-        outcome("t/test_a.py::two", "skipped"),
-        outcome("t/test_b.py::other", "failed"),
+        outcome("t/test_a.py::two", "skipped"),  # ran nothing; its module imports game
+        outcome("t/test_b.py::other", "failed"),  # ran nothing; imports nothing of game
+        outcome("t/test_c.py::elsewhere", "failed"),  # imports game, but ran other's code
         files=files,
+        imports={"t/test_a.py": ["src/game/a.py"], "t/test_c.py": ["src/game/a.py"]},
     )
     res = rule("dev.unit_tests", facts)
-    assert (res.status, res.display) == (Status.PASS, "1/2 passed (1 skipped)")
+    assert (res.status, res.display) == (Status.PASS, "1 passed, 1 skipped")
     assert res.details["method"] == "coverage contexts"
+    assert res.details["by"] == {"coverage contexts": 1, "imports": 1}
+    assert res.summary == "all 1 test that ran pass (1 by coverage contexts, 1 by imports)"
+
+
+def test_a_component_whose_tests_were_all_skipped_does_not_pass() -> None:
+    facts = run_facts(
+        outcome("t/a.py::x", "skipped", ("game",)), outcome("t/a.py::y", "skipped", ("game",))
+    )
+    res = rule("dev.unit_tests", facts)
+    assert (res.status, res.display) == (Status.FAIL, "0 of 2 tests ran (2 skipped)")
+    assert res.value == 0
+
+
+@pytest.mark.parametrize("never", ["deselected", "not run"])
+def test_a_test_of_the_component_that_never_ran_is_an_error_not_a_pass(never: str) -> None:
+    facts = run_facts(
+        outcome("t/a.py::x", markers=("game",)), outcome("t/a.py::y", never, ("game",))
+    )
+    res = rule("dev.unit_tests", facts)
+    assert res.status is Status.ERROR
+    assert res.summary.startswith(f"1 test of this component never ran ({never}")
+    assert res.evidence[0].message == f"{never}: y: "
 
 
 def test_unit_test_errors_in_setup_fail() -> None:
@@ -180,6 +217,7 @@ def bandit_facts(*findings: Finding, entries: list[AcceptedRisk] | None = None) 
     return Facts(
         bandit=FindingsFacts(findings=list(findings)),
         accepted_risks=AcceptedRisks(entries=entries or []),
+        sources=sources("src/game/a.py"),
     )
 
 
@@ -206,7 +244,10 @@ def docs_facts(**kw: object) -> Facts:
     data: dict[str, object] = {"readme": readme, "modules": 2, "code_lines": 100}
     data.update(kw)
     comp_docs = ComponentDocsFacts(**data)  # type: ignore[arg-type]
-    return Facts(docs=DocsFacts(components={"src/game": comp_docs}, command="scan"))
+    return Facts(
+        docs=DocsFacts(components={"src/game": comp_docs}, command="scan"),
+        sources=sources("src/game/a.py"),
+    )
 
 
 def test_documentation_rules() -> None:
@@ -229,6 +270,20 @@ def test_documentation_rules() -> None:
     assert res.summary == "README has no overview; README has no usage example"
     res = rule("dev.documentation", docs_facts(parse_errors={"src/game/x.py": "SyntaxError"}))
     assert res.status is Status.ERROR
+    res = rule("dev.documentation", docs_facts())
+    assert (res.display, res.value) == ("no public symbols", None)
+
+
+@pytest.mark.parametrize(
+    "criterion", ["dev.ruff", "dev.pyright", "dev.security_scan", "dev.documentation"]
+)
+def test_a_component_without_python_files_is_not_measured_not_clean(criterion: str) -> None:
+    facts = docs_facts()
+    facts.sources = sources()
+    facts.ruff = facts.pyright = facts.bandit = FindingsFacts()
+    facts.accepted_risks = AcceptedRisks()
+    res = rule(criterion, facts)
+    assert (res.status, res.summary) == (Status.ERROR, "no Python files under src/game/")
 
 
 def test_blockers_count_only_open_blocker_issues_of_the_component() -> None:

@@ -192,3 +192,26 @@ def test_integration_files_per_component(tmp_path: Path) -> None:
         "tests/integration/test_game_b.py",
     ]
     assert facts.matches["game_ui"] == ["tests/integration/test_game_ui_x.py"]
+
+
+def test_pyright_diagnostics_without_a_range_or_a_file_never_crash_the_collector() -> None:
+    from maturity.collectors.pyright import read_diagnostics
+    from maturity.facts import FindingsFacts
+
+    facts = FindingsFacts()
+    read_diagnostics(
+        [
+            {"file": "/r/src/a.py", "severity": "error", "message": "Code is too complex"},
+            {"severity": "error", "message": "Import cycle\nsecond line", "rule": "x"},
+            {"file": "/r/src/b.py", "severity": "warning", "message": "w",
+             "range": {"start": {"line": 4, "character": 0}}, "rule": "reportFoo"},
+            {"file": "/r/src/c.py", "severity": "information", "message": "ignored"},
+        ],
+        facts,
+        lambda path: path.removeprefix("/r/"),
+    )  # fmt: skip
+    assert [(f.file, f.line, f.code) for f in facts.findings] == [
+        ("src/a.py", None, "pyright"),
+        ("src/b.py", 5, "reportFoo"),
+    ]
+    assert facts.general == ["error: Import cycle"]

@@ -14,9 +14,11 @@ from maturity.model import (
     CriterionResult,
     Evidence,
     GitInfo,
+    Notice,
     RunReport,
     Stage,
     Status,
+    TestAccount,
     ToolInfo,
 )
 from maturity.report.json_report import json_schema, to_json, write_json
@@ -95,6 +97,15 @@ def make_report() -> RunReport:
         tools=[ToolInfo(name="ruff", version="0.17.6")],
         stages=[DEV],
         components=[good, bad],
+        tests=TestAccount(
+            collected=12,
+            ran=10,
+            outcomes={"passed": 9, "failed": 1, "skipped": 2},
+            attributed={"marker": 3, "tests path": 0, "coverage contexts": 6, "imports": 2},
+            unattributed_count=1,
+            unattributed=["tests/test_misc.py::test_<b>odd</b>"],
+        ),
+        notices=[Notice(tool="pyright", message="error: Import cycle <detected>")],
     )
 
 
@@ -103,7 +114,7 @@ def test_json_round_trip_and_atomic_write(tmp_path: Path) -> None:
     assert RunReport.model_validate_json(to_json(report)) == report
     target = tmp_path / "out" / "report.json"
     write_json(report, target)
-    assert json.loads(target.read_text())["schema_version"] == "1.2"
+    assert json.loads(target.read_text())["schema_version"] == "1.3"
     assert sorted(p.name for p in target.parent.iterdir()) == ["report.json"]
 
 
@@ -117,7 +128,7 @@ def test_json_write_failure_leaves_nothing(tmp_path: Path) -> None:
 
 def test_schema_names_its_version() -> None:
     schema = json_schema()
-    assert schema["$id"].endswith("/1.2.json")
+    assert schema["$id"].endswith("/1.3.json")
     assert "components" in schema["properties"]
 
 
@@ -186,10 +197,16 @@ def test_terminal_report_escapes_markup_and_says_ready() -> None:
     assert "… 4 more (--verbose shows all)" in text
     assert "ERROR Security scan passed: bandit is not installed" in text
     assert "2 components: 1 ready for their next stage" in text
+    assert "pyright (not about one file): error: Import cycle <detected>" in text
+    assert text.count("Import cycle") == 1  # the run's diagnostic is shown once
+    assert "tests: 12 tests collected, 10 ran" in text
+    assert "test_<b>odd</b>" not in text
 
     verbose = Console(record=True, no_color=True, width=120)
     render_terminal(make_report(), verbose, verbose=True)
-    assert "<script>6" in verbose.export_text()
+    full = verbose.export_text()
+    assert "<script>6" in full
+    assert "attributed to no component: tests/test_misc.py::test_<b>odd</b>" in full
 
 
 def test_terminal_regressed_and_not_a_repo() -> None:
@@ -227,3 +244,22 @@ def test_issue_evidence_becomes_a_markdown_link_and_the_terminal_shows_the_url()
     console = Console(width=200, record=True)
     render_terminal(report, console, verbose=True)
     assert "#42 Store [loses] turns https://github.com/o/r/issues/42" in console.export_text()
+
+
+def test_many_components_are_one_matrix_with_every_problem_and_verdict() -> None:
+    base = make_report()
+    many = [
+        comp.model_copy(update={"name": f"{comp.name}_{i}"})
+        for i in range(7)
+        for comp in base.components
+    ]
+    report = base.model_copy(update={"components": many})
+    console = Console(record=True, no_color=True, width=200)
+    render_terminal(report, console)
+    text = console.export_text()
+    assert "criteria by component" in text
+    assert text.count("│ ai_components_3 ") == 1  # a row, not a table of its own
+    assert "Security scan" in text and "FAIL" in text and "ERROR" in text
+    assert text.count("ERROR Security scan passed: bandit is not installed") == 7
+    assert text.count("— READY for staging") == 7
+    assert "14 components: 7 ready for their next stage" in text

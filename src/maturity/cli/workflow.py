@@ -20,7 +20,8 @@ from maturity.init import DEFAULT_INSTALL
 from maturity.init import init as init_repo
 from maturity.model import RunReport, Stage
 from maturity.report.markdown import promotion_issue
-from maturity.runner import RUN_DIR, resolve_interpreter
+from maturity.rundirs import RUNS_DIR
+from maturity.runner import resolve_interpreter
 from maturity.stages import StageChange, demote, promote
 from maturity.store.repository import latest_run, load_run, save_run
 
@@ -129,7 +130,7 @@ def blockers_cmd(
             if not dry_run:
                 apply_sync(plan, report, gh)
         return
-    run_ctx = RunContext(project, resolve_interpreter(project), project.root / RUN_DIR)
+    run_ctx = RunContext(project, resolve_interpreter(project), project.root / RUNS_DIR)
     issues = IssuesCollector().collect(run_ctx)
     console = Console()
     console.print(Text(f"from the run of {report.timestamp} at {report.git.commit or 'no commit'}"))

@@ -35,7 +35,7 @@ class BanditCollector:
         path = locate("bandit", facts, ctx)
         if path is None:
             return facts
-        paths = [c.path for c in ctx.project.components]
+        paths = ctx.project.roots
         argv = [path, *_config_args(ctx), "-r", *paths, "-f", "json", "-q", "--exit-zero"]
         run = run_tool(argv, ctx.root, ctx.timeout)
         facts.command = run.command

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 from maturity.collectors.base import RunContext
+from maturity.collectors.sources import owned_python_files
 from maturity.config import Component
 from maturity.facts import ComponentDocsFacts, DocsFacts, PublicSymbol, ReadmeFacts
 
@@ -133,9 +134,7 @@ def scan_component(comp: Component, root: Path) -> ComponentDocsFacts:
     facts = ComponentDocsFacts(readme=scan_readme(readme, root) if readme else None)
     if comp.architecture_diagram and (root / comp.architecture_diagram).is_file():
         facts.diagram_file = comp.architecture_diagram
-    for path in sorted(base.rglob("*.py")):
-        if "__pycache__" in path.parts:
-            continue
+    for path in owned_python_files(root, comp):
         rel = path.relative_to(root).as_posix()
         source = path.read_text(encoding="utf-8", errors="replace")
         facts.modules += 1
@@ -160,7 +159,7 @@ class DocsCollector:
 
     def collect(self, ctx: RunContext) -> DocsFacts:
         """Scan each component directory (keyed by its path)."""
-        paths = " ".join(c.path for c in ctx.project.components)
+        paths = " ".join(ctx.project.roots)
         facts = DocsFacts(tool="maturity docs", command=f"AST scan of public symbols in {paths}")
         for comp in ctx.project.components:
             facts.components[comp.path] = scan_component(comp, ctx.root)

@@ -10,6 +10,7 @@ import yaml
 
 from maturity.alerts import missing_alerts
 from maturity.collectors.base import RunContext, run_tool
+from maturity.collectors.sources import owned_python_files
 from maturity.facts import ToolFacts
 
 RULES = "monitoring/alerts/{component}.rules.yml"
@@ -72,7 +73,7 @@ class MonitoringCollector:
         promtool = shutil.which("promtool")
         for comp in ctx.project.components:
             found = ComponentMonitoring()
-            for path in sorted((ctx.root / comp.path).rglob("*.py")):
+            for path in owned_python_files(ctx.root, comp):
                 rel = path.relative_to(ctx.root).as_posix()
                 try:
                     tree = ast.parse(path.read_text(encoding="utf-8", errors="replace"))

@@ -3,11 +3,38 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from typing import Any
 
 from maturity.collectors.base import RunContext, locate, run_tool
 from maturity.facts import Finding, FindingsFacts
 
 EXIT_MEANING = {2: "fatal error", 3: "configuration file error", 4: "invalid command line"}
+
+
+def read_diagnostics(
+    diagnostics: list[dict[str, Any]], facts: FindingsFacts, relpath: Callable[[str], str]
+) -> None:
+    """Errors and warnings as findings: one without a range is a finding of its file (no
+    line), one without a file is the run's (``general``). Information is not a finding."""
+    for diag in diagnostics:
+        if diag["severity"] not in ("error", "warning"):
+            continue
+        lines = str(diag.get("message") or "").splitlines()
+        text = lines[0] if lines else "(no message)"
+        if not diag.get("file"):
+            facts.general.append(f"{diag['severity']}: {text}")
+            continue
+        line = ((diag.get("range") or {}).get("start") or {}).get("line")
+        facts.findings.append(
+            Finding(
+                file=relpath(diag["file"]),
+                line=line + 1 if isinstance(line, int) else None,
+                code=diag.get("rule") or "pyright",
+                message=text,
+                severity=diag["severity"],
+            )
+        )
 
 
 class PyrightCollector:
@@ -22,7 +49,7 @@ class PyrightCollector:
         path = locate("pyright", facts, ctx, version=False)
         if path is None:
             return facts
-        paths = [c.path for c in ctx.project.components]
+        paths = ctx.project.roots
         argv = [path, "--outputjson", "--pythonpath", ctx.interpreter, *paths]
         run = run_tool(argv, ctx.root, ctx.timeout)
         facts.command = run.command
@@ -39,18 +66,7 @@ class PyrightCollector:
             if payload["summary"]["filesAnalyzed"] == 0:
                 facts.error = "pyright analysed no files (check include/exclude in its config)"
                 return facts
-            for diag in payload["generalDiagnostics"]:
-                if diag["severity"] not in ("error", "warning"):
-                    continue
-                facts.findings.append(
-                    Finding(
-                        file=ctx.relpath(diag["file"]),
-                        line=int(diag["range"]["start"]["line"]) + 1,
-                        code=diag.get("rule") or "pyright",
-                        message=diag["message"].splitlines()[0],
-                        severity=diag["severity"],
-                    )
-                )
+            read_diagnostics(payload["generalDiagnostics"], facts, ctx.relpath)
         except (ValueError, KeyError, TypeError) as exc:
             facts.error = f"pyright printed output maturity cannot read: {exc!r}"
         return facts

@@ -3,18 +3,22 @@
 One ``coverage run --source=<component dirs> -m pytest <unit test paths>`` for the
 whole repository. Our pytest plugin (which imports nothing from maturity) records
 each test's outcome and markers and switches coverage's dynamic context to the test
-id, so every covered line says which tests ran it. The coverage data file is kept in
-``.maturity/run/`` so every figure can be checked with ``coverage report``.
+id, so every covered line says which tests ran it. The coverage data file is then read
+with coverage.py's API, in the target's interpreter and under its configuration, for the
+component files only (``_in_target/maturity_coverage_reader.py``). The data file is
+kept in the run's directory so every figure can be checked with ``coverage report``.
 """
 
 from __future__ import annotations
 
 import json
 import os
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 from maturity.collectors.base import RunContext, ToolRun, run_tool
+from maturity.collectors.imports import imports_of_tests
 from maturity.facts import (
     CollectionError,
     CoverageFacts,
@@ -23,8 +27,9 @@ from maturity.facts import (
     TestRunFacts,
 )
 
-PLUGIN_DIR = Path(__file__).parent / "_pytest_plugin"
+PLUGIN_DIR = Path(__file__).parent / "_in_target"
 PLUGIN = "maturity_pytest_plugin"
+READER = PLUGIN_DIR / "maturity_coverage_reader.py"
 DATA_FILE = ".coverage"
 PYTEST_EXIT = {
     2: "interrupted",
@@ -109,7 +114,7 @@ def run_pytest(
     ]  # fmt: skip
     argv = [ctx.interpreter, *pytest_args]
     if coverage_data is not None:
-        sources = ",".join(c.path for c in ctx.project.components)
+        sources = ",".join(ctx.project.roots)
         argv = [
             ctx.interpreter, "-m", "coverage", "run",
             f"--source={sources}", f"--data-file={coverage_data}", *pytest_args,
@@ -140,6 +145,7 @@ def _read_report(
         return f"pytest exited {run.returncode} before reporting: {run.tail()}"
     except (OSError, ValueError) as exc:
         return f"unreadable pytest report {report_file}: {exc}"
+    facts.rootdir = ctx.relpath(payload.get("rootdir") or ctx.root)
     facts.tests = [
         TestOutcome(
             nodeid=t["nodeid"],
@@ -156,10 +162,18 @@ def _read_report(
         for e in payload["collection_errors"]
     ]
     status = payload["exitstatus"]
-    if status == 5 or (not facts.tests and not facts.collection_errors):
-        return f"pytest collected no tests in {' '.join(facts.paths)} (pytest exit {status})"
     if status in (3, 4):
         return f"pytest {PYTEST_EXIT[status]} (exit {status}): {run.tail()}"
+    stopped = payload.get("stopped")
+    if stopped is None and status == 2:
+        stopped = "pytest was interrupted (exit 2)"
+    if stopped:
+        not_run = sum(t.outcome == "not run" for t in facts.tests)
+        facts.stopped = stopped
+        total = len(facts.tests)
+        return f"the test session did not complete: {stopped} ({not_run} of {total} tests not run)"
+    if status == 5 or (not facts.tests and not facts.collection_errors):
+        return f"pytest collected no tests in {' '.join(facts.paths)} (pytest exit {status})"
     return None
 
 
@@ -186,18 +200,37 @@ class PytestCollector:
             return facts
         ctx.run_dir.mkdir(parents=True, exist_ok=True)
         data_file = ctx.run_dir / DATA_FILE
-        parallel = list(ctx.run_dir.glob(f"{DATA_FILE}.*"))
-        for stale in (data_file, ctx.run_dir / "coverage.json", *parallel):
-            stale.unlink(missing_ok=True)
-        if run_pytest(ctx, facts, paths, ctx.run_dir / "pytest.json", data_file) is None:
+        for stale in (data_file, *ctx.run_dir.glob(f"{DATA_FILE}.*")):
+            stale.unlink(missing_ok=True)  # a reused directory never lends old data
+        with ThreadPoolExecutor(max_workers=1) as pool:  # the import graph, while pytest runs
+            imports = pool.submit(imports_of_tests, ctx, python_files(ctx.root, paths))
+            ran = run_pytest(ctx, facts, paths, ctx.run_dir / "pytest.json", data_file)
+            graph = imports.result()
+        if ran is None:
             return facts
+        files = {t.file for t in facts.tests}
+        facts.imports = {f: found for f, found in graph.items() if f in files}
         facts.coverage = read_coverage(ctx, data_file, coverage_version)
         return facts
 
 
+def python_files(root: Path, paths: list[str]) -> list[str]:
+    """The ``.py`` files of the test paths (repo-relative), hidden directories excluded."""
+    found: set[str] = set()
+    for rel in paths:
+        path = root / rel
+        candidates = [path] if path.is_file() else path.rglob("*.py")
+        for file in candidates:
+            parts = file.relative_to(root).parts
+            if file.suffix == ".py" and not any(p.startswith(".") for p in parts[:-1]):
+                found.add(file.relative_to(root).as_posix())
+    return sorted(found)
+
+
 def read_coverage(ctx: RunContext, data_file: Path, version: str) -> CoverageFacts:
-    """Export the coverage data as JSON with contexts, using the target's coverage."""
-    json_file = ctx.run_dir / "coverage.json"
+    """Read the data file with coverage.py's API in the target's interpreter, for the
+    component files only (never an export of the whole file: its contexts can be GBs)."""
+    out = ctx.run_dir / "coverage-files.json"
     facts = CoverageFacts(
         tool="coverage",
         version=version,
@@ -205,42 +238,28 @@ def read_coverage(ctx: RunContext, data_file: Path, version: str) -> CoverageFac
         data_file=ctx.relpath(data_file),
         command=f"coverage report --data-file={ctx.relpath(data_file)}",
     )
-    parallel = sorted(data_file.parent.glob(f"{data_file.name}.*"))
-    if not data_file.exists() and parallel:
-        # the target's config says [run] parallel = true: combine, as `coverage combine` would
-        argv = [ctx.interpreter, "-m", "coverage", "combine", f"--data-file={data_file}"]
-        run = run_tool([*argv, *map(str, parallel)], ctx.root, ctx.timeout)
-        if run.error or run.returncode != 0:
-            facts.error = f"coverage combine failed: {run.error or run.tail()}"
-            return facts
-    if not data_file.exists():
-        facts.error = "coverage wrote no data file (did the test run start?)"
-        return facts
-    argv = [
-        ctx.interpreter, "-m", "coverage", "json",
-        f"--data-file={data_file}", "-o", str(json_file), "--show-contexts",
-    ]  # fmt: skip
+    argv = [ctx.interpreter, str(READER), str(data_file), str(out), *ctx.project.roots]
     run = run_tool(argv, ctx.root, ctx.timeout)
-    if run.error or run.returncode != 0:
-        facts.error = f"coverage json failed: {run.error or run.tail()}"
-        return facts
     try:
-        payload: dict[str, Any] = json.loads(json_file.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        facts.error = f"unreadable coverage JSON {json_file}: {exc}"
+        payload: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        payload = {"error": f"the coverage reader failed: {run.error or run.tail()}"}
+    finally:
+        out.unlink(missing_ok=True)
+    if payload.get("error"):
+        facts.error = f"cannot read the coverage data: {payload['error']}"
         return facts
+    names: list[str] = payload["contexts"]
     facts.has_contexts = True
-    for name, data in payload.get("files", {}).items():
-        summary = data["summary"]
-        contexts = {
-            int(line): [c for c in names if c] for line, names in data.get("contexts", {}).items()
-        }
+    facts.omit = list(payload.get("omit") or [])
+    facts.file_errors = {ctx.relpath(f): why for f, why in payload["errors"].items()}
+    for name, data in payload["files"].items():
         facts.files[ctx.relpath(name)] = FileCoverage(
-            statements=summary["num_statements"],
-            covered=summary["covered_lines"],
-            branches=summary.get("num_branches", 0),
-            covered_branches=summary.get("covered_branches", 0),
-            missing_lines=list(data.get("missing_lines", [])),
-            contexts={line: names for line, names in contexts.items() if names},
+            statements=data["statements"],
+            covered=data["covered"],
+            branches=data["branches"],
+            covered_branches=data["covered_branches"],
+            missing_lines=data["missing"],
+            tests=frozenset(names[i] for i in data["tests"]),
         )
     return facts

@@ -20,7 +20,7 @@ class RuffCollector:
         path = locate("ruff", facts, ctx)
         if path is None:
             return facts
-        paths = [c.path for c in ctx.project.components]
+        paths = ctx.project.roots
         argv = [path, "check", "--output-format=json", "--exit-zero", "--no-fix", *paths]
         run = run_tool(argv, ctx.root, ctx.timeout)
         facts.command = run.command
@@ -28,17 +28,21 @@ class RuffCollector:
             facts.error = f"ruff failed: {run.error or run.tail()}"
             return facts
         try:
-            items = json.loads(run.stdout or "[]")
-            facts.findings = [
-                Finding(
-                    file=ctx.relpath(item["filename"]),
-                    line=int(item["location"]["row"]),
-                    code=item.get("code") or "syntax-error",
-                    message=item["message"],
-                    severity="error",
+            for item in json.loads(run.stdout or "[]"):
+                code = item.get("code") or "syntax-error"
+                if not item.get("filename"):
+                    facts.general.append(f"{code}: {item['message']}")
+                    continue
+                row = (item.get("location") or {}).get("row")
+                facts.findings.append(
+                    Finding(
+                        file=ctx.relpath(item["filename"]),
+                        line=int(row) if isinstance(row, int) else None,
+                        code=code,
+                        message=item["message"],
+                        severity="error",
+                    )
                 )
-                for item in items
-            ]
         except (ValueError, KeyError, TypeError) as exc:
             facts.error = f"ruff printed output maturity cannot read: {exc!r}"
         return facts

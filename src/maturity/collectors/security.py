@@ -21,6 +21,8 @@ import yaml
 from packaging.version import InvalidVersion, Version
 
 from maturity.collectors.base import RunContext, find_tool, run_tool
+from maturity.collectors.sources import owned_python_files
+from maturity.config import Component
 from maturity.facts import ToolFacts
 
 _DEPENDENCIES = r"""
@@ -98,10 +100,10 @@ def normalize(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
-def imported_modules(root: Path, path: str) -> list[str]:
-    """Top-level names of absolute imports in a component's files."""
+def imported_modules(root: Path, comp: Component) -> list[str]:
+    """Top-level names of absolute imports in the files a component owns."""
     names: set[str] = set()
-    for file in sorted((root / path).rglob("*.py")):
+    for file in owned_python_files(root, comp):
         try:
             tree = ast.parse(file.read_text(encoding="utf-8", errors="replace"))
         except SyntaxError:
@@ -242,7 +244,7 @@ class SecurityCollector:
     def collect(self, ctx: RunContext) -> SecurityFacts:
         """Everything the security audit criterion needs besides bandit and attestations."""
         facts = SecurityFacts(tool="security audit", command="pip-audit / OSV + detect-secrets")
-        wanted = {c.name: imported_modules(ctx.root, c.path) for c in ctx.project.components}
+        wanted = {c.name: imported_modules(ctx.root, c) for c in ctx.project.components}
         run = run_tool(
             [ctx.interpreter, "-c", _DEPENDENCIES], ctx.root, 120, stdin=json.dumps(wanted)
         )
@@ -343,7 +345,7 @@ class SecurityCollector:
         if tool is None:
             facts.secrets_error = "detect-secrets is not installed"
             return
-        paths = [c.path for c in ctx.project.components]
+        paths = ctx.project.roots
         facts.secrets_command = "detect-secrets scan --no-verify --all-files " + " ".join(paths)
         run = run_tool([tool, "scan", "--no-verify", "--all-files", *paths], ctx.root, ctx.timeout)
         try:

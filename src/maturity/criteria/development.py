@@ -28,16 +28,16 @@ DEVELOPMENT: list[Criterion] = [
     ),
     Criterion(
         "dev.ruff", DEV, "Linting clean (ruff)", "Linting clean (ruff)", TESTS,
-        lambda c: "0 findings", ("ruff",), rules_static.ruff,
+        lambda c: "0 findings", ("ruff", "sources"), rules_static.ruff,
     ),
     Criterion(
         "dev.pyright", DEV, "Type checking clean (pyright)", "Type checking clean (pyright)",
-        TESTS, lambda c: "0 errors, 0 warnings", ("pyright",), rules_static.pyright,
+        TESTS, lambda c: "0 errors, 0 warnings", ("pyright", "sources"), rules_static.pyright,
     ),
     Criterion(
         "dev.security_scan", DEV, "Security scan passed (bandit)", "Security scan passed",
         BlockerCategory.SECURITY, lambda c: "0 high, 0 medium, lows accepted",
-        ("bandit", "accepted_risks"), rules_static.bandit,
+        ("bandit", "accepted_risks", "sources"), rules_static.bandit,
     ),
     Criterion(
         "dev.integration_tests", DEV, "Integration tests written", "Integration tests written",
@@ -47,7 +47,7 @@ DEVELOPMENT: list[Criterion] = [
         "dev.documentation", DEV, "Documentation complete", "Documentation complete",
         BlockerCategory.DOCUMENTATION,
         lambda c: f"README + docstrings {_pct(c.thresholds.docstring_coverage)}",
-        ("docs",), rules_project.documentation,
+        ("docs", "sources"), rules_project.documentation,
     ),
     Criterion(
         "dev.blockers", DEV, "No promotion blockers", "No promotion blockers", TESTS,

@@ -4,10 +4,28 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from maturity.config import MaturityConfig
-from maturity.facts import FileCoverage, TestOutcome
-from maturity.model import Evidence
+from maturity.config import Component, MaturityConfig
+from maturity.criteria.base import NotMeasured, Verdict, require
+from maturity.facts import Facts, FileCoverage, TestOutcome
+from maturity.model import Evidence, Status
 from maturity.paths import glob_match
+
+
+def owned_sources(facts: Facts, comp: Component) -> list[str]:
+    """The component's own Python files; a component without any could not be measured
+    (raises :class:`NotMeasured`): "0 findings" over no files is not a pass."""
+    sources = require(facts.sources, "the component's files")
+    files = sources.files.get(comp.name, [])
+    if not files:
+        raise NotMeasured(
+            Verdict(
+                Status.ERROR,
+                "not measured",
+                f"no Python files under {comp.path}/",
+                commands=[f"find {comp.path} -name '*.py'"],
+            )
+        )
+    return files
 
 
 def coverage_numbers(files: Iterable[FileCoverage]) -> tuple[int, int]:
@@ -56,16 +74,17 @@ def worst_files(files: Mapping[str, FileCoverage], scope: str, limit: int = 5) -
     return out
 
 
+OUTCOME_ORDER = ("passed", "failed", "error", "xpassed", "xfailed", "skipped", "deselected")
+
+
 def outcome_summary(tests: list[TestOutcome]) -> tuple[dict[str, int], int, str]:
-    """(count per outcome, passed incl. xpassed, ``"4/5 passed (1 failed)"``)."""
+    """(count per outcome, passed incl. xpassed, ``"12 passed, 1 failed, 3 skipped"``)."""
     counts: dict[str, int] = {}
     for t in tests:
         counts[t.outcome] = counts.get(t.outcome, 0) + 1
     passed = counts.get("passed", 0) + counts.get("xpassed", 0)
-    display = f"{passed}/{len(tests)} passed"
-    extra = [f"{n} {o}" for o, n in sorted(counts.items()) if o not in ("passed", "xpassed")]
-    if extra:
-        display += f" ({', '.join(extra)})"
+    order = [*OUTCOME_ORDER, *sorted(set(counts) - set(OUTCOME_ORDER))]
+    display = ", ".join(f"{counts[o]} {o}" for o in order if counts.get(o)) or "0 tests"
     return counts, passed, display
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from maturity.config import Component, MaturityConfig
 from maturity.criteria.base import EVIDENCE_LIMIT, Verdict, plural, require
-from maturity.criteria.measures import percent
+from maturity.criteria.measures import owned_sources, percent
 from maturity.facts import Facts
 from maturity.model import BlockerCategory, Evidence, Status
 
@@ -30,6 +30,7 @@ def integration_tests(facts: Facts, comp: Component, config: MaturityConfig) -> 
 def documentation(facts: Facts, comp: Component, config: MaturityConfig) -> Verdict:
     """README with overview and example, public docstrings, diagram when complex."""
     docs = require(facts.docs, "documentation scan")
+    owned_sources(facts, comp)
     comp_docs = docs.components.get(comp.path)
     if comp_docs is None:
         return Verdict(Status.ERROR, "not measured", f"{comp.path} was not scanned")
@@ -85,14 +86,18 @@ def documentation(facts: Facts, comp: Component, config: MaturityConfig) -> Verd
                 file=readme.path if readme else f"{comp.path}/README.md",
             )
         )
-    display = f"docstrings {doc_pct:.1f}% ({documented}/{len(symbols)})"
+    display = (
+        f"docstrings {doc_pct:.1f}% ({documented}/{len(symbols)})"
+        if symbols
+        else "no public symbols"
+    )
     return Verdict(
         Status.FAIL if problems else Status.PASS,
         display,
         "; ".join(problems)
         if problems
         else "README, docstrings" + (" and architecture diagram" if complex_ else ""),
-        value=round(doc_pct, 2),
+        value=round(doc_pct, 2) if symbols else None,
         evidence=evidence,
         commands=commands,
         details={

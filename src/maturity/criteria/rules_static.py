@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from maturity.config import Component, MaturityConfig
-from maturity.criteria.base import EVIDENCE_LIMIT, Verdict, not_measured, plural, require
+from maturity.criteria.base import EVIDENCE_LIMIT, Verdict, plural, require
+from maturity.criteria.measures import owned_sources
 from maturity.facts import Facts, Finding
 from maturity.model import Evidence, Status
 
@@ -20,10 +21,9 @@ def _findings_verdict(
 
 def ruff(facts: Facts, comp: Component, config: MaturityConfig) -> Verdict:
     """No ruff finding in the component's files."""
-    problem = not_measured(facts.ruff, "ruff")
-    if problem or facts.ruff is None:
-        return problem or Verdict(Status.ERROR, "not measured", "ruff was not collected")
-    mine = [f for f in facts.ruff.findings if comp.owns(f.file)]
+    ruff = require(facts.ruff, "ruff")
+    owned_sources(facts, comp)
+    mine = [f for f in ruff.findings if comp.owns(f.file)]
     command = f"ruff check {comp.path}"
     status, evidence = _findings_verdict(mine, command)
     codes = sorted({f.code for f in mine})
@@ -35,10 +35,9 @@ def ruff(facts: Facts, comp: Component, config: MaturityConfig) -> Verdict:
 
 def pyright(facts: Facts, comp: Component, config: MaturityConfig) -> Verdict:
     """No pyright error or warning in the component's files."""
-    problem = not_measured(facts.pyright, "pyright")
-    if problem or facts.pyright is None:
-        return problem or Verdict(Status.ERROR, "not measured", "pyright was not collected")
-    mine = [f for f in facts.pyright.findings if comp.owns(f.file)]
+    pyright = require(facts.pyright, "pyright")
+    owned_sources(facts, comp)
+    mine = [f for f in pyright.findings if comp.owns(f.file)]
     errors = sum(1 for f in mine if f.severity == "error")
     warnings = len(mine) - errors
     command = f"pyright {comp.path}"
@@ -58,6 +57,7 @@ def pyright(facts: Facts, comp: Component, config: MaturityConfig) -> Verdict:
 def bandit(facts: Facts, comp: Component, config: MaturityConfig) -> Verdict:
     """No high or medium bandit finding; every low one documented as accepted."""
     bandit = require(facts.bandit, "bandit")
+    owned_sources(facts, comp)
     command = f"bandit -r {comp.path} -f json"
     unscanned = {f: r for f, r in bandit.failed_files.items() if comp.owns(f)}
     if unscanned:

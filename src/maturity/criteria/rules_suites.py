@@ -12,7 +12,7 @@ from maturity.facts import Facts, TestRunFacts
 from maturity.model import Evidence, Status
 
 # A skipped integration or E2E test proved nothing: the gate needs every test to run and pass.
-FAILING = ("failed", "error", "skipped", "not run")
+FAILING = ("failed", "error", "skipped", "not run", "deselected")
 
 
 def _suite_rule(attr: str, label: str, pattern: Callable[[MaturityConfig], str]) -> Rule:

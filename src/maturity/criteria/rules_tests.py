@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from maturity.attribution import attribute
+from maturity.attribution import METHODS, NOT_RUN, RAN, attribute
 from maturity.config import Component, MaturityConfig
-from maturity.criteria.base import EVIDENCE_LIMIT, Verdict, not_measured, plural, require
+from maturity.criteria.base import EVIDENCE_LIMIT, Verdict, plural, require
 from maturity.criteria.measures import (
     category_of,
     coverage_numbers,
@@ -13,21 +13,32 @@ from maturity.criteria.measures import (
     percent,
     worst_files,
 )
-from maturity.facts import Facts
+from maturity.facts import CoverageFacts, Facts
 from maturity.model import Evidence, Status
 
 FAILING = ("failed", "error")
 
 
+def coverage_command(cov: CoverageFacts, comp: Component) -> str:
+    """``coverage report`` restricted to exactly the component's files.
+
+    A nested component's files are omitted; ``--omit`` replaces the target's own
+    ``[report] omit``, so its patterns are repeated then.
+    """
+    command = f"coverage report --data-file={cov.data_file} --include='{comp.path}/*'"
+    if comp.nested:
+        omit = [f"{n}/*" for n in comp.nested] + cov.omit
+        command += f" --omit='{','.join(omit)}'"
+    return command + " --precision=1"
+
+
 def coverage(facts: Facts, comp: Component, config: MaturityConfig) -> Verdict:
     """Total and per-category coverage over all the component's files."""
-    cov = facts.coverage
-    problem = not_measured(facts.tests, "the test run") or not_measured(cov, "coverage")
-    if problem or cov is None:
-        return problem or Verdict(Status.ERROR, "not measured", "coverage was not collected")
+    run = require(facts.tests, "the test run")
+    cov = require(facts.coverage, "coverage")
     files = {f: c for f, c in cov.files.items() if comp.owns(f)}
-    command = f"coverage report --data-file={cov.data_file} --include='{comp.path}/*' --precision=1"
-    broken = facts.tests.collection_errors if facts.tests else []
+    command = coverage_command(cov, comp)
+    broken = run.collection_errors
     if broken:
         return Verdict(
             Status.ERROR,
@@ -35,6 +46,16 @@ def coverage(facts: Facts, comp: Component, config: MaturityConfig) -> Verdict:
             f"incomplete: {plural(len(broken), 'test file')} could not be collected"
             f" ({broken[0].file}: {broken[0].message})",
             evidence=[Evidence(message=e.message, file=e.file) for e in broken],
+            commands=[command],
+        )
+    unreadable = {f: why for f, why in cov.file_errors.items() if comp.owns(f)}
+    if unreadable:
+        file, why = next(iter(unreadable.items()))
+        return Verdict(
+            Status.ERROR,
+            "not measured",
+            f"coverage cannot analyse {plural(len(unreadable), 'file')}: {file}: {why}",
+            evidence=[Evidence(message=w, file=f) for f, w in unreadable.items()],
             commands=[command],
         )
     covered, total = coverage_numbers(files.values())
@@ -95,12 +116,13 @@ def coverage(facts: Facts, comp: Component, config: MaturityConfig) -> Verdict:
             "statements": total,
             "files": len(files),
             "categories": categories,
+            "data_file": cov.data_file,
         },
     )
 
 
 def unit_tests(facts: Facts, comp: Component, config: MaturityConfig) -> Verdict:
-    """Every test that belongs to the component passes, and there is one."""
+    """Every test that belongs to the component ran and passes, and there is one."""
     run = require(facts.tests, "the test run")
     att = attribute(comp, run, facts.coverage)
     commands = [f"python -m pytest {' '.join(run.paths)}"]
@@ -108,7 +130,7 @@ def unit_tests(facts: Facts, comp: Component, config: MaturityConfig) -> Verdict
         commands = [f"python -m pytest {' '.join(run.paths)} -m {comp.marker}"]
     elif att.method == "tests path":
         commands = [f"python -m pytest {' '.join(comp.tests)}"]
-    details = {"method": att.method}
+    details: dict[str, object] = {"method": att.method}
     if att.error:
         return Verdict(Status.ERROR, "not measured", att.error, commands=commands, details=details)
     if att.unknown:
@@ -123,7 +145,21 @@ def unit_tests(facts: Facts, comp: Component, config: MaturityConfig) -> Verdict
             details=details,
         )
     counts, passed, display = outcome_summary(att.tests)
-    details |= {"counts": counts, "tests": len(att.tests)}
+    by = {m: n for m in METHODS if (n := sum(h == m for h in att.how.values()))}
+    details |= {"counts": counts, "tests": len(att.tests), "by": by}
+    how = ", ".join(f"{n} by {m}" for m, n in by.items()) if len(by) > 1 else f"by {att.method}"
+    never = [t for t in att.tests if t.outcome in NOT_RUN]
+    if never:
+        return Verdict(
+            Status.ERROR,
+            "not measured",
+            f"{plural(len(never), 'test')} of this component never ran"
+            f" ({', '.join(sorted({t.outcome for t in never}))}: -m/-k or a plugin took them"
+            " out of the session): its tests are not all known to pass",
+            evidence=not_passing_evidence(never, EVIDENCE_LIMIT),
+            commands=commands,
+            details=details,
+        )
     if not att.tests:
         return Verdict(
             Status.FAIL,
@@ -138,16 +174,27 @@ def unit_tests(facts: Facts, comp: Component, config: MaturityConfig) -> Verdict
         return Verdict(
             Status.FAIL,
             display,
-            f"{plural(len(bad), 'test')} failing of {len(att.tests)} (by {att.method})",
+            f"{plural(len(bad), 'test')} failing of {len(att.tests)} ({how})",
             value=passed,
             evidence=not_passing_evidence(bad, EVIDENCE_LIMIT),
+            commands=commands,
+            details=details,
+        )
+    if not any(t.outcome in RAN for t in att.tests):
+        return Verdict(
+            Status.FAIL,
+            f"0 of {plural(len(att.tests), 'test')} ran ({display})",
+            f"none of this component's {plural(len(att.tests), 'test')} ran: a skipped test"
+            " proves nothing",
+            value=0,
+            evidence=not_passing_evidence(att.tests, EVIDENCE_LIMIT),
             commands=commands,
             details=details,
         )
     return Verdict(
         Status.PASS,
         display,
-        f"all {len(att.tests)} tests pass (by {att.method})",
+        f"all {plural(sum(t.outcome in RAN for t in att.tests), 'test')} that ran pass ({how})",
         value=passed,
         commands=commands,
         details=details,

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from maturity.model import ComponentReport, CriterionResult, RunReport
+from maturity.model import SHORT_TITLES, ComponentReport, CriterionResult, RunReport
 from maturity.store import Store
 from maturity.store.repository import (
     TrendPoint,
@@ -19,17 +19,6 @@ from maturity.store.repository import (
     trend,
 )
 from maturity.store.tables import ComponentRow, CriterionRow, RunRow
-
-SHORT = {
-    "dev.coverage": "Coverage",
-    "dev.unit_tests": "Unit tests",
-    "dev.ruff": "Ruff",
-    "dev.pyright": "Pyright",
-    "dev.security_scan": "Security scan",
-    "dev.integration_tests": "Integration tests",
-    "dev.documentation": "Docs",
-    "dev.blockers": "Blocker issues",
-}
 
 
 @dataclass
@@ -52,7 +41,7 @@ def overview(
     columns: dict[str, str] = {}
     for comp in report.components:
         for crit in comp.criteria:
-            columns.setdefault(crit.id, SHORT.get(crit.id, crit.title))
+            columns.setdefault(crit.id, SHORT_TITLES.get(crit.id, crit.title))
     rows = [
         c
         for c in report.components

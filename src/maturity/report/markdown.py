@@ -116,6 +116,10 @@ def _summary_row(comp: ComponentReport) -> str:
     return "| " + " | ".join(str(c) for c in cells) + " |"
 
 
+def _tests_line(report: RunReport) -> list[str]:
+    return ["", f"_Tests: {report.tests.summary()}._"] if report.tests is not None else []
+
+
 def render_markdown(report: RunReport) -> str:
     """The document for ``maturity run --markdown``: summary, then each promotion issue."""
     parts = [
@@ -124,6 +128,7 @@ def render_markdown(report: RunReport) -> str:
         "| component | stage | ready for | met | failing | errors |",
         "|---|---|---|---|---|---|",
         *[_summary_row(c) for c in report.components],
+        *_tests_line(report),
     ]
     for comp in report.components:
         if comp.target is None or not comp.for_gate(comp.target.previous[-1]):
@@ -146,4 +151,5 @@ def pr_summary(report: RunReport) -> str:
     for comp in report.components:
         cells = {c.id: f"{ICON[c.status]} {c.display}" for c in comp.criteria}
         rows.append(f"| {comp.name} | " + " | ".join(cells.get(i, "") for i in ids) + " |")
+    rows += _tests_line(report)
     return "## Component maturity\n\n" + "\n".join(rows) + "\n"

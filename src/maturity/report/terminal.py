@@ -6,10 +6,11 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from maturity.model import ComponentReport, RunReport, Status
+from maturity.model import SHORT_TITLES, ComponentReport, RunReport, Status
 
 STYLE = {Status.PASS: "green", Status.FAIL: "red", Status.ERROR: "yellow", Status.WAIVED: "cyan"}
 EVIDENCE_SHOWN = 3
+MATRIX_AFTER = 12  # more components than this: one matrix instead of a table each
 
 
 def _header(report: RunReport, console: Console) -> None:
@@ -23,6 +24,8 @@ def _header(report: RunReport, console: Console) -> None:
     console.print(Text(f"interpreter: {report.interpreter}{version}"))
     tools = ", ".join(f"{t.name} {t.version or '?'}" for t in report.tools)
     console.print(Text(f"tools: {tools}"))
+    for notice in report.notices:
+        console.print(Text(f"{notice.tool} (not about one file): {notice.message}", style="yellow"))
 
 
 def _table(comp: ComponentReport) -> Table:
@@ -44,6 +47,29 @@ def _table(comp: ComponentReport) -> Table:
             Text(crit.display),
             Text(crit.threshold),
         )
+    return table
+
+
+def _matrix(report: RunReport) -> Table:
+    """One row per component, one column per criterion: the status word of each."""
+    columns: dict[str, str] = {}
+    for comp in report.components:
+        for crit in comp.criteria:
+            columns.setdefault(crit.id, SHORT_TITLES.get(crit.id, crit.title))
+    table = Table(title=Text("criteria by component", style="bold"), title_justify="left")
+    table.add_column("component", overflow="fold")
+    table.add_column("stage")
+    for title in columns.values():
+        table.add_column(title, overflow="fold")
+    for comp in report.components:
+        found = {c.id: c for c in comp.criteria}
+        cells = [
+            Text(found[cid].status.value.upper(), style=STYLE[found[cid].status])
+            if cid in found
+            else Text("—")
+            for cid in columns
+        ]
+        table.add_row(Text(comp.name), Text(comp.stage.value), *cells)
     return table
 
 
@@ -115,9 +141,14 @@ def _verdict(comp: ComponentReport) -> Text:
 def render_terminal(report: RunReport, console: Console, verbose: bool = False) -> None:
     """Print the whole report."""
     _header(report, console)
-    for comp in report.components:
+    matrix = len(report.components) > MATRIX_AFTER
+    if matrix:
         console.print()
-        console.print(_table(comp))
+        console.print(_matrix(report))
+    for comp in report.components:
+        if not matrix:
+            console.print()
+            console.print(_table(comp))
         _problems(comp, console, verbose)
         console.print(_verdict(comp))
     ready = sum(c.ready for c in report.components)
@@ -130,3 +161,12 @@ def render_terminal(report: RunReport, console: Console, verbose: bool = False) 
     if at_risk:
         summary += f", {at_risk} at risk in production"
     console.print(Text(summary, style="bold"))
+    if report.tests is not None:
+        console.print(Text(f"tests: {report.tests.summary()}"))
+        shown = report.tests.unattributed if verbose else []
+        for nodeid in shown:
+            console.print(Text(f"      attributed to no component: {nodeid}", style="dim"))
+        if report.tests.unattributed and not verbose:
+            console.print(
+                Text("      (--verbose lists the tests attributed to no component)", style="dim")
+            )

@@ -18,9 +18,11 @@ from maturity.model import (
     CriterionResult,
     Evidence,
     GitInfo,
+    Notice,
     RunReport,
     Stage,
     Status,
+    TestAccount,
     ToolInfo,
     Waiver,
 )
@@ -89,6 +91,8 @@ def save_run(store: Store, report: RunReport) -> int:
         interpreter_version=report.interpreter_version,
         tools=[t.model_dump() for t in report.tools],
         stages=[s.value for s in report.stages],
+        tests=report.tests.model_dump() if report.tests is not None else None,
+        notices=[n.model_dump() for n in report.notices],
         components=[
             ComponentRow(
                 name=comp.name,
@@ -157,6 +161,8 @@ def _report(row: RunRow) -> RunReport:
         interpreter_version=row.interpreter_version,
         tools=[ToolInfo.model_validate(t) for t in row.tools],
         stages=[Stage(s) for s in row.stages],
+        tests=TestAccount.model_validate(row.tests) if row.tests else None,
+        notices=[Notice.model_validate(n) for n in row.notices or []],
         components=[
             ComponentReport(
                 name=comp.name,

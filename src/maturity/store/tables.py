@@ -41,6 +41,8 @@ class RunRow(Base):
     interpreter_version: Mapped[str | None] = mapped_column(String(32))
     tools: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     stages: Mapped[list[str]] = mapped_column(JSON)
+    tests: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    notices: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON, nullable=True)
     components: Mapped[list[ComponentRow]] = relationship(
         back_populates="run", cascade="all, delete-orphan", order_by="ComponentRow.id"
     )

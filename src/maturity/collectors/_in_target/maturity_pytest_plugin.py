@@ -1,9 +1,11 @@
 """pytest plugin loaded by maturity into the target's own test run.
 
 It runs inside the TARGET's interpreter, so it imports nothing from maturity. It
-records every test's outcome and markers, every collection error, and switches
-coverage.py's dynamic context to the test id so each covered line says which tests
-ran it. The JSON lands where ``MATURITY_PYTEST_REPORT`` points.
+records every test's outcome and markers (deselected tests too), every collection error,
+whether the session ended early (``pytest.exit``, ``KeyboardInterrupt``, ``-x``,
+``--collect-only``), and switches coverage.py's dynamic context to the test id so each
+covered line says which tests ran it. The JSON lands where ``MATURITY_PYTEST_REPORT``
+points. File paths are absolute.
 """
 
 from __future__ import annotations
@@ -44,15 +46,45 @@ class Recorder:
         self.items: dict[str, dict[str, Any]] = {}
         self.collection_errors: list[dict[str, str]] = []
         self.cov: Any = None
+        self.rootpath = ""
+        self.interrupted: str | None = None
+        self.held: Any = None  # coverage's data connection, held open for the session
 
     def pytest_sessionstart(self, session: pytest.Session) -> None:
         """Find the coverage instance measuring this run, if any."""
+        self.rootpath = str(session.config.rootpath)
         try:
             import coverage
 
             self.cov = coverage.Coverage.current()
         except ImportError:  # pragma: no cover - coverage missing in the target
             self.cov = None
+        self._hold_data_connection()
+
+    def _hold_data_connection(self) -> None:
+        """Keep coverage's SQLite connection open for the session.
+
+        Each context switch flushes coverage's data; coverage.py opens, writes and closes
+        its data file for each flush (an outermost ``with``). Holding one outer ``with``
+        on the data for the session makes every flush a nested one: the same rows, one
+        connection and one commit, about half the cost of per-test contexts. It relies
+        on ``CoverageData._connect()``; when that is missing or fails, coverage.py's own
+        path is used unchanged (slower, same data).
+        """
+        if self.cov is None:
+            return
+        try:
+            held = self.cov.get_data()._connect()
+            held.__enter__()
+        except Exception:  # any surprise: leave coverage.py to its own way
+            return
+        self.held = held
+
+    def _release_data_connection(self) -> None:
+        """Commit and close the held connection (before coverage saves at exit)."""
+        held, self.held = self.held, None
+        if held is not None:
+            held.__exit__(None, None, None)
 
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
         """Record files that could not be collected."""
@@ -60,36 +92,62 @@ class Recorder:
             self.collection_errors.append(
                 {
                     "nodeid": report.nodeid,
-                    "file": str(report.fspath),
+                    "file": os.path.join(self.rootpath, str(report.fspath)),
                     "message": _short(report.longreprtext),
                 }
             )
 
+    def _entry(self, item: pytest.Item, outcome: str) -> dict[str, Any]:
+        _, lineno, _ = item.location
+        return {
+            "nodeid": item.nodeid,
+            "file": str(item.path),
+            "line": (lineno + 1) if lineno is not None else None,
+            "markers": sorted({m.name for m in item.iter_markers()}),
+            "outcome": outcome,
+            "message": "",
+        }
+
+    @pytest.hookimpl(trylast=True)
     def pytest_collection_modifyitems(
         self, session: pytest.Session, config: pytest.Config, items: list[pytest.Item]
     ) -> None:
-        """Record every collected test with its markers."""
+        """Record every test that is to run, with its markers (after other plugins)."""
         for item in items:
-            _, lineno, _ = item.location
-            self.items[item.nodeid] = {
-                "nodeid": item.nodeid,
-                "file": str(item.path),
-                "line": (lineno + 1) if lineno is not None else None,
-                "markers": sorted({m.name for m in item.iter_markers()}),
-                "outcome": "not run",
-                "message": "",
-            }
+            self.items[item.nodeid] = self._entry(item, "not run")
+
+    def pytest_deselected(self, items: list[pytest.Item]) -> None:
+        """Record tests that ``-m``/``-k`` (or a plugin) took out of the run."""
+        for item in items:
+            self.items[item.nodeid] = self._entry(item, "deselected")
+
+    def pytest_keyboard_interrupt(self, excinfo: pytest.ExceptionInfo[BaseException]) -> None:
+        """The session was cut short: Ctrl-C / ``KeyboardInterrupt`` or ``pytest.exit()``."""
+        if excinfo.type.__name__ == "Exit":
+            self.interrupted = f"pytest.exit() was called: {excinfo.value}"
+        else:
+            self.interrupted = f"{excinfo.type.__name__}: {excinfo.value}".rstrip(": ")
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_protocol(
         self, item: pytest.Item, nextitem: pytest.Item | None
     ) -> Generator[None, None, None]:
-        """Label coverage with the test id while the test runs."""
+        """Label coverage with the test id while the test runs (setup, call, teardown).
+
+        Between two tests only pytest's own code runs, which is not measured, so the
+        next test's switch is enough: one switch (one flush of coverage's data) per test.
+        """
         if self.cov is not None:
             self.cov.switch_context(item.nodeid)
         yield
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtestloop(self, session: pytest.Session) -> Generator[None, None, None]:
+        """After the last test, code that runs is no test's (session hooks, atexit)."""
+        yield
         if self.cov is not None:
             self.cov.switch_context("")
+        self._release_data_connection()
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         """Fold the setup/call/teardown reports into one outcome."""
@@ -114,12 +172,22 @@ class Recorder:
             entry.update(outcome="error", message=message)
 
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
-        """Write the JSON report."""
+        """Write the JSON report, saying why the session ended early if it did."""
+        self._release_data_connection()  # e.g. interrupted during collection
+        not_run = sum(1 for e in self.items.values() if e["outcome"] == "not run")
+        stopped = self.interrupted
+        if session.config.option.collectonly:
+            stopped = "pytest only collected the tests (--collect-only / --co in its options)"
+        elif stopped is None and not_run and (session.shouldfail or session.shouldstop):
+            why = session.shouldfail or session.shouldstop
+            stopped = f"pytest stopped early ({why}; -x / --maxfail / --stepwise)"
         payload = {
             "pytest_version": pytest.__version__,
             "python": sys.executable,
             "python_version": sys.version.split()[0],
+            "rootdir": self.rootpath,
             "exitstatus": int(exitstatus),
+            "stopped": stopped,
             "tests": list(self.items.values()),
             "collection_errors": self.collection_errors,
         }

@@ -1,0 +1,42 @@
+"""The Python files of each component: the files it owns, nested components' excluded."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from maturity.collectors.base import RunContext
+from maturity.config import Component
+from maturity.facts import SourcesFacts
+
+
+def owned_python_files(root: Path, comp: Component) -> list[Path]:
+    """The ``.py`` files under the component's directory that it owns, sorted.
+
+    Files of a component nested inside it are that component's; ``__pycache__`` and
+    hidden directories (``.venv``, ``.tox``…) are not sources.
+    """
+    base = root / comp.path
+    found: list[Path] = []
+    for path in base.rglob("*.py"):
+        parts = path.relative_to(base).parts[:-1]
+        if any(p == "__pycache__" or p.startswith(".") for p in parts):
+            continue
+        if comp.owns(path.relative_to(root).as_posix()):
+            found.append(path)
+    return sorted(found)
+
+
+class SourcesCollector:
+    """Lists each component's Python files once, for the criteria that need them."""
+
+    name = "sources"
+    title = "component files"
+
+    def collect(self, ctx: RunContext) -> SourcesFacts:
+        """Repo-relative ``.py`` files per component name."""
+        facts = SourcesFacts(tool="maturity sources", command="find <component> -name '*.py'")
+        for comp in ctx.project.components:
+            facts.files[comp.name] = [
+                p.relative_to(ctx.root).as_posix() for p in owned_python_files(ctx.root, comp)
+            ]
+        return facts

@@ -1,0 +1,170 @@
+"""Coverage read from the data file with coverage.py's API, under the target's own config."""
+
+from __future__ import annotations
+
+import re
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from maturity.model import Status
+from tests.helpers import measure, result, write_tree
+
+pytestmark = pytest.mark.slow
+
+# Syntax that Python 3.11 cannot parse (PEP 695), as in a real repository's test files
+# that are collected only on newer interpreters.
+NEWER_SYNTAX = "type Pair[T] = tuple[T, T]\n\n\ndef test_pair():\n    assert Pair\n"
+
+OWN_CONFIG = {
+    "pyproject.toml": """
+        [tool.pytest.ini_options]
+        pythonpath = ["src"]
+        [tool.coverage.run]
+        source_pkgs = ["pkg", "tests"]
+        branch = true
+        [tool.coverage.report]
+        omit = ["*/_generated.py"]
+        exclude_also = ["if DEBUG:"]
+        """,
+    "src/pkg/__init__.py": '"""Pkg."""\n',
+    "src/pkg/calc.py": '''
+        """Calc."""
+        DEBUG = False
+
+
+        def sign(n: int) -> int:
+            """-1, 0 or 1."""
+            if DEBUG:
+                print(n)
+            if n < 0:
+                return -1
+            if n == 0:
+                return 0
+            return 1
+        ''',
+    "src/pkg/_generated.py": "X = 1\nY = 2\n",
+    "src/other/__init__.py": '"""Other."""\n\n\ndef one() -> int:\n    """One."""\n    return 1\n',
+    "tests/__init__.py": "",
+    "tests/conftest.py": """
+        import sys
+
+        collect_ignore = ["test_newer.py"] if sys.version_info < (3, 12) else []
+        """,
+    "tests/test_calc.py": """
+        from pkg.calc import sign
+        from other import one
+
+
+        def test_sign():
+            assert sign(-5) == -1
+            assert sign(3) == one()
+        """,
+    "tests/test_newer.py": NEWER_SYNTAX,
+}
+
+
+def run_printed(root: Path, command: str) -> str:
+    """Run a command the report printed (``coverage report …``) with the raw tool."""
+    argv = shlex.split(command)
+    assert argv[0] == "coverage", command
+    out = subprocess.run(
+        [sys.executable, "-m", "coverage", *argv[1:]],
+        cwd=root, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    return out.stdout
+
+
+def total(report: str) -> str:
+    match = re.search(r"^TOTAL\s.*?(\d+\.\d)%$", report, re.M)
+    assert match, report
+    return match.group(1) + "%"
+
+
+def test_a_repos_own_coverage_config_applies_and_an_unparseable_test_file_breaks_nothing(
+    repo: Path,
+) -> None:
+    write_tree(repo, OWN_CONFIG)
+    facts, project = measure(repo, "tests")
+    cov = facts.coverage
+    assert cov is not None and cov.error is None
+    data_file = repo / str(cov.data_file)
+    # the raw export of the whole data file fails on the test file 3.11 cannot parse …
+    # (-o to a file of ours: coverage removes its output file when the export fails)
+    exported = subprocess.run(
+        [sys.executable, "-m", "coverage", "json", f"--data-file={data_file}",
+         "-o", str(repo / "export.json")],
+        cwd=repo, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert exported.returncode == 1
+    assert "Couldn't parse" in exported.stdout + exported.stderr
+    # … while each component is measured, under the repo's omit and exclusions, and the
+    # printed check-by-hand command gives the same figure
+    res = result(facts, project, "pkg", "dev.coverage")
+    assert res.status is Status.PASS
+    assert set(cov.files) == {"src/pkg/__init__.py", "src/pkg/calc.py", "src/other/__init__.py"}
+    assert "src/pkg/_generated.py" not in cov.files  # [report] omit
+    calc = cov.files["src/pkg/calc.py"]
+    assert calc.branches > 0  # [run] branch = true
+    assert {7, 8}.isdisjoint(calc.missing_lines)  # `if DEBUG:` and its body are excluded
+    assert res.display == total(run_printed(repo, res.commands[0]))
+    other = result(facts, project, "other", "dev.coverage")
+    assert other.display == total(run_printed(repo, other.commands[0])) == "100.0%"
+    assert not (data_file.parent / "coverage.json").exists()  # no export was written
+
+
+def test_a_component_file_coverage_cannot_parse_is_that_components_error_only(
+    repo: Path,
+) -> None:
+    files = {k: v for k, v in OWN_CONFIG.items() if k != "tests/test_newer.py"}
+    files["src/pkg/newer.py"] = "type Pair[T] = tuple[T, T]\n"
+    write_tree(repo, files)
+    facts, project = measure(repo, "tests")
+    res = result(facts, project, "pkg", "dev.coverage")
+    assert res.status is Status.ERROR
+    assert res.summary.startswith("coverage cannot analyse 1 file: src/pkg/newer.py: ")
+    assert "Couldn't parse" in res.summary
+    assert result(facts, project, "other", "dev.coverage").status is Status.PASS
+    assert result(facts, project, "pkg", "dev.unit_tests").status is Status.PASS
+
+
+def test_nested_omit_keeps_the_repos_own_omit_in_the_printed_command(repo: Path) -> None:
+    files = dict(OWN_CONFIG)
+    files["pyproject.toml"] += """
+        [tool.maturity.components.pkg]
+        [tool.maturity.components.inner]
+        path = "src/pkg/inner"
+        [tool.maturity.components.other]
+        """
+    files["src/pkg/inner/__init__.py"] = '"""Inner."""\n\n\ndef two() -> int:\n    return 2\n'
+    files["src/pkg/inner/_generated.py"] = "Z = 3\n"
+    write_tree(repo, files)
+    facts, project = measure(repo, "tests")
+    res = result(facts, project, "pkg", "dev.coverage")
+    assert "--omit='src/pkg/inner/*,*/_generated.py'" in res.commands[0]
+    printed = run_printed(repo, res.commands[0])
+    assert "_generated" not in printed and "inner" not in printed
+    assert res.display == total(printed)
+    inner = result(facts, project, "inner", "dev.coverage")
+    assert inner.display == total(run_printed(repo, inner.commands[0])) == "0.0%"  # not imported
+
+
+def test_a_static_context_in_the_repos_config_keeps_tests_attributed(repo: Path) -> None:
+    files = dict(OWN_CONFIG)
+    files["pyproject.toml"] = files["pyproject.toml"].replace(
+        "branch = true", 'branch = true\ncontext = "ci"'
+    )
+    write_tree(repo, files)
+    facts, project = measure(repo, "tests")
+    assert facts.coverage is not None
+    assert facts.coverage.files["src/pkg/calc.py"].tests == {"tests/test_calc.py::test_sign"}
+    res = result(facts, project, "pkg", "dev.unit_tests")
+    assert (res.status, res.display, res.details["by"]) == (
+        Status.PASS,
+        "1 passed",
+        {"coverage contexts": 1},
+    )
