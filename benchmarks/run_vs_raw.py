@@ -1,0 +1,268 @@
+"""Benchmark: `maturity run` against the raw tools on a large generated monorepo.
+
+Builds a repository of ``--components`` components (default 100), each with a few
+modules and ``--tests`` tests (default 50, so 5,000 in all), then, in one run, side by
+side on the same machine:
+
+* raw: ``coverage run -m pytest`` (the suite under coverage, as a user would run it),
+  then ``ruff check``, ``pyright`` and ``bandit -r``, one after another;
+* ``maturity run`` (Development gate, nothing stored).
+
+It prints the wall time and peak memory of each, and the two ratios the project holds
+itself to: wall time at most 1.10 times the raw tools one after another, and peak memory at
+most 1.5 times Peak memory is sampled every 20 ms with psutil over each process tree, per process:
+maturity's own processes (the CLI, its pytest under coverage, its coverage reader) are
+compared with the raw coverage run; the static tools it starts (ruff, pyright's node,
+bandit) run with the same arguments as by hand and are listed beside their raw runs. The
+sum over the whole tree is printed too (maturity runs pyright while pytest runs, so it
+adds tools the raw runs had one at a time). Not a test: the figures depend on the
+machine, so only ratios measured in the same run mean anything.
+
+    .venv/bin/python benchmarks/run_vs_raw.py [--components 100] [--tests 50] [--keep DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import psutil
+
+BIN = Path(sys.executable).parent
+
+
+def module(c: int, m: int) -> str:
+    """A module with branches, a class and functions: ~35 statements."""
+    return f'''"""Module {m} of component {c}."""
+
+from __future__ import annotations
+
+
+class Account{m}:
+    """An account."""
+
+    def __init__(self, balance: int = 0) -> None:
+        """Start with a balance."""
+        self.balance = balance
+
+    def deposit(self, amount: int) -> int:
+        """Add money."""
+        if amount <= 0:
+            raise ValueError("amount must be positive")
+        self.balance += amount
+        return self.balance
+
+    def withdraw(self, amount: int) -> int:
+        """Take money out."""
+        if amount > self.balance:
+            raise ValueError("insufficient funds")
+        self.balance -= amount
+        return self.balance
+
+
+def classify(n: int) -> str:
+    """Sign of n, in words."""
+    if n < 0:
+        return "negative"
+    if n == 0:
+        return "zero"
+    if n < 10:
+        return "small"
+    return "large"
+
+
+def total(values: list[int]) -> int:
+    """Sum of the positive values."""
+    result = 0
+    for v in values:
+        if v > 0:
+            result += v
+    return result
+
+
+def unused(n: int) -> int:
+    """Never called by any test."""
+    return n * {c} + {m}
+'''
+
+
+def test_file(c: int, m: int, count: int) -> str:
+    """``count`` tests of one module."""
+    tests = []
+    for i in range(count):
+        kind = i % 4
+        if kind == 0:
+            body = f"    assert Account{m}({i}).deposit(1) == {i + 1}"
+        elif kind == 1:
+            body = f"    assert classify({i - 2}) in ('negative', 'zero', 'small', 'large')"
+        elif kind == 2:
+            body = f"    assert total([{i}, -1, 2]) == {i + 2 if i > 0 else 2}"
+        else:
+            body = f"    with pytest.raises(ValueError):\n        Account{m}(0).withdraw({i + 1})"
+        tests.append(f"def test_{m}_{i}():\n{body}\n")
+    head = f"import pytest\n\nfrom comp_{c:03d}.mod_{m} import Account{m}, classify, total\n"
+    return head + "\n\n" + "\n\n".join(tests)
+
+
+def build(root: Path, components: int, tests: int, modules: int = 3) -> None:
+    """The generated repository: src/comp_NNN/ packages and tests/comp_NNN/ tests."""
+    (root / "pyproject.toml").write_text(
+        '[tool.pytest.ini_options]\npythonpath = ["src"]\n[tool.ruff.lint]\nselect = ["E", "F"]\n',
+        encoding="utf-8",
+    )
+    per_module = [tests // modules + (1 if i < tests % modules else 0) for i in range(modules)]
+    for c in range(components):
+        pkg = root / "src" / f"comp_{c:03d}"
+        pkg.mkdir(parents=True)
+        (pkg / "__init__.py").write_text(f'"""Component {c}."""\n', encoding="utf-8")
+        (pkg / "README.md").write_text(
+            f"# comp_{c:03d}\n\nA generated component for the benchmark of maturity.\n\n"
+            "```python\nfrom comp import mod_0\n```\n",
+            encoding="utf-8",
+        )
+        test_dir = root / "tests" / f"comp_{c:03d}"
+        test_dir.mkdir(parents=True)
+        for m in range(modules):
+            (pkg / f"mod_{m}.py").write_text(module(c, m), encoding="utf-8")
+            (test_dir / f"test_comp_{c:03d}_mod_{m}.py").write_text(
+                test_file(c, m, per_module[m]), encoding="utf-8"
+            )
+
+
+TOOLS = ("ruff", "pyright", "node", "bandit")
+
+
+def kind(proc: psutil.Process) -> str:
+    """What a process of the tree is: a static tool (by its command line), else own code."""
+    try:
+        words = " ".join(proc.cmdline()[:3])
+    except (psutil.NoSuchProcess, psutil.AccessDenied):
+        return "gone"
+    for tool in TOOLS:
+        if tool in words and "pytest" not in words:
+            return "pyright" if tool == "node" else tool
+    return "own"
+
+
+@dataclass
+class Measured:
+    """Wall time and peak memory (MB) of one command's process tree."""
+
+    name: str
+    seconds: float
+    peak_tree: float
+    peaks: dict[str, float]  # peak RSS of a single process, per kind of process
+    returncode: int
+
+    @property
+    def own(self) -> float:
+        """The largest process that is not one of the static tools."""
+        return self.peaks.get("own", 0.0)
+
+
+def run(name: str, argv: list[str], cwd: Path) -> Measured:
+    """Run ``argv``, sampling the RSS of it and its descendants every 20 ms."""
+    peak_tree = 0
+    peaks: dict[str, int] = {}
+    start = time.perf_counter()
+    proc = subprocess.Popen(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak_tree
+        parent = psutil.Process(proc.pid)
+        kinds: dict[int, str] = {}
+        while not done.is_set():
+            try:
+                procs = [parent, *parent.children(recursive=True)]
+            except psutil.NoSuchProcess:
+                break
+            tree = 0
+            for p in procs:
+                try:
+                    rss = p.memory_info().rss
+                except psutil.NoSuchProcess:
+                    continue
+                what = kinds.setdefault(p.pid, kind(p))
+                peaks[what] = max(peaks.get(what, 0), rss)
+                tree += rss
+            peak_tree = max(peak_tree, tree)
+            done.wait(0.02)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    _, err = proc.communicate()
+    seconds = time.perf_counter() - start
+    done.set()
+    sampler.join()
+    if proc.returncode not in (0, 1):
+        print(f"  {name} exited {proc.returncode}: {err.decode()[-500:]}", file=sys.stderr)
+    mb = 1024 * 1024
+    return Measured(
+        name, seconds, peak_tree / mb, {k: v / mb for k, v in peaks.items()}, proc.returncode
+    )
+
+
+def main() -> None:
+    """Build, measure side by side, print the ratios."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--components", type=int, default=100)
+    parser.add_argument("--tests", type=int, default=50, help="tests per component")
+    parser.add_argument("--keep", type=Path, help="build the repository here and keep it")
+    args = parser.parse_args()
+    work = args.keep or Path(tempfile.mkdtemp(prefix="maturity-bench-"))
+    repo = work / "repo"
+    if repo.exists():
+        shutil.rmtree(repo)
+    repo.mkdir(parents=True)
+    build(repo, args.components, args.tests)
+    print(f"repository: {repo} ({args.components} components, "
+          f"{args.components * args.tests} tests)")  # fmt: skip
+    py = sys.executable
+    raw = [
+        run("coverage run -m pytest", [py, "-m", "coverage", "run", "--source=src",
+            f"--data-file={work / 'raw.coverage'}", "-m", "pytest", "tests", "-q",
+            "-p", "no:cacheprovider"], repo),
+        run("ruff check", [str(BIN / "ruff"), "check", "--exit-zero", "src"], repo),
+        run("pyright", [str(BIN / "pyright"), "--pythonpath", py, "src"], repo),
+        run("bandit -r", [str(BIN / "bandit"), "-r", "src", "-q", "--exit-zero"], repo),
+    ]  # fmt: skip
+    report = work / "report.json"
+    ours = run(
+        "maturity run",
+        [str(BIN / "maturity"), "run", str(repo), "--no-store", "--no-progress",
+         "--json", str(report)],
+        repo,
+    )  # fmt: skip
+    tests = json.loads(report.read_text())["tests"]
+    sequential = sum(m.seconds for m in raw)
+    cov = raw[0]
+    print(f"\n{'command':<28}{'wall s':>8}{'largest process MB':>20}{'tree MB':>9}")
+    for m in [*raw, ours]:
+        largest = max(m.peaks.values(), default=0.0)
+        print(f"{m.name:<28}{m.seconds:>8.1f}{largest:>20.0f}{m.peak_tree:>9.0f}")
+    print(f"{'raw tools one after another':<28}{sequential:>8.1f}")
+    tools = ", ".join(f"{k} {v:.0f} MB" for k, v in sorted(ours.peaks.items()) if k != "own")
+    print(f"\nwithin maturity run: its own processes {ours.own:.0f} MB; the tools it ran: {tools}")
+    print(f"maturity measured {tests['collected']} tests, {tests['ran']} ran, "
+          f"{tests['unattributed_count']} attributed to no component")  # fmt: skip
+    print(f"\nwall time   maturity run / raw tools one after another    = "
+          f"{ours.seconds / sequential:.2f}   (bar 1.10)")  # fmt: skip
+    print(f"peak memory maturity's own processes / raw coverage run  = "
+          f"{ours.own / cov.own:.2f}   (bar 1.50)")  # fmt: skip
+    print(f"peak memory whole maturity tree / raw coverage run tree  = "
+          f"{ours.peak_tree / cov.peak_tree:.2f}   (tools run concurrently)")  # fmt: skip
+    if args.keep is None:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
