@@ -61,10 +61,7 @@ def attribute(
             list(run.collection_errors),
             error=f"no marker or tests path for this component and {reason}",
         )
-    ran: set[str] = set()
-    for file, cov in coverage.files.items():
-        if component.owns(file):
-            ran |= cov.tests
+    ran = coverage.tests_of(component.owns)
     touched = coverage.touched
     how: dict[str, str] = {}
     tests: list[TestOutcome] = []

@@ -7,6 +7,7 @@ to the repository root.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -91,7 +92,6 @@ class TestRunFacts(ToolFacts):
     interpreter: str | None = None
     interpreter_version: str | None = None
     pytest_version: str | None = None
-    pytest_cov: bool = False  # pytest-cov is installed in the target (it gets --no-cov)
     coverage: CoverageFacts | None = None  # measured by the same run
 
 
@@ -115,12 +115,25 @@ class CoverageFacts(ToolFacts):
     file_errors: dict[str, str] = field(default_factory=dict)  # file -> why coverage can't
     data_file: str | None = None
     omit: list[str] = field(default_factory=list)  # the target's [report] omit patterns
+    omitted: dict[str, frozenset[str]] = field(default_factory=dict)  # removed by omit: tests
     has_contexts: bool = False
 
     @cached_property
     def touched(self) -> frozenset[str]:
         """Ids of the tests whose context ran a line of any component file."""
-        return frozenset().union(*(f.tests for f in self.files.values()))
+        return frozenset().union(*(f.tests for f in self.files.values()), *self.omitted.values())
+
+    def tests_of(self, owns: Callable[[str], bool]) -> set[str]:
+        """Ids of the tests whose context ran a line of the files ``owns`` accepts, the
+        files the repository's ``[report] omit`` leaves out of the figures included."""
+        found: set[str] = set()
+        for file, cov in self.files.items():
+            if owns(file):
+                found |= cov.tests
+        for file, tests in self.omitted.items():
+            if owns(file):
+                found |= tests
+        return found
 
 
 @dataclass(frozen=True)

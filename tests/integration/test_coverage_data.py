@@ -168,3 +168,91 @@ def test_a_static_context_in_the_repos_config_keeps_tests_attributed(repo: Path)
         "1 passed",
         {"coverage contexts": 1},
     )
+
+
+def test_the_reader_gives_the_same_answer_by_either_path_and_falls_back_on_a_new_schema(
+    repo: Path, tmp_path: Path
+) -> None:
+    import importlib.util
+    import shutil
+    import sqlite3
+
+    from maturity.collectors.pytest_run import READER
+
+    spec = importlib.util.spec_from_file_location("reader", READER)
+    assert spec is not None and spec.loader is not None
+    reader = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(reader)
+
+    write_tree(repo, OWN_CONFIG)
+    facts, _ = measure(repo, "tests")
+    assert facts.coverage is not None
+    data_file = str(repo / str(facts.coverage.data_file))
+    roots = ["src/pkg", "src/other"]
+
+    def figures(payload: dict) -> dict:
+        names = payload["contexts"]
+        return {
+            f: (v["statements"], v["covered"], v["branches"], v["covered_branches"],
+                sorted(names[i] for i in v["tests"]))
+            for f, v in payload["files"].items()
+        }  # fmt: skip
+
+    import os
+
+    cwd = os.getcwd()
+    os.chdir(repo)  # the reader runs from the repository root
+    try:
+        fast = reader.read(data_file, roots)
+        slow = reader.read(data_file, roots, fast=False)
+        assert figures(fast) == figures(slow)
+        assert figures(fast)["src/pkg/calc.py"][4] == ["tests/test_calc.py::test_sign"]
+        newer = tmp_path / "newer.coverage"
+        shutil.copy(data_file, newer)
+        with sqlite3.connect(newer) as con:
+            con.execute("UPDATE coverage_schema SET version = 99")
+        assert reader._contexts_by_file(str(newer)) is None  # unknown schema: the API path
+        assert reader._contexts_by_file(str(tmp_path / "missing.coverage")) is None
+    finally:
+        os.chdir(cwd)
+
+
+def test_a_component_the_repo_omits_from_coverage_says_so(repo: Path) -> None:
+    files = dict(OWN_CONFIG)
+    files["pyproject.toml"] = files["pyproject.toml"].replace(
+        'omit = ["*/_generated.py"]', 'omit = ["*/_generated.py", "src/vendored/*"]'
+    )
+    files["src/vendored/__init__.py"] = "def lib() -> int:\n    return 1\n"
+    write_tree(repo, files)
+    facts, project = measure(repo, "tests")
+    res = result(facts, project, "vendored", "dev.coverage")
+    assert res.status is Status.ERROR
+    assert res.summary == (
+        "coverage measured no statements under src/vendored/: the repository's [report] omit"
+        " (*/_generated.py, src/vendored/*) leaves out 1 file of it"
+    )
+    assert [e.file for e in res.evidence] == ["src/vendored/__init__.py"]
+
+
+def test_files_the_repo_omits_from_coverage_still_attribute_their_tests(repo: Path) -> None:
+    files = dict(OWN_CONFIG)
+    files["pyproject.toml"] = files["pyproject.toml"].replace(
+        'omit = ["*/_generated.py"]', 'omit = ["*/_generated.py", "src/vendored/*"]'
+    )
+    files["src/vendored/__init__.py"] = "def lib() -> int:\n    return 1\n"
+    files["tests/test_vendored.py"] = (
+        "from vendored import lib\n\n\ndef test_lib():\n    assert lib()\n"
+    )
+    write_tree(repo, files)
+    facts, project = measure(repo, "tests")
+    assert facts.coverage is not None
+    assert facts.coverage.omitted == {
+        "src/pkg/_generated.py": set(),  # never imported
+        "src/vendored/__init__.py": {"tests/test_vendored.py::test_lib"},
+    }
+    res = result(facts, project, "vendored", "dev.unit_tests")
+    assert (res.status, res.display, res.summary) == (
+        Status.PASS,
+        "1 passed",
+        "all 1 test that ran pass (by coverage contexts)",
+    )

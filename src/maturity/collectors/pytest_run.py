@@ -43,9 +43,7 @@ _PROBE = (
     "    import pytest, coverage\n"
     "except ImportError as exc:\n"
     "    print('missing', exc.name); raise SystemExit(0)\n"
-    "import importlib.util\n"
-    "cov = 'cov' if importlib.util.find_spec('pytest_cov') else 'nocov'\n"
-    "print('ok', sys.version.split()[0], pytest.__version__, coverage.__version__, cov)\n"
+    "print('ok', sys.version.split()[0], pytest.__version__, coverage.__version__)\n"
 )
 
 
@@ -67,27 +65,21 @@ def unit_test_paths(ctx: RunContext) -> list[str]:
     return paths
 
 
-def probe_interpreter(ctx: RunContext, facts: TestRunFacts) -> str | None:
-    """Check the target interpreter has pytest and coverage; fill the versions.
+def diagnose_interpreter(ctx: RunContext) -> str | None:
+    """Why pytest could not run in the target interpreter, if the interpreter is the
+    cause: it cannot start, or pytest or coverage is missing. None when it looks fine.
 
-    Returns coverage's version, or None with ``facts.error`` set.
+    Asked only after a run produced no report: a healthy run pays nothing for it.
     """
     probe = run_tool([ctx.interpreter, "-c", _PROBE], ctx.root, 120)
     words = probe.stdout.split()
     if probe.error or probe.returncode != 0 or not words:
-        facts.error = f"cannot run the target interpreter {ctx.interpreter}: " + (
+        return f"cannot run the target interpreter {ctx.interpreter}: " + (
             probe.error or probe.tail()
         )
-        return None
     if words[0] == "missing":
-        facts.error = f"{words[1]} is not installed in the target interpreter {ctx.interpreter}"
-        return None
-    facts.interpreter_version, facts.pytest_version, coverage_version = words[1:4]
-    # pytest-cov in the target (e.g. --cov in its addopts) would measure a second time
-    # inside our coverage run and clobber it: ask it to stand down with --no-cov.
-    facts.pytest_cov = words[4:5] == ["cov"]
-    facts.version = facts.pytest_version
-    return coverage_version
+        return f"{words[1]} is not installed in the target interpreter {ctx.interpreter}"
+    return None
 
 
 def run_pytest(
@@ -110,7 +102,6 @@ def run_pytest(
         "-p", "no:cacheprovider",
         "--continue-on-collection-errors",
         "-q",
-        *(["--no-cov"] if facts.pytest_cov else []),
     ]  # fmt: skip
     argv = [ctx.interpreter, *pytest_args]
     if coverage_data is not None:
@@ -127,11 +118,15 @@ def run_pytest(
     facts.command = f"python -m pytest {' '.join(paths)}"
     facts.exit_status = run.returncode
     if run.error:
-        facts.error = f"pytest {run.error}"
+        facts.error = (
+            f"pytest {run.error}" if "timed out" in run.error else diagnose_interpreter(ctx)
+        ) or f"pytest {run.error}"
         return None
     error = _read_report(ctx, facts, report_file, run)
     if error:
         facts.error = error
+        if not report_file.exists():
+            facts.error = diagnose_interpreter(ctx) or error
         return None
     return run
 
@@ -146,6 +141,8 @@ def _read_report(
     except (OSError, ValueError) as exc:
         return f"unreadable pytest report {report_file}: {exc}"
     facts.rootdir = ctx.relpath(payload.get("rootdir") or ctx.root)
+    facts.version = facts.pytest_version = payload.get("pytest_version")
+    facts.interpreter_version = payload.get("python_version")
     facts.tests = [
         TestOutcome(
             nodeid=t["nodeid"],
@@ -186,9 +183,6 @@ class PytestCollector:
     def collect(self, ctx: RunContext) -> TestRunFacts:
         """Run pytest under coverage; report outcomes and per-file coverage."""
         facts = TestRunFacts(tool="pytest", path=ctx.interpreter, interpreter=ctx.interpreter)
-        coverage_version = probe_interpreter(ctx, facts)
-        if coverage_version is None:
-            return facts
         paths = unit_test_paths(ctx)
         missing = [p for p in paths if not (ctx.root / p).exists()]
         if not paths or missing:
@@ -210,7 +204,7 @@ class PytestCollector:
             return facts
         files = {t.file for t in facts.tests}
         facts.imports = {f: found for f, found in graph.items() if f in files}
-        facts.coverage = read_coverage(ctx, data_file, coverage_version)
+        facts.coverage = read_coverage(ctx, data_file)
         return facts
 
 
@@ -227,13 +221,12 @@ def python_files(root: Path, paths: list[str]) -> list[str]:
     return sorted(found)
 
 
-def read_coverage(ctx: RunContext, data_file: Path, version: str) -> CoverageFacts:
+def read_coverage(ctx: RunContext, data_file: Path) -> CoverageFacts:
     """Read the data file with coverage.py's API in the target's interpreter, for the
     component files only (never an export of the whole file: its contexts can be GBs)."""
     out = ctx.run_dir / "coverage-files.json"
     facts = CoverageFacts(
         tool="coverage",
-        version=version,
         path=ctx.interpreter,
         data_file=ctx.relpath(data_file),
         command=f"coverage report --data-file={ctx.relpath(data_file)}",
@@ -250,8 +243,13 @@ def read_coverage(ctx: RunContext, data_file: Path, version: str) -> CoverageFac
         facts.error = f"cannot read the coverage data: {payload['error']}"
         return facts
     names: list[str] = payload["contexts"]
+    facts.version = payload.get("version")
     facts.has_contexts = True
     facts.omit = list(payload.get("omit") or [])
+    facts.omitted = {
+        ctx.relpath(f): frozenset(names[i] for i in tests)
+        for f, tests in (payload.get("omitted") or {}).items()
+    }
     facts.file_errors = {ctx.relpath(f): why for f, why in payload["errors"].items()}
     for name, data in payload["files"].items():
         facts.files[ctx.relpath(name)] = FileCoverage(

@@ -13,7 +13,7 @@ from defusedxml import ElementTree
 from defusedxml.common import DefusedXmlException
 
 from maturity.collectors.base import RunContext
-from maturity.collectors.pytest_run import probe_interpreter, run_pytest
+from maturity.collectors.pytest_run import run_pytest
 from maturity.config import Component
 from maturity.facts import TestOutcome, TestRunFacts
 
@@ -38,8 +38,6 @@ class SuiteCollector:
         facts.command = f"python -m pytest {' '.join(configured)}"
         if not paths:
             facts.missing = configured
-            return facts
-        if probe_interpreter(ctx, facts) is None:
             return facts
         ctx.run_dir.mkdir(parents=True, exist_ok=True)
         run_pytest(ctx, facts, paths, ctx.run_dir / f"pytest-{self.kind}.json")

@@ -60,10 +60,18 @@ def coverage(facts: Facts, comp: Component, config: MaturityConfig) -> Verdict:
         )
     covered, total = coverage_numbers(files.values())
     if total == 0:
+        omitted = [f for f in cov.omitted if comp.owns(f)]
+        why = (
+            f": the repository's [report] omit ({', '.join(cov.omit)}) leaves out"
+            f" {plural(len(omitted), 'file')} of it"
+            if omitted
+            else ""
+        )
         return Verdict(
             Status.ERROR,
             "not measured",
-            f"coverage measured no statements under {comp.path}/",
+            f"coverage measured no statements under {comp.path}/{why}",
+            evidence=[Evidence(message="omitted by [report] omit", file=f) for f in omitted],
             commands=[command],
         )
     pct = percent(covered, total)
@@ -147,7 +155,11 @@ def unit_tests(facts: Facts, comp: Component, config: MaturityConfig) -> Verdict
     counts, passed, display = outcome_summary(att.tests)
     by = {m: n for m in METHODS if (n := sum(h == m for h in att.how.values()))}
     details |= {"counts": counts, "tests": len(att.tests), "by": by}
-    how = ", ".join(f"{n} by {m}" for m, n in by.items()) if len(by) > 1 else f"by {att.method}"
+    how = (  # "by marker", or "12 by coverage contexts, 3 by imports"
+        ", ".join(f"{n} by {m}" for m, n in by.items())
+        if len(by) > 1
+        else f"by {next(iter(by), att.method)}"
+    )
     never = [t for t in att.tests if t.outcome in NOT_RUN]
     if never:
         return Verdict(

@@ -30,6 +30,9 @@ class StoreError(MaturityError):
     exit_code = 4
 
 
+BUSY_SECONDS = 30  # how long a SQLite statement waits for another writer's lock
+
+
 def default_url(root: Path) -> str:
     """The default store: ``<repo>/.maturity/history.db`` (SQLite)."""
     return f"sqlite:///{root / '.maturity' / 'history.db'}"
@@ -47,9 +50,9 @@ def _sqlite_setup(engine: Engine) -> None:
     def _connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None  # let SQLAlchemy emit BEGIN itself
         cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_SECONDS * 1000}")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=30000")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -119,7 +122,10 @@ def open_store(url: str, migrate: bool = True) -> Store:
         parsed = make_url(url)
         if parsed.get_backend_name() == "sqlite" and parsed.database:
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(parsed, pool_pre_ping=True)
+        # SQLite: wait up to 30 s for a lock from the very first statement of a connection
+        # (the journal_mode pragma), e.g. while another process applies the migrations
+        sqlite = {"timeout": BUSY_SECONDS} if parsed.get_backend_name() == "sqlite" else {}
+        engine = create_engine(parsed, pool_pre_ping=True, connect_args=sqlite)
     except (ArgumentError, NoSuchModuleError, ValueError) as exc:
         raise UsageError(f"invalid database URL {url!r} (--db / ${ENV_URL}): {exc}") from exc
     if engine.dialect.name == "sqlite":

@@ -18,8 +18,45 @@ import fnmatch
 import glob
 import json
 import os
+import sqlite3
 import sys
+from collections.abc import Callable
 from typing import Any
+
+KNOWN_SCHEMA = 7  # coverage.py 5.0 onwards: file, context, line_bits, arc
+
+
+def _contexts_by_file(data_file: str) -> dict[str, set[str]] | None:
+    """Every file's contexts in one query on the data file, when its schema is the one
+    coverage.py documents (``coverage_schema`` version 7); None otherwise.
+
+    ``CoverageData.contexts_by_lineno`` answers the same per file, but builds a map of
+    every line to every test that ran it (for branch data, a string per arc row): on a
+    big suite that is the largest thing in memory. Only the set per file is needed.
+    """
+    uri = f"file:{data_file}?mode=ro"
+    paths: dict[int, str] = {}
+    contexts: dict[int, str] = {}
+    pairs: set[tuple[int, int]] = set()
+    try:
+        with sqlite3.connect(uri, uri=True) as con:
+            [(version,)] = con.execute("SELECT version FROM coverage_schema").fetchall()
+            if version != KNOWN_SCHEMA:
+                return None
+            paths = dict(con.execute("SELECT id, path FROM file"))
+            contexts = dict(con.execute("SELECT id, context FROM context"))
+            for file_id, context_id, numbits in con.execute(
+                "SELECT file_id, context_id, numbits FROM line_bits"
+            ):
+                if any(numbits):  # a row for a file touched with no line run
+                    pairs.add((file_id, context_id))
+            pairs.update(con.execute("SELECT DISTINCT file_id, context_id FROM arc"))
+    except (sqlite3.Error, ValueError):
+        return None
+    found: dict[str, set[str]] = {}
+    for file_id, context_id in pairs:
+        found.setdefault(paths[file_id], set()).add(contexts[context_id])
+    return found
 
 
 def _under(path: str, root: str) -> bool:
@@ -41,8 +78,40 @@ def _omit_matcher(patterns: list[str]) -> Any:
         return lambda path: any(fnmatch.fnmatch(path, p) for p in full)
 
 
-def read(data_file: str, roots: list[str]) -> dict[str, Any]:
-    """Everything maturity needs from the data file, for the files under ``roots``."""
+def _figures(cov: Any, measured: str, branch: bool, fast: bool) -> dict[str, Any]:
+    """Statements, missing lines and branches of one file, as ``coverage report`` counts.
+
+    One analysis per file (``Coverage._analyze``, what coverage.py's reporters use) when
+    this coverage.py has it; else the public ``analysis2`` and ``branch_stats``, which
+    parse the file once each (twice the time, the same figures).
+    """
+    analyze = getattr(cov, "_analyze", None) if fast else None
+    if analyze is not None:
+        analysis = analyze(measured)
+        numbers = analysis.numbers
+        statements, missing = analysis.statements, analysis.missing
+        branches = numbers.n_branches if branch else 0
+        covered_branches = branches - numbers.n_missing_branches if branch else 0
+    else:
+        _, statements, _, missing, _ = cov.analysis2(measured)
+        stats = cov.branch_stats(measured).values() if branch else []
+        branches = sum(total for total, _ in stats)
+        covered_branches = sum(taken for _, taken in stats)
+    return {
+        "statements": len(statements),
+        "covered": len(statements) - len(missing),
+        "missing": sorted(missing),
+        "branches": branches,
+        "covered_branches": covered_branches,
+    }
+
+
+def read(data_file: str, roots: list[str], fast: bool = True) -> dict[str, Any]:
+    """Everything maturity needs from the data file, for the files under ``roots``.
+
+    ``fast=False`` takes the slower public paths only (``contexts_by_lineno``,
+    ``analysis2`` and ``branch_stats``): the same answer, used when the fast ones are
+    missing."""
     import coverage
 
     cwd = os.path.realpath(os.getcwd())
@@ -60,49 +129,40 @@ def read(data_file: str, roots: list[str]) -> dict[str, Any]:
     static = cov.config.context or ""
     prefix = static + "|" if static else ""  # a static context labels each test's context
     omitted = _omit_matcher(list(cov.config.report_omit or []))
+    by_file = _contexts_by_file(data_file) if fast else None
+    contexts_of: Callable[[str], set[str]] = (
+        (lambda f: by_file.get(f, set()))
+        if by_file is not None
+        else (lambda f: {c for cs in data.contexts_by_lineno(f).values() for c in cs})
+    )
     names: dict[str, int] = {}
     files: dict[str, dict[str, Any]] = {}
     errors: dict[str, str] = {}
+    omitted_files: dict[str, list[int]] = {}
     for measured in sorted(data.measured_files()):
         absolute = os.path.abspath(measured)
         rel = os.path.relpath(absolute, cwd).replace(os.sep, "/")
         if rel.startswith("../") or not any(_under(rel, r) for r in roots):
             continue
-        if omitted(absolute):
+        tests: set[int] = set()
+        for label in contexts_of(measured):
+            test = label.removeprefix(prefix) if prefix else label
+            if test and test != static:
+                tests.add(names.setdefault(test, len(names)))
+        if omitted(absolute):  # no figures (the repo's choice), but which tests ran it
+            omitted_files[rel] = sorted(tests)
             continue
         try:
-            _, statements, _, missing, _ = cov.analysis2(measured)
-            branches = covered_branches = 0
-            if branch:
-                if hasattr(cov, "branch_stats"):
-                    stats = cov.branch_stats(measured).values()
-                    branches = sum(total for total, _ in stats)
-                    covered_branches = sum(taken for _, taken in stats)
-                else:  # pragma: no cover - coverage.py before 7.7
-                    numbers = cov._analyze(measured).numbers
-                    branches = numbers.n_branches
-                    covered_branches = numbers.n_branches - numbers.n_missing_branches
+            figures = _figures(cov, measured, branch, fast)
         except Exception as exc:  # coverage's own message names the cause
             errors[rel] = f"{type(exc).__name__}: {exc}"
             continue
-        tests: set[int] = set()
-        for contexts in data.contexts_by_lineno(measured).values():
-            for label in contexts:
-                test = label.removeprefix(prefix) if prefix else label
-                if test and test != static:
-                    tests.add(names.setdefault(test, len(names)))
-        files[rel] = {
-            "statements": len(statements),
-            "covered": len(statements) - len(missing),
-            "missing": sorted(missing),
-            "branches": branches,
-            "covered_branches": covered_branches,
-            "tests": sorted(tests),
-        }
+        files[rel] = {**figures, "tests": sorted(tests)}
     return {
         "version": coverage.__version__,
         "branch": branch,
         "omit": list(cov.config.report_omit or []),
+        "omitted": omitted_files,
         "contexts": list(names),
         "files": files,
         "errors": errors,

@@ -195,6 +195,21 @@ class Recorder:
             json.dump(payload, fh)
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_load_initial_conftests(
+    early_config: pytest.Config, parser: pytest.Parser, args: list[str]
+) -> Generator[None, None, None]:
+    """pytest-cov in the target's options (``--cov`` in its addopts) would measure a
+    second time inside maturity's coverage run and clobber its data: before pytest-cov's
+    own hook looks at ``--cov``, it is cleared, so pytest-cov stands down (as with
+    ``--no-cov``, which would be an error where pytest-cov is not installed)."""
+    if os.environ.get(REPORT_ENV):
+        options = early_config.known_args_namespace
+        if getattr(options, "cov_source", None):
+            options.cov_source = None
+    yield
+
+
 def pytest_configure(config: pytest.Config) -> None:
     """Register the recorder when maturity asked for a report."""
     path = os.environ.get(REPORT_ENV)
