@@ -9,16 +9,26 @@ side on the same machine:
 * ``maturity run`` (Development gate, nothing stored).
 
 It prints the wall time and peak memory of each, and the two ratios the project holds
-itself to: wall time at most 1.10 times the raw tools one after another, and peak memory at
-most 1.5 times Peak memory is sampled every 20 ms with psutil over each process tree, per process:
-maturity's own processes (the CLI, its pytest under coverage, its coverage reader) are
-compared with the raw coverage run; the static tools it starts (ruff, pyright's node,
-bandit) run with the same arguments as by hand and are listed beside their raw runs. The
-sum over the whole tree is printed too (maturity runs pyright while pytest runs, so it
-adds tools the raw runs had one at a time). Not a test: the figures depend on the
-machine, so only ratios measured in the same run mean anything.
+itself to: wall time at most 1.10 times the raw tools one after another, and peak memory
+at most 1.5 times the raw coverage run. Peak memory is sampled every 100 ms with psutil
+over each process tree, per process: maturity's own processes (the CLI, its pytest
+under coverage, its coverage reader) are compared with the raw coverage run; the static
+tools it starts (ruff, pyright's node, bandit) run with the same arguments as by hand
+and are listed beside their raw runs. The sum over the whole tree is printed too
+(maturity runs pyright while pytest runs, so it adds tools the raw runs had one at a
+time). Not a test: the figures depend on the machine, so only ratios measured in the
+same run mean anything.
 
     .venv/bin/python benchmarks/run_vs_raw.py [--components 100] [--tests 50] [--keep DIR]
+    .venv/bin/python benchmarks/run_vs_raw.py --repo PATH   # an existing repository instead
+
+Each measurement is repeated ``--repeat`` times (default 3), the raw tools and maturity
+taking turns, and the medians are compared: the machine is shared and one run alone
+can be off by a third either way.
+
+With ``--repo``, the raw commands are run on the repository's component directories (as
+``maturity components`` lists them) in its own interpreter (its ``.venv`` when present),
+with its own configuration: ``coverage run -m pytest`` is what its developers would type.
 """
 
 from __future__ import annotations
@@ -26,6 +36,7 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -169,7 +180,7 @@ class Measured:
 
 
 def run(name: str, argv: list[str], cwd: Path) -> Measured:
-    """Run ``argv``, sampling the RSS of it and its descendants every 20 ms."""
+    """Run ``argv``, sampling the RSS of it and its descendants every 100 ms."""
     peak_tree = 0
     peaks: dict[str, int] = {}
     start = time.perf_counter()
@@ -195,7 +206,7 @@ def run(name: str, argv: list[str], cwd: Path) -> Measured:
                 peaks[what] = max(peaks.get(what, 0), rss)
                 tree += rss
             peak_tree = max(peak_tree, tree)
-            done.wait(0.02)
+            done.wait(0.1)
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
@@ -211,14 +222,32 @@ def run(name: str, argv: list[str], cwd: Path) -> Measured:
     )
 
 
-def main() -> None:
-    """Build, measure side by side, print the ratios."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--components", type=int, default=100)
-    parser.add_argument("--tests", type=int, default=50, help="tests per component")
-    parser.add_argument("--keep", type=Path, help="build the repository here and keep it")
-    args = parser.parse_args()
-    work = args.keep or Path(tempfile.mkdtemp(prefix="maturity-bench-"))
+def median_of(measured: list[Measured]) -> Measured:
+    """The median round by wall time (its memory figures come with it)."""
+    return sorted(measured, key=lambda m: m.seconds)[len(measured) // 2]
+
+
+@dataclass
+class Target:
+    """What to measure: the repository, its interpreter, the raw commands' arguments."""
+
+    repo: Path
+    python: str
+    roots: list[str]
+    coverage_args: list[str]
+    pytest_args: list[str]
+
+
+def prepare(args: argparse.Namespace, work: Path) -> Target:
+    """The existing repository (``--repo``) or a freshly generated one."""
+    if args.repo:
+        from maturity.config import load_project
+
+        repo = args.repo.resolve()
+        venv = repo / ".venv" / "bin" / "python"
+        project = load_project(repo)
+        print(f"repository: {repo} ({len(project.components)} components)")
+        return Target(repo, str(venv) if venv.exists() else sys.executable, project.roots, [], [])
     repo = work / "repo"
     if repo.exists():
         shutil.rmtree(repo)
@@ -226,42 +255,73 @@ def main() -> None:
     build(repo, args.components, args.tests)
     print(f"repository: {repo} ({args.components} components, "
           f"{args.components * args.tests} tests)")  # fmt: skip
-    py = sys.executable
-    raw = [
-        run("coverage run -m pytest", [py, "-m", "coverage", "run", "--source=src",
-            f"--data-file={work / 'raw.coverage'}", "-m", "pytest", "tests", "-q",
-            "-p", "no:cacheprovider"], repo),
-        run("ruff check", [str(BIN / "ruff"), "check", "--exit-zero", "src"], repo),
-        run("pyright", [str(BIN / "pyright"), "--pythonpath", py, "src"], repo),
-        run("bandit -r", [str(BIN / "bandit"), "-r", "src", "-q", "--exit-zero"], repo),
-    ]  # fmt: skip
-    report = work / "report.json"
-    ours = run(
-        "maturity run",
-        [str(BIN / "maturity"), "run", str(repo), "--no-store", "--no-progress",
-         "--json", str(report)],
-        repo,
-    )  # fmt: skip
-    tests = json.loads(report.read_text())["tests"]
-    sequential = sum(m.seconds for m in raw)
+    return Target(repo, sys.executable, ["src"], ["--source=src"], ["tests"])
+
+
+def report(raw: list[Measured], ours: Measured, rounds: list[float], sequential: float) -> None:
+    """The medians, then the two ratios with their bars."""
     cov = raw[0]
-    print(f"\n{'command':<28}{'wall s':>8}{'largest process MB':>20}{'tree MB':>9}")
+    print(f"\nmedians of {len(rounds)} rounds")
+    print(f"{'command':<28}{'wall s':>8}{'largest process MB':>20}{'tree MB':>9}")
     for m in [*raw, ours]:
         largest = max(m.peaks.values(), default=0.0)
         print(f"{m.name:<28}{m.seconds:>8.1f}{largest:>20.0f}{m.peak_tree:>9.0f}")
     print(f"{'raw tools one after another':<28}{sequential:>8.1f}")
-    tools = ", ".join(f"{k} {v:.0f} MB" for k, v in sorted(ours.peaks.items()) if k != "own")
+    tools = ", ".join(
+        f"{k} {v:.0f} MB" for k, v in sorted(ours.peaks.items()) if k not in ("own", "gone")
+    )
     print(f"\nwithin maturity run: its own processes {ours.own:.0f} MB; the tools it ran: {tools}")
-    print(f"maturity measured {tests['collected']} tests, {tests['ran']} ran, "
-          f"{tests['unattributed_count']} attributed to no component")  # fmt: skip
+    spread = ", ".join(f"{r:.2f}" for r in sorted(rounds))
     print(f"\nwall time   maturity run / raw tools one after another    = "
-          f"{ours.seconds / sequential:.2f}   (bar 1.10)")  # fmt: skip
+          f"{ours.seconds / sequential:.2f}   (bar 1.10; per round: {spread})")  # fmt: skip
     print(f"peak memory maturity's own processes / raw coverage run  = "
           f"{ours.own / cov.own:.2f}   (bar 1.50)")  # fmt: skip
     print(f"peak memory whole maturity tree / raw coverage run tree  = "
           f"{ours.peak_tree / cov.peak_tree:.2f}   (tools run concurrently)")  # fmt: skip
+
+
+def main() -> None:
+    """Build or take the repository, measure both sides in turns, print the ratios."""
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--components", type=int, default=100)
+    parser.add_argument("--tests", type=int, default=50, help="tests per component")
+    parser.add_argument("--keep", type=Path, help="build the repository here and keep it")
+    parser.add_argument("--repo", type=Path, help="measure this existing repository instead")
+    parser.add_argument("--repeat", type=int, default=3, help="rounds, taking turns")
+    args = parser.parse_args()
+    work = args.keep or Path(tempfile.mkdtemp(prefix="maturity-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    t = prepare(args, work)
+    commands = {
+        "coverage run -m pytest": [t.python, "-m", "coverage", "run", *t.coverage_args,
+            f"--data-file={work / 'raw.coverage'}", "-m", "pytest", *t.pytest_args, "-q",
+            "-p", "no:cacheprovider"],
+        "ruff check": [str(BIN / "ruff"), "check", "--exit-zero", *t.roots],
+        "pyright": [str(BIN / "pyright"), "--pythonpath", t.python, *t.roots],
+        "bandit -r": [str(BIN / "bandit"), "-r", *t.roots, "-q", "--exit-zero"],
+    }  # fmt: skip
+    out = work / "report.json"
+    maturity = [str(BIN / "maturity"), "run", str(t.repo), "--no-store", "--no-progress",
+                "--json", str(out)]  # fmt: skip
+    rounds: list[tuple[list[Measured], Measured]] = []
+    for _ in range(args.repeat):  # raw and maturity take turns, so drift hits both
+        raw_round = [run(name, argv, t.repo) for name, argv in commands.items()]
+        rounds.append((raw_round, run("maturity run", maturity, t.repo)))
+    raw = [median_of([r[0][i] for r in rounds]) for i in range(len(commands))]
+    sequential = statistics.median(sum(m.seconds for m in r[0]) for r in rounds)
+    tests = json.loads(out.read_text())["tests"]
+    print(f"maturity measured {tests['collected']} tests, {tests['ran']} ran, "
+          f"{tests['unattributed_count']} attributed to no component")  # fmt: skip
+    report(
+        raw,
+        median_of([r[1] for r in rounds]),
+        [r[1].seconds / sum(m.seconds for m in r[0]) for r in rounds],
+        sequential,
+    )
     if args.keep is None:
         shutil.rmtree(work, ignore_errors=True)
+    for stale in work.glob("raw.coverage*"):
+        stale.unlink()
 
 
 if __name__ == "__main__":
