@@ -256,3 +256,41 @@ def test_files_the_repo_omits_from_coverage_still_attribute_their_tests(repo: Pa
         "1 passed",
         "all 1 test that ran pass (by coverage contexts)",
     )
+
+
+def test_templates_compiled_to_code_are_skipped_as_coverage_report_skips_them(repo: Path) -> None:
+    # Jinja2 compiles a template to a code object named after the .html file: coverage
+    # records it, and `coverage report` skips it because it does not look like Python
+    write_tree(
+        repo,
+        {
+            "src/pages/__init__.py": '"""Pages."""\n',
+            "src/pages/render.py": '''
+                """Render."""
+                from pathlib import Path
+
+                import jinja2
+
+                ENV = jinja2.Environment(loader=jinja2.FileSystemLoader(Path(__file__).parent))
+
+
+                def page(name: str) -> str:
+                    """The page."""
+                    return ENV.get_template("page.html").render(name=name)
+                ''',
+            "src/pages/page.html": "<p>Hello · {{ name }}</p>\n",
+            "tests/unit/test_render.py": """
+                from pages.render import page
+
+
+                def test_page():
+                    assert "Ada" in page("Ada")
+                """,
+        },
+    )
+    facts, project = measure(repo, "tests")
+    assert facts.coverage is not None
+    assert facts.coverage.file_errors == {}
+    res = result(facts, project, "pages", "dev.coverage")
+    assert res.status is Status.PASS
+    assert res.display == total(run_printed(repo, res.commands[0]))

@@ -10,6 +10,7 @@ from maturity.collectors.base import RunContext
 from maturity.collectors.sources import owned_python_files
 from maturity.config import Component
 from maturity.facts import ComponentDocsFacts, DocsFacts, PublicSymbol, ReadmeFacts
+from maturity.pysource import parse_python
 
 README_NAMES = ("README.md", "readme.md", "README.rst")
 _FENCE = re.compile(r"^\s*(```+|~~~+)\s*([\w+-]*)")
@@ -142,7 +143,7 @@ def scan_component(comp: Component, root: Path) -> ComponentDocsFacts:
             1 for line in source.splitlines() if line.strip() and not line.strip().startswith("#")
         )
         try:
-            tree = ast.parse(source, filename=rel)
+            tree = parse_python(source, filename=rel)
         except SyntaxError as exc:
             facts.parse_errors[rel] = f"SyntaxError: {exc.msg} (line {exc.lineno})"
             continue

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from maturity.collectors.base import RunContext
 from maturity.config import Project
+from maturity.pysource import parse_python
 
 FOLLOW_LIMIT = 500  # helper modules followed per test file, a bound for pathological graphs
 
@@ -63,7 +64,7 @@ def _package_of(file: Path, level: int) -> Path:
 @cache
 def _parse(file: Path) -> ast.Module | None:
     try:
-        return ast.parse(file.read_bytes(), filename=str(file))
+        return parse_python(file.read_bytes(), filename=str(file))
     except (OSError, SyntaxError, ValueError):
         return None
 

@@ -59,6 +59,15 @@ def _contexts_by_file(data_file: str) -> dict[str, set[str]] | None:
     return found
 
 
+def _should_be_python(path: str) -> bool:
+    """coverage.py's own test (``PythonFileReporter.should_be_python``): a ``.py*`` file or
+    one without an extension. Files measured under other names (Jinja2 and Mako templates
+    compile to code objects named after the template) are skipped by ``coverage report``
+    when they cannot be parsed, and so here."""
+    ext = os.path.splitext(path)[1]
+    return ext.startswith(".py") or not ext
+
+
 def _under(path: str, root: str) -> bool:
     root = root.rstrip("/")
     return root in ("", ".") or path == root or path.startswith(root + "/")
@@ -155,6 +164,8 @@ def read(data_file: str, roots: list[str], fast: bool = True) -> dict[str, Any]:
         try:
             figures = _figures(cov, measured, branch, fast)
         except Exception as exc:  # coverage's own message names the cause
+            if type(exc).__name__ == "NotPython" and not _should_be_python(rel):
+                continue  # e.g. a template compiled to code: `coverage report` skips it too
             errors[rel] = f"{type(exc).__name__}: {exc}"
             continue
         files[rel] = {**figures, "tests": sorted(tests)}
