@@ -12,12 +12,13 @@ from typing import Any
 
 import yaml
 
-ALERTS = (
-    # (suffix, kind, threshold, severity)
-    ("ErrorRateWarning", "error_rate", 0.01, "warning"),
-    ("ErrorRateCritical", "error_rate", 0.05, "critical"),
-    ("LatencyP95Warning", "latency_p95", 1.0, "warning"),
-    ("LatencyP95Critical", "latency_p95", 3.0, "critical"),
+from maturity.facts import ALERT_BARS
+
+# (suffix, kind, threshold, severity): ErrorRateWarning at 0.01, … LatencyP95Critical at 3.0
+ALERTS = tuple(
+    (f"{label}{level.capitalize()}", kind, bar, level)
+    for kind, label in (("error_rate", "ErrorRate"), ("latency_p95", "LatencyP95"))
+    for level, bar in zip(("warning", "critical"), ALERT_BARS[kind], strict=True)
 )
 
 

@@ -9,6 +9,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from maturity.facts.production import INCIDENT_SEVERITIES, Severity
+
 
 class Strict(BaseModel):
     """A config table: unknown keys are errors (a typo must not be silently ignored)."""
@@ -127,7 +129,7 @@ class ProductionConfig(Strict):
     page_p95_ms: float = Field(default=3000.0, gt=0)
     db_p95_ms: float = Field(default=100.0, gt=0)
     queries: dict[str, str] = Field(default_factory=dict)
-    incident_sla_minutes: dict[Literal["P0", "P1", "P2", "P3"], float] = Field(
+    incident_sla_minutes: dict[Severity, float] = Field(
         default_factory=lambda: {"P0": 15.0, "P1": 60.0, "P2": 240.0, "P3": 1440.0},
         description="Time to acknowledge per severity (P0 'immediate' = 15 minutes).",
     )
@@ -135,7 +137,7 @@ class ProductionConfig(Strict):
     @field_validator("incident_sla_minutes")
     @classmethod
     def _every_severity(cls, value: dict[str, float]) -> dict[str, float]:
-        missing = [s for s in ("P0", "P1", "P2", "P3") if s not in value]
+        missing = [s for s in INCIDENT_SEVERITIES if s not in value]
         if missing:
             raise ValueError(f"no SLA for {', '.join(missing)}")
         if any(minutes <= 0 for minutes in value.values()):

@@ -11,13 +11,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from maturity import __version__
-from maturity.collectors.base import Collector, RunContext, run_tool
+from maturity.collectors.base import Collector, RunContext
 from maturity.config import Project
 from maturity.criteria import criteria_for
 from maturity.errors import ConfigError, UsageError
 from maturity.evaluate import account_tests, criteria_needed, evaluate, notices
 from maturity.facts import Facts, TestRunFacts, ToolFacts
-from maturity.model import GitInfo, RunReport, Stage, ToolInfo
+from maturity.git import git_info
+from maturity.model import RunReport, Stage, ToolInfo
 from maturity.rundirs import run_directory
 
 # Facts attribute -> "module:Class" of the collector that fills it (imported on use).
@@ -70,24 +71,6 @@ def resolve_interpreter(project: Project) -> str:
     if venv.exists():
         return str(venv)
     return sys.executable
-
-
-def git_info(root: Path) -> GitInfo:
-    """Commit, branch and dirty flag; all None outside a git repository."""
-
-    def git(*args: str) -> str | None:
-        run = run_tool(["git", *args], root, 30)
-        return run.stdout.strip() if run.returncode == 0 else None
-
-    commit = git("rev-parse", "HEAD")
-    if commit is None:
-        return GitInfo(commit=None, branch=None, dirty=None)
-    status = git("status", "--porcelain", "--untracked-files=no")
-    return GitInfo(
-        commit=commit,
-        branch=git("rev-parse", "--abbrev-ref", "HEAD"),
-        dirty=bool(status) if status is not None else None,
-    )
 
 
 def make_collector(name: str) -> Collector:

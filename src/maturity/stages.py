@@ -17,8 +17,8 @@ from tomlkit.items import Table
 
 from maturity.config import Project
 from maturity.errors import MaturityError, UsageError
+from maturity.git import git_info
 from maturity.model import CriterionResult, RunReport, Stage
-from maturity.runner import git_info
 from maturity.store import Store
 from maturity.store.repository import latest_run, record_stage_event, save_run
 

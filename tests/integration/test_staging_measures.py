@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from maturity.collectors.performance import LoadResult, percentile, read_locust_json
+from maturity.collectors.performance import percentile, read_locust_json
 from maturity.collectors.security import _in_range, load_advisories, match_advisories
 from maturity.config import PerformanceConfig
+from maturity.facts import LoadResult
 from maturity.model import Status
 from tests.helpers import cli, judge, measure, write_tree
 from tests.integration.test_staging_records import staging

@@ -17,8 +17,9 @@ from maturity import __version__
 from maturity.config import load_project
 from maturity.errors import MaturityError
 from maturity.facts import ToolFacts
+from maturity.git import user_name
 from maturity.model import RunReport, Stage
-from maturity.runner import Progress, run, run_tool
+from maturity.runner import Progress, run
 from maturity.store import Store, open_store
 from maturity.store.database import resolve_url
 
@@ -101,10 +102,7 @@ def actor(root: Path, given: str | None) -> str:
     """Who is acting: --by, else git's user.name, else the login name."""
     if given:
         return given
-    name = run_tool(["git", "config", "user.name"], root, 10)
-    if name.returncode == 0 and name.stdout.strip():
-        return name.stdout.strip()
-    return getpass.getuser()
+    return user_name(root) or getpass.getuser()
 
 
 def _version(value: bool) -> None:

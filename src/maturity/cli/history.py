@@ -15,7 +15,7 @@ from rich.text import Text
 from maturity.cli.app import ByOpt, DbOpt, PathArg, actor, app, store_for
 from maturity.config import load_project
 from maturity.errors import UsageError
-from maturity.runner import git_info
+from maturity.git import git_info
 from maturity.store.repository import (
     as_utc,
     deployments,

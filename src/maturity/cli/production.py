@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -15,6 +14,7 @@ from rich.table import Table
 from maturity.cli.app import ByOpt, DbOpt, actor, app, store_for
 from maturity.config import load_project
 from maturity.errors import UsageError
+from maturity.facts import Severity
 from maturity.store.repository import as_utc, incidents, open_incident, update_incident
 
 incident_app = typer.Typer(help="Record incidents of production components (P0-P3).")
@@ -24,15 +24,6 @@ RepoOpt = Annotated[Path, typer.Option("--repo", help="The repository.", file_ok
 AtOpt = Annotated[
     str | None, typer.Option("--at", help="When (ISO 8601, default now; UTC if no offset).")
 ]
-
-
-class Severity(StrEnum):
-    """The spec's incident severities."""
-
-    P0 = "P0"
-    P1 = "P1"
-    P2 = "P2"
-    P3 = "P3"
 
 
 def _when(at: str | None) -> datetime:
@@ -60,9 +51,9 @@ def open_cmd(
     if component not in {c.name for c in project.components}:
         raise UsageError(f"unknown component {component!r}")
     number = open_incident(
-        store_for(repo, db), component, severity.value, title, _when(at), actor(project.root, by)
+        store_for(repo, db), component, severity, title, _when(at), actor(project.root, by)
     )
-    typer.echo(f"opened incident #{number} ({severity.value}) on {component}")
+    typer.echo(f"opened incident #{number} ({severity}) on {component}")
 
 
 def _step(

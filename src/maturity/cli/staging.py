@@ -12,9 +12,9 @@ import typer
 from maturity import alerts as alert_rules
 from maturity import attestations
 from maturity.cli.app import ByOpt, PathArg, actor, app
-from maturity.collectors.monitoring import RULES
 from maturity.config import load_project
 from maturity.errors import UsageError
+from maturity.facts import ALERT_RULES
 
 ComponentArg = Annotated[str, typer.Argument(help="Component name.")]
 
@@ -122,7 +122,7 @@ def alerts(
     if not write:
         typer.echo(text, nl=False)
         return
-    target = root / RULES.format(component=component)
+    target = root / ALERT_RULES.format(component=component)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(text, encoding="utf-8")
     typer.echo(f"wrote {target.relative_to(root)}")

@@ -4,30 +4,12 @@ from __future__ import annotations
 
 import re
 import time
-from dataclasses import dataclass, field
-from typing import Any
 
 import httpx
 
 from maturity import attestations
 from maturity.collectors.base import RunContext
-from maturity.facts import ToolFacts
-
-ROLLBACK_SECTIONS = {
-    "trigger conditions": r"trigger",
-    "step-by-step procedure": r"(rollback )?(steps|procedure)",
-    "database rollback": r"database",
-    "estimated time": r"estimated (rollback )?time",
-    "rollback testing verification": r"(testing|tested|verification|verified)",
-}
-
-
-@dataclass
-class AttestationFacts(ToolFacts):
-    """Attestation records per component name (kind -> record), or a per-component error."""
-
-    records: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
-    errors: dict[str, str] = field(default_factory=dict)
+from maturity.facts import ROLLBACK_SECTIONS, AttestationFacts, HealthFacts, RollbackFacts
 
 
 class AttestationsCollector:
@@ -45,14 +27,6 @@ class AttestationsCollector:
             except ValueError as exc:
                 facts.errors[comp.name] = str(exc)
         return facts
-
-
-@dataclass
-class RollbackFacts(ToolFacts):
-    """Per component: the plan's path (None when missing) and the sections it lacks."""
-
-    plans: dict[str, str | None] = field(default_factory=dict)
-    missing: dict[str, list[str]] = field(default_factory=dict)
 
 
 class RollbackCollector:
@@ -79,13 +53,6 @@ class RollbackCollector:
                 if not any(re.search(pattern, h) for h in headings)
             ]
         return facts
-
-
-@dataclass
-class HealthFacts(ToolFacts):
-    """Per component with a health URL: (HTTP status or None, message)."""
-
-    checks: dict[str, tuple[int | None, str]] = field(default_factory=dict)
 
 
 class HealthCollector:

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import os
-import shlex
 import shutil
-import subprocess  # nosec B404 - running the measured tools is this package's job
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,6 +11,9 @@ from typing import Protocol
 
 from maturity.config import Project
 from maturity.facts import ToolFacts
+from maturity.process import ToolRun, run_tool
+
+__all__ = ["Collector", "RunContext", "ToolRun", "find_tool", "locate", "run_tool", "tool_version"]
 
 
 @dataclass
@@ -56,22 +57,6 @@ class Collector(Protocol):
         ...
 
 
-@dataclass
-class ToolRun:
-    """The outcome of running a command."""
-
-    command: str
-    returncode: int | None
-    stdout: str
-    stderr: str
-    error: str | None = None  # set when it could not run or timed out
-
-    def tail(self, lines: int = 5) -> str:
-        """The last lines of stderr (else stdout), on one line, for error messages."""
-        text = (self.stderr.strip() or self.stdout.strip()).splitlines()
-        return " | ".join(line.strip() for line in text[-lines:] if line.strip())
-
-
 def find_tool(name: str, ctx: RunContext | None = None) -> str | None:
     """Locate a console script: the target's venv, then beside our interpreter, then PATH."""
     candidates: list[Path] = []
@@ -82,36 +67,6 @@ def find_tool(name: str, ctx: RunContext | None = None) -> str | None:
         if cand.is_file() and os.access(cand, os.X_OK):
             return str(cand)
     return shutil.which(name)
-
-
-def run_tool(
-    argv: list[str],
-    cwd: Path,
-    timeout: float,
-    env: dict[str, str] | None = None,
-    stdin: str | None = None,
-) -> ToolRun:
-    """Run a command, capturing output; never raises for tool failures."""
-    command = shlex.join(argv)
-    full_env = {**os.environ, **(env or {})}
-    try:
-        proc = subprocess.run(  # noqa: S603  # nosec B603 - argv list, no shell
-            argv,
-            cwd=cwd,
-            env=full_env,
-            input=stdin,
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            check=False,
-        )
-    except FileNotFoundError:
-        return ToolRun(command, None, "", "", error=f"{argv[0]} not found")
-    except PermissionError:
-        return ToolRun(command, None, "", "", error=f"{argv[0]} is not executable")
-    except subprocess.TimeoutExpired:
-        return ToolRun(command, None, "", "", error=f"timed out after {timeout:g}s")
-    return ToolRun(command, proc.returncode, proc.stdout, proc.stderr)
 
 
 def tool_version(path: str, cwd: Path) -> str | None:

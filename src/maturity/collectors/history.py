@@ -3,36 +3,11 @@ incident``, and when each vulnerability of a component was first seen by a store
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 
 from maturity.collectors.base import RunContext
 from maturity.errors import MaturityError
-from maturity.facts import ToolFacts
-
-
-@dataclass(frozen=True)
-class Incident:
-    """One incident, times in UTC."""
-
-    id: int
-    component: str
-    severity: str
-    title: str
-    opened_at: datetime
-    acknowledged_at: datetime | None
-    resolved_at: datetime | None
-
-
-@dataclass
-class HistoryFacts(ToolFacts):
-    """Every recorded incident and first sighting (an absent store holds none)."""
-
-    store: str = ""
-    exists: bool = True  # False: no store was ever created here, so nothing was recorded
-    incidents: list[Incident] = field(default_factory=list)
-    first_seen: dict[tuple[str, str], datetime] = field(default_factory=dict)
+from maturity.facts import HistoryFacts, Incident
 
 
 class HistoryCollector:

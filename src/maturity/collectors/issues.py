@@ -13,9 +13,10 @@ from typing import Any
 
 import yaml
 
-from maturity.collectors.base import RunContext, run_tool
+from maturity.collectors.base import RunContext
 from maturity.config import Project
 from maturity.facts import Issue, IssuesFacts
+from maturity.git import origin_url
 from maturity.github import GitHub, GitHubError
 
 _GITHUB_REMOTE = re.compile(r"github\.com[:/]([\w.-]+)/([\w.-]+?)(?:\.git)?/?$")
@@ -86,8 +87,8 @@ def github_repo(project: Project) -> str | None:
     configured = project.config.issues.github_repo or os.environ.get("GITHUB_REPOSITORY")
     if configured:
         return configured
-    remote = run_tool(["git", "remote", "get-url", "origin"], project.root, 30)
-    match = _GITHUB_REMOTE.search(remote.stdout.strip()) if remote.returncode == 0 else None
+    remote = origin_url(project.root)
+    match = _GITHUB_REMOTE.search(remote) if remote else None
     return f"{match.group(1)}/{match.group(2)}" if match else None
 
 

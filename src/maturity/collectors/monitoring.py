@@ -4,35 +4,14 @@ from __future__ import annotations
 
 import ast
 import shutil
-from dataclasses import dataclass, field
 
 import yaml
 
 from maturity.alerts import missing_alerts
 from maturity.collectors.base import RunContext, run_tool
 from maturity.collectors.sources import owned_python_files
-from maturity.facts import ToolFacts
-
-RULES = "monitoring/alerts/{component}.rules.yml"
-
-
-@dataclass
-class ComponentMonitoring:
-    """What one component's code and rules file show."""
-
-    counters: list[str] = field(default_factory=list)  # file:line
-    histograms: list[str] = field(default_factory=list)
-    loggers: list[str] = field(default_factory=list)
-    rules_file: str | None = None
-    rules_problems: list[str] = field(default_factory=list)
-    promtool: str | None = None  # promtool's verdict, None when it is not installed
-
-
-@dataclass
-class MonitoringFacts(ToolFacts):
-    """Monitoring facts per component name."""
-
-    components: dict[str, ComponentMonitoring] = field(default_factory=dict)
+from maturity.facts import ALERT_RULES, ComponentMonitoring, MonitoringFacts
+from maturity.pysource import parse_python
 
 
 def _imports(tree: ast.Module) -> dict[str, str]:
@@ -76,7 +55,7 @@ class MonitoringCollector:
             for path in owned_python_files(ctx.root, comp):
                 rel = path.relative_to(ctx.root).as_posix()
                 try:
-                    tree = ast.parse(path.read_text(encoding="utf-8", errors="replace"))
+                    tree = parse_python(path.read_text(encoding="utf-8", errors="replace"))
                 except SyntaxError:
                     continue
                 names = _imports(tree)
@@ -90,7 +69,7 @@ class MonitoringCollector:
                             found.histograms.append(where)
                         elif target == "structlog.get_logger":
                             found.loggers.append(where)
-            rules = RULES.format(component=comp.name)
+            rules = ALERT_RULES.format(component=comp.name)
             if (ctx.root / rules).is_file():
                 found.rules_file = rules
                 try:

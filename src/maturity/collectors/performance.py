@@ -21,7 +21,6 @@ import shlex
 import subprocess  # nosec B404 - starting the process under test is the point
 import threading
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -30,45 +29,7 @@ import psutil
 
 from maturity.collectors.base import RunContext, find_tool, run_tool
 from maturity.config import Component, PerformanceConfig
-from maturity.facts import ToolFacts
-
-GROUPS = ("api", "db", "page")
-
-
-@dataclass
-class GroupFigures:
-    """One request group's figures."""
-
-    names: list[str] = field(default_factory=list)
-    requests: int = 0
-    failures: int = 0
-    p95_ms: float | None = None
-
-
-@dataclass
-class LoadResult:
-    """What one component's load test measured (``error`` when it could not)."""
-
-    mode: str  # run / ingest
-    source: str  # the locust result file, repo-relative
-    command: str
-    groups: dict[str, GroupFigures] = field(default_factory=dict)
-    unmatched: list[str] = field(default_factory=list)  # request names in no group
-    http_requests: int = 0
-    failures: int = 0
-    seconds: float = 0.0
-    rps: float | None = None
-    peak_users: int | None = None
-    memory_mb: float | None = None
-    cpu_percent: float | None = None
-    error: str | None = None
-
-
-@dataclass
-class PerformanceFacts(ToolFacts):
-    """Load-test results per component name (components without config are absent)."""
-
-    results: dict[str, LoadResult] = field(default_factory=dict)
+from maturity.facts import LOAD_GROUPS, GroupFigures, LoadResult, PerformanceFacts
 
 
 def percentile(histogram: dict[int | float, int], fraction: float) -> float | None:
@@ -92,8 +53,8 @@ def read_locust_json(
     entries: Any = json.loads(path.read_text(encoding="utf-8"))
     if not isinstance(entries, list):
         raise ValueError("not a list of request stats")
-    patterns = {g: re.compile(getattr(perf, g)) for g in GROUPS}
-    merged: dict[str, dict[int | float, int]] = {g: {} for g in GROUPS}
+    patterns = {g: re.compile(getattr(perf, g)) for g in LOAD_GROUPS}
+    merged: dict[str, dict[int | float, int]] = {g: {} for g in LOAD_GROUPS}
     starts: list[float] = []
     ends: list[float] = []
     for entry in entries:

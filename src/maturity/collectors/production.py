@@ -10,41 +10,14 @@ from __future__ import annotations
 
 import os
 import time
-from dataclasses import dataclass, field
 
 from maturity.collectors.base import RunContext
 from maturity.config import DEFAULT_QUERIES, Component, MaturityConfig
-from maturity.facts import ToolFacts
+from maturity.facts import Figure, ProductionFacts
 from maturity.prometheus import Prometheus, PrometheusError
 
 URL_ENV = "MATURITY_PROMETHEUS_URL"
 ALERT_WINDOW = "5m"  # the window of the spec's alerts (maturity alerts uses rate(...[5m]))
-
-
-@dataclass
-class Figure:
-    """One query and what it gave: a value, or why not; ``query == ""`` = not applicable."""
-
-    query: str
-    value: float | None = None
-    error: str | None = None
-
-
-@dataclass
-class ProductionFacts(ToolFacts):
-    """Per component name: figure name -> Figure (plus ``alert_error_rate``/``alert_api_p95``)."""
-
-    url: str | None = None
-    at: float = 0.0
-    window: str = ""
-    figures: dict[str, dict[str, Figure]] = field(default_factory=dict)
-
-    def reproduce(self, promql: str) -> str:
-        """The curl command that asks Prometheus the same question."""
-        return (
-            f"curl -G {self.url}/api/v1/query --data-urlencode 'query={promql}'"
-            f" --data-urlencode time={self.at:.3f}"
-        )
 
 
 def alert_queries(comp: Component, config: MaturityConfig) -> dict[str, str]:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import ast
 import json
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +22,8 @@ from packaging.version import InvalidVersion, Version
 from maturity.collectors.base import RunContext, find_tool, run_tool
 from maturity.collectors.sources import owned_python_files
 from maturity.config import Component
-from maturity.facts import ToolFacts
+from maturity.facts import Secret, SecurityFacts, Vulnerability
+from maturity.pysource import parse_python
 
 _DEPENDENCIES = r"""
 import importlib.metadata as md, json, re, sys
@@ -54,47 +54,6 @@ print(json.dumps(out))
 """
 
 
-@dataclass(frozen=True)
-class Vulnerability:
-    """A known vulnerability of one installed distribution."""
-
-    id: str
-    package: str
-    version: str
-    aliases: tuple[str, ...] = ()
-    fixed: tuple[str, ...] = ()
-    severity: str | None = None
-    summary: str = ""
-    source: str = ""  # advisory file or service
-
-
-@dataclass(frozen=True)
-class Secret:
-    """A potential secret detect-secrets found."""
-
-    file: str
-    line: int
-    type: str
-    hashed: str
-
-
-@dataclass
-class SecurityFacts(ToolFacts):
-    """Dependencies per component, vulnerabilities per distribution, secrets."""
-
-    dependencies: dict[str, dict[str, str]] = field(default_factory=dict)
-    audit: str = ""  # how vulnerabilities were looked up
-    audit_command: str = ""
-    audit_error: str | None = None
-    vulnerabilities: list[Vulnerability] = field(default_factory=list)
-    skipped: dict[str, str] = field(default_factory=dict)  # distribution -> reason
-    secrets: list[Secret] = field(default_factory=list)
-    secrets_command: str = ""
-    secrets_error: str | None = None
-    baseline: str | None = None  # the baseline file when it exists
-    baseline_entries: set[tuple[str, str]] = field(default_factory=set)  # (file, hash)
-
-
 def normalize(name: str) -> str:
     """PEP 503 name normalization."""
     return re.sub(r"[-_.]+", "-", name).lower()
@@ -105,7 +64,7 @@ def imported_modules(root: Path, comp: Component) -> list[str]:
     names: set[str] = set()
     for file in owned_python_files(root, comp):
         try:
-            tree = ast.parse(file.read_text(encoding="utf-8", errors="replace"))
+            tree = parse_python(file.read_text(encoding="utf-8", errors="replace"))
         except SyntaxError:
             continue
         for node in ast.walk(tree):

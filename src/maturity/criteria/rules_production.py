@@ -5,14 +5,23 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from maturity.collectors.production import Figure, ProductionFacts
 from maturity.config import Component, MaturityConfig
 from maturity.criteria.base import Verdict, not_measured, plural, require
-from maturity.facts import Facts
+from maturity.facts import (
+    ALERT_BARS,
+    INCIDENT_SEVERITIES,
+    PATCH_WINDOWS,
+    Facts,
+    Figure,
+    ProductionFacts,
+)
 from maturity.model import Evidence, Status
 
-# The spec's alerting thresholds, evaluated over the alert window on the same data.
-ALERTS = {"alert_error_rate": (1.0, 5.0, "%"), "alert_api_p95": (1000.0, 3000.0, " ms")}
+# The spec's alerting bars (ALERT_BARS) as figures show them, over the alert window.
+ALERTS = {
+    "alert_error_rate": (*(100 * bar for bar in ALERT_BARS["error_rate"]), "%"),
+    "alert_api_p95": (*(1000 * bar for bar in ALERT_BARS["latency_p95"]), " ms"),
+}
 
 
 def _window_hours(window: str) -> float:
@@ -203,7 +212,7 @@ def incident_response(facts: Facts, comp: Component, config: MaturityConfig) -> 
             )))  # fmt: skip
         elif answered is None:
             pending += 1
-    counts = {s: sum(i.severity == s for i in mine) for s in ("P0", "P1", "P2", "P3")}
+    counts = {s: sum(i.severity == s for i in mine) for s in INCIDENT_SEVERITIES}
     details = {"incidents": len(mine), "by_severity": counts, "breaches": len(breaches),
                "store": found.store, "window": settings.window}  # fmt: skip
     commands = [f"maturity incident list --component {comp.name}"]
@@ -233,10 +242,6 @@ def _minutes(delta: timedelta) -> str:
         f"{n}{unit}" for n, unit in ((days, "d"), (hours, "h"), (minutes, "min"), (secs, "s")) if n
     ]
     return " ".join(parts) or "0s"
-
-
-PATCH_WINDOWS = {"critical": timedelta(hours=24), "high": timedelta(days=7),
-                 "medium": timedelta(days=30)}  # fmt: skip
 
 
 def security_patching(facts: Facts, comp: Component, config: MaturityConfig) -> Verdict:

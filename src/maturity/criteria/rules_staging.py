@@ -8,7 +8,7 @@ from typing import Any
 from maturity import attestations
 from maturity.config import Component, MaturityConfig
 from maturity.criteria.base import Verdict, not_measured, plural, require
-from maturity.facts import Facts
+from maturity.facts import ROLLBACK_SECTIONS, Facts
 from maturity.model import Evidence, Status
 
 
@@ -109,11 +109,16 @@ def rollback_plan(facts: Facts, comp: Component, config: MaturityConfig) -> Verd
     missing = found.missing.get(comp.name, [])
     if missing:
         evidence = [Evidence(message=f"missing section: {m}", file=plan) for m in missing]
-        shown = f"{5 - len(missing)}/5 sections"
+        shown = f"{len(ROLLBACK_SECTIONS) - len(missing)}/{len(ROLLBACK_SECTIONS)} sections"
         return Verdict(
-            Status.FAIL, shown, "missing: " + ", ".join(missing), 5 - len(missing), evidence
+            Status.FAIL,
+            shown,
+            "missing: " + ", ".join(missing),
+            len(ROLLBACK_SECTIONS) - len(missing),
+            evidence,
         )
-    return Verdict(Status.PASS, "5/5 sections", plan, 5, commands=[f"cat {plan}"])
+    whole = len(ROLLBACK_SECTIONS)
+    return Verdict(Status.PASS, f"{whole}/{whole} sections", plan, whole, commands=[f"cat {plan}"])
 
 
 def monitoring(facts: Facts, comp: Component, config: MaturityConfig) -> Verdict:
