@@ -1,8 +1,15 @@
-"""Facts + config → per-component results. Pure: no I/O."""
+"""Facts + config + the evaluation time → the per-component results. Pure: no I/O, no
+clock (the time is passed in).
+
+This module alone decides which gates apply to a component: which stages' criteria are
+evaluated for it, which it must meet (its held stage's, and those ``check --require``
+adds), whether it is ready for its next stage, regressed, or at risk.
+"""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from dataclasses import dataclass
+from datetime import date, datetime
 
 from maturity.attribution import account
 from maturity.config import Component, MaturityConfig
@@ -12,6 +19,7 @@ from maturity.model import (
     ComponentReport,
     CriterionResult,
     Notice,
+    RunReport,
     Stage,
     Status,
     TestAccount,
@@ -71,16 +79,20 @@ def criteria_needed(components: list[Component], stage: Stage | None) -> list[Cr
 
 
 def evaluate_component(
-    facts: Facts, component: Component, config: MaturityConfig, stage: Stage | None = None
+    facts: Facts,
+    component: Component,
+    config: MaturityConfig,
+    stage: Stage | None = None,
+    *,
+    now: datetime,
 ) -> ComponentReport:
-    """Apply the rulebook to one component."""
+    """Apply the rulebook to one component at time ``now``."""
     gate, gates = gates_for(component, stage)
     held = component.stage.previous
-    today = datetime.now(UTC).date()
     results: list[CriterionResult] = []
     for g in gates:
         results += [
-            apply_waiver(c.evaluate(facts, component, config), component, today)
+            apply_waiver(c.evaluate(facts, component, config, now), component, now.date())
             for c in criteria_for(g)
         ]
     exit_results = [r for r in results if r.gate is gate]
@@ -103,9 +115,47 @@ def evaluate(
     components: list[Component],
     config: MaturityConfig,
     stage: Stage | None = None,
+    *,
+    now: datetime,
 ) -> list[ComponentReport]:
-    """Apply the rulebook to every component."""
-    return [evaluate_component(facts, c, config, stage) for c in components]
+    """Apply the rulebook to every component at time ``now``."""
+    return [evaluate_component(facts, c, config, stage, now=now) for c in components]
+
+
+@dataclass(frozen=True)
+class GateFailure:
+    """A criterion a component must meet and does not (``warn_only``: it only warns)."""
+
+    component: ComponentReport
+    criterion: CriterionResult
+    warn_only: bool
+
+
+def required_gates(comp: ComponentReport, require: Stage | None) -> set[Stage]:
+    """The gates a component must meet: those before its held stage (its entry criteria),
+    production maintenance while in production, and every gate up to ``require``."""
+    order = list(Stage)
+    required = set(comp.stage.previous)
+    if comp.stage is Stage.PRODUCTION:
+        required.add(Stage.PRODUCTION)  # maintenance criteria: kept while in production
+    if require is not None:
+        required |= set(order[: order.index(require) + 1])
+    return required
+
+
+def gate_failures(
+    report: RunReport, require: Stage | None, on_breach: str = "fail"
+) -> list[GateFailure]:
+    """What ``maturity check`` fails for: every unmet criterion of a required gate. A
+    production maintenance breach only warns when ``production.on_breach = "warn"``
+    (unless production itself was required)."""
+    warn = on_breach == "warn" and require is not Stage.PRODUCTION
+    return [
+        GateFailure(comp, crit, warn and crit.gate is Stage.PRODUCTION)
+        for comp in report.components
+        for crit in comp.criteria
+        if crit.gate in required_gates(comp, require) and not crit.met
+    ]
 
 
 def account_tests(facts: Facts, components: list[Component]) -> TestAccount | None:

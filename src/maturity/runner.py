@@ -140,7 +140,8 @@ def run(
                     f"tool.maturity.components.{comp.name}.waivers",
                     f"unknown criterion {waiver.criterion!r}",
                 )
-    started = datetime.now(UTC).isoformat(timespec="seconds")
+    now = datetime.now(UTC)  # the evaluation time of the whole run
+    started = now.isoformat(timespec="seconds")
     interpreter = resolve_interpreter(project)
     needed = criteria_needed(components, stage)
     names = sorted({n for c in needed for n in c.needs})
@@ -158,7 +159,7 @@ def run(
         interpreter_version=tests.interpreter_version if tests else None,
         tools=tool_infos(facts),
         stages=gates,
-        components=evaluate(facts, components, project.config, stage),
+        components=evaluate(facts, components, project.config, stage, now=now),
         tests=account_tests(facts, project.components),
         notices=notices(facts),
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -325,6 +326,8 @@ def test_evaluation_ready_and_regressed(
         },
     )
     project = load_project(tmp_path)
-    report = evaluate_component(Facts(), project.component("g"), project.config)
+    report = evaluate_component(
+        Facts(), project.component("g"), project.config, now=datetime.now(UTC)
+    )
     assert {c.gate for c in report.criteria} == gates
     assert (report.ready, report.regressed) == (ready, regressed)

@@ -22,6 +22,7 @@ from maturity.cli.app import (
 )
 from maturity.config import load_project
 from maturity.errors import EXIT_CRITERIA_FAILED, EXIT_NOT_MEASURED, EXIT_OK, UsageError
+from maturity.evaluate import gate_failures
 from maturity.model import RunReport, Stage, Status
 from maturity.report.json_report import json_schema, write_json
 from maturity.report.markdown import (
@@ -93,26 +94,18 @@ def check(
             fh.write(pr_summary(report))
     if store:
         save_run(store_for(path, db), report)
-    order = list(Stage)
     failed = errored = 0
-    warn_only = load_project(path).config.production.on_breach == "warn"
-    for comp in report.components:
-        required = set(comp.stage.previous)
-        if comp.stage is Stage.PRODUCTION:
-            required.add(Stage.PRODUCTION)  # maintenance criteria: kept while in production
-        if require is not None:
-            required |= set(order[: order.index(require) + 1])
-        for crit in comp.criteria:
-            if crit.gate not in required or crit.met:
-                continue
-            word = "fail" if crit.status is Status.FAIL else "could not measure"
-            line = f"{comp.name}: {crit.gate} {crit.id} ({crit.title}): {word}: {crit.summary}"
-            if warn_only and crit.gate is Stage.PRODUCTION and require is not Stage.PRODUCTION:
-                print(f"warning: {line} (production.on_breach = warn)", file=sys.stderr)
-                continue
-            failed += crit.status is Status.FAIL
-            errored += crit.status is Status.ERROR
-            print(line, file=sys.stderr)
+    on_breach = load_project(path).config.production.on_breach
+    for failure in gate_failures(report, require, on_breach):
+        comp, crit = failure.component, failure.criterion
+        word = "fail" if crit.status is Status.FAIL else "could not measure"
+        line = f"{comp.name}: {crit.gate} {crit.id} ({crit.title}): {word}: {crit.summary}"
+        if failure.warn_only:
+            print(f"warning: {line} (production.on_breach = warn)", file=sys.stderr)
+            continue
+        failed += crit.status is Status.FAIL
+        errored += crit.status is Status.ERROR
+        print(line, file=sys.stderr)
     if failed:
         raise typer.Exit(EXIT_CRITERIA_FAILED)
     if errored:

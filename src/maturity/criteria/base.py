@@ -1,14 +1,17 @@
 """Criterion records and the registry they live in.
 
-A criterion is data (id, gate, title, blocker category, threshold) plus a pure
-function ``(facts, component, config) -> Verdict``. Adding a criterion is adding one
-record and one function: nothing else changes.
+A criterion is one record — id, gate, title, blocker category, its bar as a number and
+as shown, what to do when it fails, the facts it needs — beside one pure function
+``(facts, component, config, now) -> Verdict`` in the module of its topic under its
+gate (``criteria/development/static.py`` …). Adding a criterion is adding the record
+and the function there; the evaluation, the reports and the dashboard pick it up.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from maturity.config import Component, MaturityConfig
@@ -30,39 +33,51 @@ class Verdict:
     blocker_category: BlockerCategory | None = None  # overrides the record's
 
 
-Rule = Callable[[Facts, Component, MaturityConfig], Verdict]
+Rule = Callable[[Facts, Component, MaturityConfig, datetime], Verdict]
 F = TypeVar("F", bound=ToolFacts)
 EVIDENCE_LIMIT = 50  # evidence items kept per criterion
 
 
-@dataclass(frozen=True)
-class Criterion:
-    """One rule of the rulebook."""
+def _no_number(config: MaturityConfig) -> float | None:
+    return None
 
-    id: str
-    gate: Stage
-    title: str
+
+@dataclass(frozen=True, kw_only=True)
+class Criterion:
+    """One rule of the rulebook: the record and the function that measures it."""
+
+    id: str  # stable: "dev.coverage"
+    gate: Stage  # the stage whose exit (or, at production, maintenance) criteria it is
+    number: int  # its number in the spec's list for the gate: the rulebook's order
+    title: str  # the spec's name for it
     checklist: str  # the spec's checklist wording, may use {threshold}
-    blocker_category: BlockerCategory
-    threshold: Callable[[MaturityConfig], str]
-    needs: tuple[str, ...]  # Facts attributes it reads
+    category: BlockerCategory  # label blocker:<category> when it fails
+    shown: Callable[[MaturityConfig], str]  # the bar as people read it: "≥70%"
+    remediation: str  # what to do when it is not met
+    needs: tuple[str, ...]  # the Facts attributes it reads (each filled by a collector)
     rule: Rule
+    bar: Callable[[MaturityConfig], float | None] = _no_number  # the bar as a number
 
     def evaluate(
-        self, facts: Facts, component: Component, config: MaturityConfig
+        self,
+        facts: Facts,
+        component: Component,
+        config: MaturityConfig,
+        now: datetime | None = None,
     ) -> CriterionResult:
-        """Apply the rule and wrap it in a full result."""
+        """Apply the rule (at ``now``, default the current time) and wrap its result."""
+        at = now or datetime.now(UTC)
         try:
-            verdict = self.rule(facts, component, config)
+            verdict = self.rule(facts, component, config, at)
         except NotMeasured as exc:
             verdict = exc.verdict
-        threshold = self.threshold(config)
+        threshold = self.shown(config)
         details = {"checklist": self.checklist.format(threshold=threshold), **verdict.details}
         return CriterionResult(
             id=self.id,
             title=self.title,
             gate=self.gate,
-            blocker_category=verdict.blocker_category or self.blocker_category,
+            blocker_category=verdict.blocker_category or self.category,
             status=verdict.status,
             value=verdict.value,
             display=verdict.display,
@@ -81,17 +96,15 @@ def register(criterion: Criterion) -> Criterion:
     """Add a criterion to the rulebook (ids are unique)."""
     if any(c.id == criterion.id for c in REGISTRY):
         raise ValueError(f"duplicate criterion id {criterion.id}")
+    if any(c.gate is criterion.gate and c.number == criterion.number for c in REGISTRY):
+        raise ValueError(f"two {criterion.gate} criteria numbered {criterion.number}")
     REGISTRY.append(criterion)
     return criterion
 
 
 def criteria_for(gate: Stage) -> list[Criterion]:
-    """The exit criteria of one stage, in rulebook order."""
-    import maturity.criteria.development
-    import maturity.criteria.production
-    import maturity.criteria.staging  # noqa: F401
-
-    return [c for c in REGISTRY if c.gate is gate]
+    """The exit criteria of one stage, in the spec's order (``maturity.criteria`` loads them)."""
+    return sorted((c for c in REGISTRY if c.gate is gate), key=lambda c: c.number)
 
 
 def not_measured(facts: ToolFacts | None, what: str) -> Verdict | None:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from maturity.config import Component, MaturityConfig
-from maturity.criteria.base import NotMeasured, Verdict, require
+from maturity.criteria.base import NotMeasured, Verdict, not_measured, require
 from maturity.facts import Facts, FileCoverage, TestOutcome
 from maturity.model import Evidence, Status
 from maturity.paths import glob_match
@@ -98,3 +100,40 @@ def not_passing_evidence(tests: Iterable[TestOutcome], limit: int) -> list[Evide
         )
         for t in list(tests)[:limit]
     ]
+
+
+def attested(
+    facts: Facts, comp: Component, kind: str
+) -> tuple[dict[str, Any] | None, Verdict | None]:
+    """The component's attestation record of ``kind`` (None when absent), or an error verdict."""
+    found = facts.attestations
+    problem = not_measured(found, "attestations")
+    if problem or found is None:
+        return None, problem or Verdict(Status.ERROR, "not measured", "not collected")
+    if comp.name in found.errors:
+        return None, Verdict(Status.ERROR, "not measured", found.errors[comp.name])
+    return found.records.get(comp.name, {}).get(kind), None
+
+
+def window_hours(window: str) -> float:
+    """``30d`` → 720.0: a Prometheus-style duration in hours."""
+    number, unit = int(window[:-1]), window[-1]
+    return number * {"s": 1 / 3600, "m": 1 / 60, "h": 1, "d": 24, "w": 168, "y": 8760}[unit]
+
+
+def production_time(config: MaturityConfig, now: datetime) -> datetime:
+    """The time production figures are judged at: ``production.at`` when set, else now."""
+    at = config.production.at
+    return datetime.fromtimestamp(at, UTC) if at is not None else now
+
+
+def duration(delta: timedelta) -> str:
+    """A duration as people read it: ``15min``, ``1h 15min``, ``1d``, ``1d 1s``."""
+    seconds = int(delta.total_seconds())
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, secs = divmod(rest, 60)
+    parts = [
+        f"{n}{unit}" for n, unit in ((days, "d"), (hours, "h"), (minutes, "min"), (secs, "s")) if n
+    ]
+    return " ".join(parts) or "0s"

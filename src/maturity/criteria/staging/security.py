@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from maturity import attestations
 from maturity.config import Component, MaturityConfig
-from maturity.criteria.base import EVIDENCE_LIMIT, Verdict, plural, require
-from maturity.criteria.rules_staging import attested, today
+from maturity.criteria.base import EVIDENCE_LIMIT, Criterion, Verdict, plural, register, require
+from maturity.criteria.measures import attested
 from maturity.facts import Facts
-from maturity.model import Evidence, Status
+from maturity.model import BlockerCategory, Evidence, Stage, Status
 
 
 def _bandit_and_acceptances(
@@ -44,7 +46,7 @@ def _bandit_and_acceptances(
                     ))  # fmt: skip
 
 
-def security_audit(facts: Facts, comp: Component, config: MaturityConfig) -> Verdict:
+def security_audit(facts: Facts, comp: Component, config: MaturityConfig, now: datetime) -> Verdict:
     """Known vulnerabilities, new secrets, bandit, accepted risks, manual review."""
     sec = require(facts.security, "the security audit")
     failing: list[Evidence] = []
@@ -91,7 +93,7 @@ def security_audit(facts: Facts, comp: Component, config: MaturityConfig) -> Ver
         file = (attestations.DIRECTORY / f"{comp.name}.yaml").as_posix()
         failing += [
             Evidence(message=p, file=file)
-            for p in attestations.problems(record, "security_review", today())
+            for p in attestations.problems(record, "security_review", now.date())
         ]
     details = {"dependencies": deps, "audit": sec.audit, "unmeasured": unmeasured}
     display = f"{len(deps)} deps audited" if not sec.audit_error else "deps not audited"
@@ -114,3 +116,21 @@ def security_audit(facts: Facts, comp: Component, config: MaturityConfig) -> Ver
         f" bandit clean; acceptances current; reviewed by {by}",
         0, [], commands, details,
     )  # fmt: skip
+
+
+register(
+    Criterion(
+        id="stg.security_audit",
+        gate=Stage.STAGING,
+        number=4,
+        title="Security audit completed",
+        checklist="Security audit completed",
+        category=BlockerCategory.SECURITY,
+        shown=lambda c: "no known vulns, no new secrets, review attested",
+        remediation="Upgrade the dependencies with known vulnerabilities, remove or baseline"
+        " the secrets found, fix bandit's findings, and attest the manual review"
+        " (`maturity attest security-review`).",
+        needs=("security", "bandit", "accepted_risks", "attestations"),
+        rule=security_audit,
+    )
+)

@@ -1,42 +1,25 @@
-"""Staging exit rules (promotion to Production) measured from committed records and probes."""
+"""Staging exit criteria measured from committed records and probes: monitoring, staging
+validation, rollback plan, QA approval."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
-from typing import Any
+from datetime import datetime
 
 from maturity import attestations
 from maturity.config import Component, MaturityConfig
-from maturity.criteria.base import Verdict, not_measured, plural, require
+from maturity.criteria.base import Criterion, Verdict, plural, register, require
+from maturity.criteria.measures import attested
 from maturity.facts import ROLLBACK_SECTIONS, Facts
-from maturity.model import Evidence, Status
+from maturity.model import BlockerCategory, Evidence, Stage, Status
 
 
-def today() -> date:
-    """Today's date in UTC: attestations and waivers expire by it."""
-    return datetime.now(UTC).date()
-
-
-def attested(
-    facts: Facts, comp: Component, kind: str
-) -> tuple[dict[str, Any] | None, Verdict | None]:
-    """The component's attestation record of ``kind`` (None when absent), or an error verdict."""
-    found = facts.attestations
-    problem = not_measured(found, "attestations")
-    if problem or found is None:
-        return None, problem or Verdict(Status.ERROR, "not measured", "not collected")
-    if comp.name in found.errors:
-        return None, Verdict(Status.ERROR, "not measured", found.errors[comp.name])
-    return found.records.get(comp.name, {}).get(kind), None
-
-
-def qa_approval(facts: Facts, comp: Component, config: MaturityConfig) -> Verdict:
+def qa_approval(facts: Facts, comp: Component, config: MaturityConfig, now: datetime) -> Verdict:
     """The spec's eight-item QA checklist, all checked, with approver and date."""
     record, error = attested(facts, comp, "qa")
     if error:
         return error
     file = (attestations.DIRECTORY / f"{comp.name}.yaml").as_posix()
-    issues = attestations.problems(record, "qa", today())
+    issues = attestations.problems(record, "qa", now.date())
     checked = len(set((record or {}).get("checked") or []) & set(attestations.QA_CHECKLIST))
     display = f"{checked}/{len(attestations.QA_CHECKLIST)} checked"
     if issues:
@@ -53,7 +36,9 @@ def qa_approval(facts: Facts, comp: Component, config: MaturityConfig) -> Verdic
     )  # fmt: skip
 
 
-def staging_validation(facts: Facts, comp: Component, config: MaturityConfig) -> Verdict:
+def staging_validation(
+    facts: Facts, comp: Component, config: MaturityConfig, now: datetime
+) -> Verdict:
     """The staging health URL answers 200, and multi-user testing is attested."""
     problems: list[str] = []
     health = facts.health
@@ -79,7 +64,7 @@ def staging_validation(facts: Facts, comp: Component, config: MaturityConfig) ->
             problems.append(f"{record.get('critical_bugs')} critical bugs (need 0)")
         if record.get("feedback_addressed") is not True:
             problems.append("user feedback not addressed")
-        problems += [p for p in attestations.problems(record, "multi_user", today())]
+        problems += [p for p in attestations.problems(record, "multi_user", now.date())]
     commands = [f"curl -fsS {comp.health_url}"] if comp.health_url else []
     if problems:
         return Verdict(
@@ -96,7 +81,7 @@ def staging_validation(facts: Facts, comp: Component, config: MaturityConfig) ->
     )  # fmt: skip
 
 
-def rollback_plan(facts: Facts, comp: Component, config: MaturityConfig) -> Verdict:
+def rollback_plan(facts: Facts, comp: Component, config: MaturityConfig, now: datetime) -> Verdict:
     """``docs/rollback/<component>.md`` with every required section."""
     found = require(facts.rollback, "rollback plans")
     plan = found.plans.get(comp.name)
@@ -121,7 +106,7 @@ def rollback_plan(facts: Facts, comp: Component, config: MaturityConfig) -> Verd
     return Verdict(Status.PASS, f"{whole}/{whole} sections", plan, whole, commands=[f"cat {plan}"])
 
 
-def monitoring(facts: Facts, comp: Component, config: MaturityConfig) -> Verdict:
+def monitoring(facts: Facts, comp: Component, config: MaturityConfig, now: datetime) -> Verdict:
     """prometheus_client Counter and Histogram, structlog, and the four alerts."""
     found = require(facts.monitoring, "monitoring")
     mon = found.components.get(comp.name)
@@ -169,81 +154,64 @@ def monitoring(facts: Facts, comp: Component, config: MaturityConfig) -> Verdict
     )
 
 
-def performance_bars(config: MaturityConfig) -> str:
-    """The performance threshold as shown in reports."""
-    b = config.staging.performance
-    return (
-        f"p95 API<{b.api_p95_ms:g}ms DB<{b.db_p95_ms:g}ms page<{b.page_p95_ms:g}ms;"
-        f" ≥{b.users} users, ≥{b.rps:g} rps, <{b.memory_mb:g} MB, CPU<{b.cpu_percent:g}%"
+register(
+    Criterion(
+        id="stg.monitoring",
+        gate=Stage.STAGING,
+        number=5,
+        title="Monitoring integrated",
+        checklist="Monitoring integrated",
+        category=BlockerCategory.PERFORMANCE,
+        shown=lambda c: "Counter+Histogram, structlog, 4 alerts",
+        remediation="Add a prometheus_client Counter and Histogram and structlog logging to"
+        " the component, and its four alerts (`maturity alerts COMPONENT --write`).",
+        needs=("monitoring",),
+        rule=monitoring,
     )
-
-
-def performance(facts: Facts, comp: Component, config: MaturityConfig) -> Verdict:
-    """The spec's performance bars, each figure shown with its bar."""
-    found = require(facts.performance, "the load test")
-    result = found.results.get(comp.name)
-    if result is None:
-        return Verdict(
-            Status.FAIL, "no load test",
-            f"no [tool.maturity.components.{comp.name}.performance] load test configured",
-        )  # fmt: skip
-    commands = [result.command] if result.command else []
-    if result.error:
-        return Verdict(Status.ERROR, "not measured", result.error, commands=commands)
-    bars = config.staging.performance
-    checks: list[tuple[str, float | None, float, bool]] = []  # label, figure, bar, lower is better
-    for group, bar in (
-        ("api", bars.api_p95_ms),
-        ("db", bars.db_p95_ms),
-        ("page", bars.page_p95_ms),
-    ):
-        figures = result.groups.get(group)
-        checks.append((f"{group} p95 ms", figures.p95_ms if figures else None, bar, True))
-    checks += [
-        ("users", result.peak_users, bars.users, False),
-        ("requests/s", result.rps, bars.rps, False),
-        ("memory MB", result.memory_mb, bars.memory_mb, True),
-        ("CPU %", result.cpu_percent, bars.cpu_percent, True),
-    ]
-    shown: list[str] = []
-    failing: list[str] = []
-    unmeasured: list[str] = []
-    figures_out: dict[str, Any] = {}
-    for label, figure, bar, lower in checks:
-        op = "<" if lower else "≥"
-        figures_out[label] = {"value": figure, "bar": bar, "lower_is_better": lower}
-        if figure is None:
-            unmeasured.append(label)
-            shown.append(f"{label}: not measured ({op} {bar:g})")
-            continue
-        ok = figure < bar if lower else figure >= bar
-        value = f"{figure:.0f}" if label == "users" else f"{figure:.1f}"
-        text = f"{label} {value} {op} {bar:g}" if ok else f"{label} {value} (need {op} {bar:g})"
-        shown.append(text)
-        if not ok:
-            failing.append(text)
-    if result.failures:
-        failing.append(f"{result.failures} of {result.http_requests} requests failed")
-    details = {"figures": figures_out, "mode": result.mode, "source": result.source,
-               "unmatched": result.unmatched}  # fmt: skip
-    sampled = ("memory MB", "CPU %")  # psutil's figures, not locust's
-    evidence = [
-        Evidence(message=text, file=None if text.startswith(sampled) else result.source)
-        for text in shown
-    ]
-    evidence += [Evidence(message=f"request name in no group: {n}") for n in result.unmatched]
-    if failing:
-        return Verdict(
-            Status.FAIL, f"{len(failing)} of {len(checks)} bars missed", "; ".join(failing),
-            len(failing), evidence, commands, details,
-        )  # fmt: skip
-    if unmeasured:
-        return Verdict(
-            Status.ERROR, "not measured", "not measured: " + ", ".join(unmeasured)
-            + (" (ingest mode samples no process)" if result.mode == "ingest" else ""),
-            None, evidence, commands, details,
-        )  # fmt: skip
-    return Verdict(
-        Status.PASS, f"{len(checks)}/{len(checks)} bars met", "; ".join(shown), 0,
-        evidence, commands, details,
-    )  # fmt: skip
+)
+register(
+    Criterion(
+        id="stg.staging_validation",
+        gate=Stage.STAGING,
+        number=6,
+        title="Staging validation passed",
+        checklist="Staging validation passed",
+        category=BlockerCategory.TESTS,
+        shown=lambda c: "health 200; ≥3 users ≥1 h, 0 critical bugs",
+        remediation="Deploy to staging and set health_url; run a multi-user session (≥3 users,"
+        " ≥1 h) and attest it with `maturity attest multi-user`.",
+        needs=("health", "attestations"),
+        rule=staging_validation,
+    )
+)
+register(
+    Criterion(
+        id="stg.rollback_plan",
+        gate=Stage.STAGING,
+        number=7,
+        title="Rollback plan documented",
+        checklist="Rollback plan documented",
+        category=BlockerCategory.DOCUMENTATION,
+        bar=lambda c: len(ROLLBACK_SECTIONS),
+        shown=lambda c: f"{len(ROLLBACK_SECTIONS)} sections",
+        remediation="Write docs/rollback/<component>.md with every section"
+        " (`maturity rollback-template COMPONENT` writes a skeleton).",
+        needs=("rollback",),
+        rule=rollback_plan,
+    )
+)
+register(
+    Criterion(
+        id="stg.qa_approval",
+        gate=Stage.STAGING,
+        number=8,
+        title="Manual QA approval",
+        checklist="Manual QA approval",
+        category=BlockerCategory.TESTS,
+        bar=lambda c: 8,
+        shown=lambda c: "8/8 checked, approver, date",
+        remediation="Have the QA lead check every item and sign off with `maturity attest qa`.",
+        needs=("attestations",),
+        rule=qa_approval,
+    )
+)

@@ -1,10 +1,12 @@
-"""Development rules about tests: coverage (with categories) and unit tests passing."""
+"""Development exit criteria about tests: coverage (with categories), unit tests passing."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from maturity.attribution import METHODS, NOT_RUN, RAN, attribute
 from maturity.config import Component, MaturityConfig
-from maturity.criteria.base import EVIDENCE_LIMIT, Verdict, plural, require
+from maturity.criteria.base import EVIDENCE_LIMIT, Criterion, Verdict, plural, register, require
 from maturity.criteria.measures import (
     category_of,
     coverage_numbers,
@@ -14,7 +16,7 @@ from maturity.criteria.measures import (
     worst_files,
 )
 from maturity.facts import CoverageFacts, Facts
-from maturity.model import Evidence, Status
+from maturity.model import BlockerCategory, Evidence, Stage, Status
 
 FAILING = ("failed", "error")
 
@@ -32,7 +34,7 @@ def coverage_command(cov: CoverageFacts, comp: Component) -> str:
     return command + " --precision=1"
 
 
-def coverage(facts: Facts, comp: Component, config: MaturityConfig) -> Verdict:
+def coverage(facts: Facts, comp: Component, config: MaturityConfig, now: datetime) -> Verdict:
     """Total and per-category coverage over all the component's files."""
     run = require(facts.tests, "the test run")
     cov = require(facts.coverage, "coverage")
@@ -129,7 +131,7 @@ def coverage(facts: Facts, comp: Component, config: MaturityConfig) -> Verdict:
     )
 
 
-def unit_tests(facts: Facts, comp: Component, config: MaturityConfig) -> Verdict:
+def unit_tests(facts: Facts, comp: Component, config: MaturityConfig, now: datetime) -> Verdict:
     """Every test that belongs to the component ran and passes, and there is one."""
     run = require(facts.tests, "the test run")
     att = attribute(comp, run, facts.coverage)
@@ -211,3 +213,36 @@ def unit_tests(facts: Facts, comp: Component, config: MaturityConfig) -> Verdict
         commands=commands,
         details=details,
     )
+
+
+register(
+    Criterion(
+        id="dev.coverage",
+        gate=Stage.DEVELOPMENT,
+        number=1,
+        title="Test coverage",
+        checklist="Test coverage {threshold}",
+        category=BlockerCategory.TESTS,
+        bar=lambda c: c.thresholds.coverage,
+        shown=lambda c: f"≥{c.thresholds.coverage:g}%",
+        remediation="Test the files with the most statements never run (listed) until the"
+        " component, and each coverage category it has files in, reach their bar.",
+        needs=("tests",),
+        rule=coverage,
+    )
+)
+register(
+    Criterion(
+        id="dev.unit_tests",
+        gate=Stage.DEVELOPMENT,
+        number=2,
+        title="All unit tests passing",
+        checklist="All unit tests passing",
+        category=BlockerCategory.TESTS,
+        shown=lambda c: "100% pass, ≥1 test",
+        remediation="Fix the failing tests listed (or the code they caught); give a component"
+        " without tests at least one, and let skipped or deselected tests run.",
+        needs=("tests",),
+        rule=unit_tests,
+    )
+)

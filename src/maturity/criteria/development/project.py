@@ -1,15 +1,20 @@
-"""Development rules about the project around the code: integration tests, docs, blockers."""
+"""Development exit criteria about the project around the code: integration test files,
+documentation, open blocker issues."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from maturity.config import Component, MaturityConfig
-from maturity.criteria.base import EVIDENCE_LIMIT, Verdict, plural, require
+from maturity.criteria.base import EVIDENCE_LIMIT, Criterion, Verdict, plural, register, require
 from maturity.criteria.measures import owned_sources, percent
 from maturity.facts import Facts
-from maturity.model import BlockerCategory, Evidence, Status
+from maturity.model import BlockerCategory, Evidence, Stage, Status
 
 
-def integration_tests(facts: Facts, comp: Component, config: MaturityConfig) -> Verdict:
+def integration_tests(
+    facts: Facts, comp: Component, config: MaturityConfig, now: datetime
+) -> Verdict:
     """At least one file matches the integration test pattern."""
     files = require(facts.integration_files, "integration test files")
     pattern = config.integration_tests.format(component=comp.name)
@@ -27,7 +32,7 @@ def integration_tests(facts: Facts, comp: Component, config: MaturityConfig) -> 
     )
 
 
-def documentation(facts: Facts, comp: Component, config: MaturityConfig) -> Verdict:
+def documentation(facts: Facts, comp: Component, config: MaturityConfig, now: datetime) -> Verdict:
     """README with overview and example, public docstrings, diagram when complex."""
     docs = require(facts.docs, "documentation scan")
     owned_sources(facts, comp)
@@ -116,7 +121,7 @@ def _blocker_labels(labels: tuple[str, ...]) -> list[str]:
     return [lbl for lbl in labels if lbl.startswith("blocker:")]
 
 
-def blockers(facts: Facts, comp: Component, config: MaturityConfig) -> Verdict:
+def blockers(facts: Facts, comp: Component, config: MaturityConfig, now: datetime) -> Verdict:
     """No open issue labelled with the component and a ``blocker:*`` label."""
     issues = require(facts.issues, "blocker issues")
     command = f'gh issue list --label "{comp.label}" --state open  # then blocker:* labels'
@@ -143,3 +148,52 @@ def blockers(facts: Facts, comp: Component, config: MaturityConfig) -> Verdict:
         [command],
         blocker_category=category,
     )
+
+
+register(
+    Criterion(
+        id="dev.integration_tests",
+        gate=Stage.DEVELOPMENT,
+        number=6,
+        title="Integration tests written",
+        checklist="Integration tests written",
+        category=BlockerCategory.TESTS,
+        bar=lambda c: 1,
+        shown=lambda c: "≥1 file",
+        remediation="Write integration tests in a file matching the integration_tests pattern"
+        " (tests/integration/test_<component>_*.py by default).",
+        needs=("integration_files",),
+        rule=integration_tests,
+    )
+)
+register(
+    Criterion(
+        id="dev.documentation",
+        gate=Stage.DEVELOPMENT,
+        number=7,
+        title="Documentation complete",
+        checklist="Documentation complete",
+        category=BlockerCategory.DOCUMENTATION,
+        bar=lambda c: c.thresholds.docstring_coverage,
+        shown=lambda c: f"README + docstrings ≥{c.thresholds.docstring_coverage:g}%",
+        remediation="Add the README (an overview and a usage example), the docstrings listed,"
+        " and, for a complex component, an architecture diagram.",
+        needs=("docs", "sources"),
+        rule=documentation,
+    )
+)
+register(
+    Criterion(
+        id="dev.blockers",
+        gate=Stage.DEVELOPMENT,
+        number=8,
+        title="No promotion blockers",
+        checklist="No promotion blockers",
+        category=BlockerCategory.TESTS,
+        bar=lambda c: 0,
+        shown=lambda c: "0 open",
+        remediation="Resolve and close the open blocker issues listed.",
+        needs=("issues",),
+        rule=blockers,
+    )
+)

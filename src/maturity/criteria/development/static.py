@@ -1,12 +1,14 @@
-"""Development rules from static analysis: ruff, pyright, bandit."""
+"""Development exit criteria from static analysis: ruff, pyright, bandit."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from maturity.config import Component, MaturityConfig
-from maturity.criteria.base import EVIDENCE_LIMIT, Verdict, plural, require
+from maturity.criteria.base import EVIDENCE_LIMIT, Criterion, Verdict, plural, register, require
 from maturity.criteria.measures import owned_sources
 from maturity.facts import Facts, Finding
-from maturity.model import Evidence, Status
+from maturity.model import BlockerCategory, Evidence, Stage, Status
 
 
 def _findings_verdict(
@@ -19,7 +21,7 @@ def _findings_verdict(
     return (Status.FAIL if findings else Status.PASS), evidence
 
 
-def ruff(facts: Facts, comp: Component, config: MaturityConfig) -> Verdict:
+def ruff(facts: Facts, comp: Component, config: MaturityConfig, now: datetime) -> Verdict:
     """No ruff finding in the component's files."""
     ruff = require(facts.ruff, "ruff")
     owned_sources(facts, comp)
@@ -33,7 +35,7 @@ def ruff(facts: Facts, comp: Component, config: MaturityConfig) -> Verdict:
     return Verdict(status, plural(len(mine), "finding"), summary, len(mine), evidence, [command])
 
 
-def pyright(facts: Facts, comp: Component, config: MaturityConfig) -> Verdict:
+def pyright(facts: Facts, comp: Component, config: MaturityConfig, now: datetime) -> Verdict:
     """No pyright error or warning in the component's files."""
     pyright = require(facts.pyright, "pyright")
     owned_sources(facts, comp)
@@ -54,7 +56,7 @@ def pyright(facts: Facts, comp: Component, config: MaturityConfig) -> Verdict:
     )
 
 
-def bandit(facts: Facts, comp: Component, config: MaturityConfig) -> Verdict:
+def bandit(facts: Facts, comp: Component, config: MaturityConfig, now: datetime) -> Verdict:
     """No high or medium bandit finding; every low one documented as accepted."""
     bandit = require(facts.bandit, "bandit")
     owned_sources(facts, comp)
@@ -119,3 +121,53 @@ def bandit(facts: Facts, comp: Component, config: MaturityConfig) -> Verdict:
             "low_accepted": len(accepted_low),
         },
     )
+
+
+register(
+    Criterion(
+        id="dev.ruff",
+        gate=Stage.DEVELOPMENT,
+        number=3,
+        title="Linting clean (ruff)",
+        checklist="Linting clean (ruff)",
+        category=BlockerCategory.TESTS,
+        bar=lambda c: 0,
+        shown=lambda c: "0 findings",
+        remediation="Fix the ruff findings listed (`ruff check --fix` fixes many), or change"
+        " the repository's ruff configuration if a rule does not fit it.",
+        needs=("ruff", "sources"),
+        rule=ruff,
+    )
+)
+register(
+    Criterion(
+        id="dev.pyright",
+        gate=Stage.DEVELOPMENT,
+        number=4,
+        title="Type checking clean (pyright)",
+        checklist="Type checking clean (pyright)",
+        category=BlockerCategory.TESTS,
+        bar=lambda c: 0,
+        shown=lambda c: "0 errors, 0 warnings",
+        remediation="Fix the pyright errors and warnings listed; annotate what pyright cannot"
+        " infer.",
+        needs=("pyright", "sources"),
+        rule=pyright,
+    )
+)
+register(
+    Criterion(
+        id="dev.security_scan",
+        gate=Stage.DEVELOPMENT,
+        number=5,
+        title="Security scan passed (bandit)",
+        checklist="Security scan passed",
+        category=BlockerCategory.SECURITY,
+        bar=lambda c: 0,
+        shown=lambda c: "0 high, 0 medium, lows accepted",
+        remediation="Fix the high and medium bandit findings; accept each remaining low one"
+        " with its test id and file:line in SECURITY_FINDINGS_ACCEPTED_RISKS.md.",
+        needs=("bandit", "accepted_risks", "sources"),
+        rule=bandit,
+    )
+)

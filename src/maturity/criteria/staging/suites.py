@@ -1,15 +1,25 @@
-"""Staging rules over the integration and E2E suites: every test of the component passes."""
+"""Staging exit criteria over the integration and E2E suites: every test of the component
+runs and passes."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from fnmatch import fnmatch
 
 from maturity.config import Component, MaturityConfig
-from maturity.criteria.base import EVIDENCE_LIMIT, Rule, Verdict, not_measured, plural
+from maturity.criteria.base import (
+    EVIDENCE_LIMIT,
+    Criterion,
+    Rule,
+    Verdict,
+    not_measured,
+    plural,
+    register,
+)
 from maturity.criteria.measures import not_passing_evidence, outcome_summary
 from maturity.facts import Facts, TestRunFacts
-from maturity.model import Evidence, Status
+from maturity.model import BlockerCategory, Evidence, Stage, Status
 
 # A skipped integration or E2E test proved nothing: the gate needs every test to run and pass.
 FAILING = ("failed", "error", "skipped", "not run", "deselected")
@@ -18,7 +28,7 @@ FAILING = ("failed", "error", "skipped", "not run", "deselected")
 def _suite_rule(attr: str, label: str, pattern: Callable[[MaturityConfig], str]) -> Rule:
     """A rule: every test of the suite that belongs to the component passes, ≥ 1 test."""
 
-    def rule(facts: Facts, comp: Component, config: MaturityConfig) -> Verdict:
+    def rule(facts: Facts, comp: Component, config: MaturityConfig, now: datetime) -> Verdict:
         run: TestRunFacts | None = getattr(facts, attr)
         problem = not_measured(run, f"the {label} run")
         if problem or run is None:
@@ -69,3 +79,35 @@ integration_tests = _suite_rule(
     "integration_tests", "integration", lambda config: config.integration_tests
 )
 e2e_tests = _suite_rule("e2e_tests", "E2E", lambda config: config.staging.e2e_files)
+
+
+register(
+    Criterion(
+        id="stg.integration_tests",
+        gate=Stage.STAGING,
+        number=1,
+        title="All integration tests passing",
+        checklist="All integration tests passing",
+        category=BlockerCategory.TESTS,
+        shown=lambda c: "100% pass, ≥1 test",
+        remediation="Make every integration test of the component run against the real"
+        " services and pass; a skipped test does not count.",
+        needs=("integration_tests",),
+        rule=integration_tests,
+    )
+)
+register(
+    Criterion(
+        id="stg.e2e_tests",
+        gate=Stage.STAGING,
+        number=2,
+        title="E2E tests passing",
+        checklist="E2E tests passing",
+        category=BlockerCategory.TESTS,
+        shown=lambda c: "100% pass, ≥1 test",
+        remediation="Write or fix the component's end-to-end tests until each one runs and"
+        " passes in the browser.",
+        needs=("e2e_tests",),
+        rule=e2e_tests,
+    )
+)
