@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import os
 import re
 import time
 from typing import Any
 
 import httpx
 
+from maturity.config import Project
 from maturity.errors import MaturityError
+from maturity.git import origin_url
 
 RETRY_DELAYS = (0.2, 0.5)
 _NEXT = re.compile(r'<([^>]+)>;\s*rel="next"')
+_REMOTE = re.compile(r"github\.com[:/]([\w.-]+)/([\w.-]+?)(?:\.git)?/?$")
 
 
 class GitHubError(MaturityError):
@@ -109,3 +113,24 @@ class GitHub:
         """Comment on an issue."""
         url = f"{self.base}/issues/{number}/comments"
         return self._json(self._request("POST", url, json={"body": body}))
+
+
+def repo_of(project: Project) -> str | None:
+    """owner/name: config, else $GITHUB_REPOSITORY, else a github.com origin remote."""
+    configured = project.config.issues.github_repo or os.environ.get("GITHUB_REPOSITORY")
+    if configured:
+        return configured
+    remote = origin_url(project.root)
+    match = _REMOTE.search(remote) if remote else None
+    return f"{match.group(1)}/{match.group(2)}" if match else None
+
+
+def client_for(project: Project, repo: str | None = None) -> GitHub:
+    """A GitHub client for the project's repository (config, env, or origin remote)."""
+    cfg = project.config.issues
+    repo = repo or repo_of(project)
+    if not repo:
+        raise GitHubError(
+            "no GitHub repository: set [tool.maturity.issues] github_repo or $GITHUB_REPOSITORY"
+        )
+    return GitHub(cfg.github_api_url, repo, os.environ.get(cfg.token_env), cfg.timeout)

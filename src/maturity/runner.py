@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import importlib
 import sys
 import time
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 
 from maturity import __version__
-from maturity.collectors.base import Collector, RunContext
+from maturity.collectors import BY_NAME
+from maturity.collectors.base import RunContext
 from maturity.config import Project
 from maturity.criteria import criteria_for
 from maturity.errors import ConfigError, UsageError
@@ -21,28 +20,6 @@ from maturity.git import git_info
 from maturity.model import RunReport, Stage, ToolInfo
 from maturity.rundirs import run_directory
 
-# Facts attribute -> "module:Class" of the collector that fills it (imported on use).
-COLLECTORS: dict[str, str] = {
-    "tests": "maturity.collectors.pytest_run:PytestCollector",
-    "sources": "maturity.collectors.sources:SourcesCollector",
-    "ruff": "maturity.collectors.ruff:RuffCollector",
-    "pyright": "maturity.collectors.pyright:PyrightCollector",
-    "bandit": "maturity.collectors.bandit:BanditCollector",
-    "docs": "maturity.collectors.docs:DocsCollector",
-    "issues": "maturity.collectors.issues:IssuesCollector",
-    "accepted_risks": "maturity.collectors.risks:AcceptedRisksCollector",
-    "integration_files": "maturity.collectors.files:IntegrationFilesCollector",
-    "attestations": "maturity.collectors.attested:AttestationsCollector",
-    "rollback": "maturity.collectors.attested:RollbackCollector",
-    "health": "maturity.collectors.attested:HealthCollector",
-    "monitoring": "maturity.collectors.monitoring:MonitoringCollector",
-    "integration_tests": "maturity.collectors.suites:IntegrationTestsCollector",
-    "e2e_tests": "maturity.collectors.suites:E2ETestsCollector",
-    "performance": "maturity.collectors.performance:PerformanceCollector",
-    "security": "maturity.collectors.security:SecurityCollector",
-    "production": "maturity.collectors.production:ProductionCollector",
-    "history": "maturity.collectors.history:HistoryCollector",
-}
 # Load tests measure latency and CPU: they run alone, after the others have finished.
 EXCLUSIVE = frozenset({"performance"})
 
@@ -73,25 +50,28 @@ def resolve_interpreter(project: Project) -> str:
     return sys.executable
 
 
-def make_collector(name: str) -> Collector:
-    """Instantiate the collector registered for a facts attribute."""
-    module, _, cls = COLLECTORS[name].partition(":")
-    factory: Callable[[], Collector] = getattr(importlib.import_module(module), cls)
-    return factory()
-
-
 def collect(
     ctx: RunContext, names: list[str], progress: Progress | None = None, workers: int = 4
 ) -> Facts:
-    """Run the named collectors concurrently, each once, and gather their facts."""
+    """Run the named collectors concurrently, each once, and gather their facts.
+
+    A collector that raises (a bug, never a tool's failure: those are facts) gives an
+    ``error`` fact naming the exception, so the criteria that need it are ``error``.
+    """
     progress = progress or Progress()
     ctx.run_dir.mkdir(parents=True, exist_ok=True)
 
     def one(name: str) -> tuple[str, ToolFacts]:
-        collector = make_collector(name)
+        collector = BY_NAME[name]()
         progress.started(name, collector.title)
         start = time.monotonic()
-        facts = collector.collect(ctx)
+        try:
+            facts = collector.collect(ctx)
+        except Exception as exc:
+            facts = collector.facts(
+                error=f"maturity's {collector.title} collector failed:"
+                f" {type(exc).__name__}: {exc} (please report it)"
+            )
         progress.finished(name, facts, time.monotonic() - start)
         return name, facts
 
@@ -104,6 +84,14 @@ def collect(
     for name in sorted(EXCLUSIVE.intersection(names)):
         setattr(facts, *one(name))
     return facts
+
+
+def gather(project: Project, names: list[str], db_url: str | None = None) -> Facts:
+    """Collect some facts of a project outside a run (e.g. its open issues), in a
+    scratch directory of its own."""
+    with run_directory(project.root) as run_dir:
+        ctx = RunContext(project, resolve_interpreter(project), run_dir, db_url)
+        return collect(ctx, names)
 
 
 def tool_infos(facts: Facts) -> list[ToolInfo]:

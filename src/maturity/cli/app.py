@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import getpass
+import inspect
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -19,6 +22,7 @@ from maturity.errors import MaturityError
 from maturity.facts import ToolFacts
 from maturity.git import user_name
 from maturity.model import RunReport, Stage
+from maturity.report.formats import Format, formats_for
 from maturity.runner import Progress, run
 from maturity.store import Store, open_store
 from maturity.store.database import resolve_url
@@ -34,7 +38,6 @@ app = typer.Typer(
 PathArg = Annotated[
     Path, typer.Argument(help="Repository to measure.", file_okay=False, show_default=True)
 ]
-JsonOpt = Annotated[Path | None, typer.Option("--json", help="Write the JSON report here.")]
 ComponentOpt = Annotated[
     list[str] | None,
     typer.Option("--component", "-c", help="Only these components (repeatable)."),
@@ -85,6 +88,43 @@ DbOpt = Annotated[
 ]
 StoreOpt = Annotated[bool, typer.Option("--store/--no-store", help="Record the run in history.")]
 ByOpt = Annotated[str | None, typer.Option("--by", help="Who does this (default: git user.name).")]
+
+
+def report_options(command: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """Give a command one ``--<name> FILE`` option per report format registered for it
+    (``maturity.report.formats.FORMATS``); the command receives the ones given as
+    ``outputs: dict[Format, Path]``. A new format needs no change here."""
+
+    def decorate(func: Callable[..., None]) -> Callable[..., None]:
+        formats = formats_for(command)
+        signature = inspect.signature(func, eval_str=True)
+        params = [p for p in signature.parameters.values() if p.name != "outputs"]
+        params += [
+            inspect.Parameter(
+                f"{fmt.name}_out",
+                inspect.Parameter.KEYWORD_ONLY,
+                default=None,
+                annotation=Annotated[Path | None, typer.Option(f"--{fmt.name}", help=fmt.help)],
+            )
+            for fmt in formats
+        ]
+
+        @functools.wraps(func)
+        def command_with_outputs(*args: Any, **kwargs: Any) -> None:
+            given = {fmt: kwargs.pop(f"{fmt.name}_out", None) for fmt in formats}
+            func(*args, outputs={f: p for f, p in given.items() if p is not None}, **kwargs)
+
+        command_with_outputs.__signature__ = signature.replace(parameters=params)  # type: ignore[attr-defined]
+        command_with_outputs.__annotations__ = {p.name: p.annotation for p in params}
+        return command_with_outputs
+
+    return decorate
+
+
+def write_outputs(report: RunReport, outputs: dict[Format, Path]) -> None:
+    """Write the report in every format asked for."""
+    for fmt, path in outputs.items():
+        fmt.write(report, path)
 
 
 def store_for(root: Path, db: str | None) -> Store:

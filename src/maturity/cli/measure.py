@@ -13,35 +13,33 @@ from rich.console import Console
 from maturity.cli.app import (
     ComponentOpt,
     DbOpt,
-    JsonOpt,
     PathArg,
     StoreOpt,
     app,
     measure,
+    report_options,
     store_for,
+    write_outputs,
 )
 from maturity.config import load_project
 from maturity.errors import EXIT_CRITERIA_FAILED, EXIT_NOT_MEASURED, EXIT_OK, UsageError
 from maturity.evaluate import gate_failures
 from maturity.model import RunReport, Stage, Status
-from maturity.report.json_report import json_schema, write_json
+from maturity.report.formats import Format
+from maturity.report.json_report import json_schema
 from maturity.report.markdown import (
-    pr_summary,
     promotion_issue,
     render_issue_markdown,
-    render_markdown,
 )
 from maturity.report.terminal import render_terminal
 from maturity.store.repository import save_run
 
 
 @app.command("run")
+@report_options("run")
 def run_cmd(
+    outputs: dict[Format, Path],
     path: PathArg = Path("."),
-    json_out: JsonOpt = None,
-    markdown: Annotated[
-        Path | None, typer.Option("--markdown", help="Write promotion issues (Markdown) here.")
-    ] = None,
     component: ComponentOpt = None,
     stage: Annotated[
         Stage | None,
@@ -56,42 +54,32 @@ def run_cmd(
     report = measure(path, stage, component, progress, db)
     console = Console()
     render_terminal(report, console, verbose=verbose)
-    if json_out:
-        write_json(report, json_out)
-    if markdown:
-        markdown.write_text(render_markdown(report), encoding="utf-8")
+    write_outputs(report, outputs)
     if store:
         history = store_for(path, db)
         typer.echo(f"stored as run #{save_run(history, report)} in {history.url}")
 
 
 @app.command()
+@report_options("check")
 def check(
+    outputs: dict[Format, Path],
     path: PathArg = Path("."),
     require: Annotated[
         Stage | None,
         typer.Option(help="Also require this stage's exit criteria (and earlier ones)."),
     ] = None,
     component: ComponentOpt = None,
-    json_out: JsonOpt = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only the failures.")] = False,
     progress: Annotated[bool, typer.Option(help="Show progress on a TTY.")] = True,
     db: DbOpt = None,
     store: StoreOpt = True,
-    summary: Annotated[
-        Path | None,
-        typer.Option(help="Append a Markdown summary here (e.g. $GITHUB_STEP_SUMMARY)."),
-    ] = None,
 ) -> None:
     """CI gate: every component meets the criteria of the stage it holds."""
     report = measure(path, require, component, progress, db)
     if not quiet:
         render_terminal(report, Console())
-    if json_out:
-        write_json(report, json_out)
-    if summary:
-        with summary.open("a", encoding="utf-8") as fh:
-            fh.write(pr_summary(report))
+    write_outputs(report, outputs)
     if store:
         save_run(store_for(path, db), report)
     failed = errored = 0

@@ -12,16 +12,15 @@ from rich.text import Text
 
 from maturity.blockers import apply_sync, blockers_of, plan_sync
 from maturity.cli.app import ByOpt, DbOpt, PathArg, actor, app, measure, store_for
-from maturity.collectors.base import RunContext
-from maturity.collectors.issues import IssuesCollector, github_client
 from maturity.config import load_project
 from maturity.errors import UsageError
+from maturity.facts import IssuesFacts
+from maturity.github import client_for
 from maturity.init import DEFAULT_INSTALL
 from maturity.init import init as init_repo
 from maturity.model import RunReport, Stage
 from maturity.report.markdown import promotion_issue
-from maturity.rundirs import RUNS_DIR
-from maturity.runner import resolve_interpreter
+from maturity.runner import gather
 from maturity.stages import StageChange, demote, promote
 from maturity.store.repository import latest_run, load_run, save_run
 
@@ -71,7 +70,7 @@ def promote_cmd(
         if report is None:  # pragma: no cover - promote always leaves a run
             raise UsageError("no run to describe")
         issue = promotion_issue(report, component)
-        with github_client(project) as gh:
+        with client_for(project) as gh:
             created = gh.create_issue(issue.title, issue.body, issue.labels)
         console.print(f"opened #{created['number']}: {issue.title} {created.get('html_url', '')}")
 
@@ -123,15 +122,14 @@ def blockers_cmd(
     report = _latest_or_run(path, db)
     project = load_project(path)
     if action is BlockersAction.SYNC:
-        with github_client(project) as gh:
+        with client_for(project) as gh:
             plan = plan_sync(report, gh)
             for line in plan.describe():
                 typer.echo(("would " if dry_run else "") + line)
             if not dry_run:
                 apply_sync(plan, report, gh)
         return
-    run_ctx = RunContext(project, resolve_interpreter(project), project.root / RUNS_DIR)
-    issues = IssuesCollector().collect(run_ctx)
+    issues = gather(project, ["issues"]).issues or IssuesFacts()
     console = Console()
     console.print(Text(f"from the run of {report.timestamp} at {report.git.commit or 'no commit'}"))
     for comp in report.components:

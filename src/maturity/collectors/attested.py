@@ -8,15 +8,16 @@ import time
 import httpx
 
 from maturity import attestations
-from maturity.collectors.base import RunContext
+from maturity.collectors.base import Collector, RunContext
 from maturity.facts import ROLLBACK_SECTIONS, AttestationFacts, HealthFacts, RollbackFacts
 
 
-class AttestationsCollector:
+class AttestationsCollector(Collector):
     """Reads ``.maturity/attestations/<component>.yaml``."""
 
     name = "attestations"
     title = "attestations"
+    facts = AttestationFacts
 
     def collect(self, ctx: RunContext) -> AttestationFacts:
         """Every component's records (missing file = no records)."""
@@ -29,11 +30,12 @@ class AttestationsCollector:
         return facts
 
 
-class RollbackCollector:
+class RollbackCollector(Collector):
     """Checks ``docs/rollback/<component>.md`` for the sections a rollback plan needs."""
 
     name = "rollback"
     title = "rollback plans"
+    facts = RollbackFacts
 
     def collect(self, ctx: RunContext) -> RollbackFacts:
         """Which required sections each plan's headings cover."""
@@ -55,11 +57,12 @@ class RollbackCollector:
         return facts
 
 
-class HealthCollector:
+class HealthCollector(Collector):
     """GETs each component's configured ``health_url`` (timeout, 3 tries)."""
 
     name = "health"
     title = "staging health"
+    facts = HealthFacts
     attempts = 3
     timeout = 5.0
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import tomllib
 
-from maturity.collectors.base import RunContext, locate, run_tool
+from maturity.collectors.base import Collector, RunContext, locate, run_tool
 from maturity.facts import Finding, FindingsFacts
 
 
@@ -23,11 +23,12 @@ def _config_args(ctx: RunContext) -> list[str]:
     return []
 
 
-class BanditCollector:
+class BanditCollector(Collector):
     """``bandit -r <components> -f json``: findings with severity, files it could not scan."""
 
     name = "bandit"
     title = "bandit"
+    facts = FindingsFacts
 
     def collect(self, ctx: RunContext) -> FindingsFacts:
         """Run bandit; severity words are lower-cased (low/medium/high)."""

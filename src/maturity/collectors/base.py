@@ -5,9 +5,10 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import ClassVar
 
 from maturity.config import Project
 from maturity.facts import ToolFacts
@@ -46,15 +47,17 @@ class RunContext:
             return p.as_posix()
 
 
-class Collector(Protocol):
-    """A source of facts. ``name`` is the attribute of ``Facts`` it fills."""
+class Collector(ABC):
+    """A source of facts. ``name`` is the attribute of ``Facts`` it fills, ``facts`` the
+    type it fills it with, ``title`` what progress displays show."""
 
-    name: str
-    title: str
+    name: ClassVar[str]
+    title: ClassVar[str]
+    facts: ClassVar[type[ToolFacts]]
 
+    @abstractmethod
     def collect(self, ctx: RunContext) -> ToolFacts:
         """Measure; never raise for a tool problem, report it in ``error``."""
-        ...
 
 
 def find_tool(name: str, ctx: RunContext | None = None) -> str | None:

@@ -6,7 +6,7 @@ import ast
 import re
 from pathlib import Path
 
-from maturity.collectors.base import RunContext
+from maturity.collectors.base import Collector, RunContext
 from maturity.collectors.sources import owned_python_files
 from maturity.config import Component
 from maturity.facts import ComponentDocsFacts, DocsFacts, PublicSymbol, ReadmeFacts
@@ -152,11 +152,12 @@ def scan_component(comp: Component, root: Path) -> ComponentDocsFacts:
     return facts
 
 
-class DocsCollector:
+class DocsCollector(Collector):
     """README, docstrings and size of every component."""
 
     name = "docs"
     title = "documentation scan"
+    facts = DocsFacts
 
     def collect(self, ctx: RunContext) -> DocsFacts:
         """Scan each component directory (keyed by its path)."""

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from maturity.collectors.base import RunContext
+from maturity.collectors.base import Collector, RunContext
 from maturity.facts import FilesFacts
 
 
-class IntegrationFilesCollector:
+class IntegrationFilesCollector(Collector):
     """Glob ``integration_tests`` (``{component}`` replaced) from the repo root."""
 
     name = "integration_files"
     title = "integration test files"
+    facts = FilesFacts
 
     def collect(self, ctx: RunContext) -> FilesFacts:
         """The sorted repo-relative matches per component name."""

@@ -5,16 +5,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from maturity.collectors.base import RunContext
+from maturity.collectors.base import Collector, RunContext
 from maturity.errors import MaturityError
 from maturity.facts import HistoryFacts, Incident
 
 
-class HistoryCollector:
+class HistoryCollector(Collector):
     """Reads incidents and vulnerability sightings from the history store (``--db``)."""
 
     name = "history"
     title = "history store"
+    facts = HistoryFacts
 
     def collect(self, ctx: RunContext) -> HistoryFacts:
         """All of it; a repository whose store was never created has none."""

@@ -6,20 +6,14 @@ with its reason, never an empty (passing) list.
 
 from __future__ import annotations
 
-import os
-import re
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from maturity.collectors.base import RunContext
-from maturity.config import Project
+from maturity.collectors.base import Collector, RunContext
 from maturity.facts import Issue, IssuesFacts
-from maturity.git import origin_url
-from maturity.github import GitHub, GitHubError
-
-_GITHUB_REMOTE = re.compile(r"github\.com[:/]([\w.-]+)/([\w.-]+?)(?:\.git)?/?$")
+from maturity.github import GitHubError, client_for, repo_of
 
 
 class SourceError(Exception):
@@ -82,32 +76,11 @@ def read_issue_file(path: Path, shown: str) -> list[Issue]:
     return issues
 
 
-def github_repo(project: Project) -> str | None:
-    """owner/name: config, else $GITHUB_REPOSITORY, else a github.com origin remote."""
-    configured = project.config.issues.github_repo or os.environ.get("GITHUB_REPOSITORY")
-    if configured:
-        return configured
-    remote = origin_url(project.root)
-    match = _GITHUB_REMOTE.search(remote) if remote else None
-    return f"{match.group(1)}/{match.group(2)}" if match else None
-
-
-def github_client(project: Project, repo: str | None = None) -> GitHub:
-    """A GitHub client for the project's repository (config, env, or origin remote)."""
-    cfg = project.config.issues
-    repo = repo or github_repo(project)
-    if not repo:
-        raise GitHubError(
-            "no GitHub repository: set [tool.maturity.issues] github_repo or $GITHUB_REPOSITORY"
-        )
-    return GitHub(cfg.github_api_url, repo, os.environ.get(cfg.token_env), cfg.timeout)
-
-
 def fetch_github(ctx: RunContext, repo: str) -> list[Issue]:
     """Open issues of each component label, following pagination; PRs dropped."""
     found: dict[int, Issue] = {}
     try:
-        with github_client(ctx.project, repo) as gh:
+        with client_for(ctx.project, repo) as gh:
             for comp in ctx.project.components:
                 for item in gh.list_issues([comp.label]):
                     found[item["number"]] = Issue(
@@ -122,11 +95,12 @@ def fetch_github(ctx: RunContext, repo: str) -> list[Issue]:
     return sorted(found.values(), key=lambda i: i.number)
 
 
-class IssuesCollector:
+class IssuesCollector(Collector):
     """Open issues carrying a ``component:`` label."""
 
     name = "issues"
     title = "blocker issues"
+    facts = IssuesFacts
 
     def collect(self, ctx: RunContext) -> IssuesFacts:
         """Read the configured (or detected) issue source."""
@@ -139,7 +113,7 @@ class IssuesCollector:
             if path.is_file():
                 source = "file"
             else:
-                repo = github_repo(ctx.project)
+                repo = repo_of(ctx.project)
                 source = "github" if repo else "none"
         try:
             if source == "file":
@@ -147,7 +121,7 @@ class IssuesCollector:
                 facts.command = f"cat {cfg.file}"
                 issues = read_issue_file(path, cfg.file)
             elif source == "github":
-                repo = repo or github_repo(ctx.project)
+                repo = repo or repo_of(ctx.project)
                 if not repo:
                     raise SourceError(
                         "issues source is github but no repository is known: set"

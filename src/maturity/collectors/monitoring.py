@@ -8,7 +8,7 @@ import shutil
 import yaml
 
 from maturity.alerts import missing_alerts
-from maturity.collectors.base import RunContext, run_tool
+from maturity.collectors.base import Collector, RunContext, run_tool
 from maturity.collectors.sources import owned_python_files
 from maturity.facts import ALERT_RULES, ComponentMonitoring, MonitoringFacts
 from maturity.pysource import parse_python
@@ -38,11 +38,12 @@ def _called(node: ast.Call, names: dict[str, str]) -> str | None:
     return None
 
 
-class MonitoringCollector:
+class MonitoringCollector(Collector):
     """AST scan of each component, its rules file, and ``promtool check rules``."""
 
     name = "monitoring"
     title = "monitoring"
+    facts = MonitoringFacts
 
     def collect(self, ctx: RunContext) -> MonitoringFacts:
         """Per component: metrics, loggers, rules problems, promtool's verdict."""

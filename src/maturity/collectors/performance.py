@@ -27,7 +27,7 @@ from typing import Any
 import httpx
 import psutil
 
-from maturity.collectors.base import RunContext, find_tool, run_tool
+from maturity.collectors.base import Collector, RunContext, find_tool, run_tool
 from maturity.config import Component, PerformanceConfig
 from maturity.facts import LOAD_GROUPS, GroupFigures, LoadResult, PerformanceFacts
 
@@ -133,11 +133,12 @@ class Sampler(threading.Thread):
             self.stop.wait(self.every)
 
 
-class PerformanceCollector:
+class PerformanceCollector(Collector):
     """Runs (or reads) each configured component's locust load test, one at a time."""
 
     name = "performance"
     title = "load tests (locust)"
+    facts = PerformanceFacts
 
     def collect(self, ctx: RunContext) -> PerformanceFacts:
         """One LoadResult per component that has a ``performance`` table."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import time
 
-from maturity.collectors.base import RunContext
+from maturity.collectors.base import Collector, RunContext
 from maturity.config import DEFAULT_QUERIES, Component, MaturityConfig
 from maturity.facts import Figure, ProductionFacts
 from maturity.prometheus import Prometheus, PrometheusError
@@ -30,11 +30,12 @@ def alert_queries(comp: Component, config: MaturityConfig) -> dict[str, str]:
     return found
 
 
-class ProductionCollector:
+class ProductionCollector(Collector):
     """Asks Prometheus each production figure of each component."""
 
     name = "production"
     title = "production figures (Prometheus)"
+    facts = ProductionFacts
 
     def collect(self, ctx: RunContext) -> ProductionFacts:
         """Every figure of every component, or the reason it could not be asked."""

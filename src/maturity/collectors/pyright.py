@@ -6,7 +6,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from maturity.collectors.base import RunContext, locate, run_tool
+from maturity.collectors.base import Collector, RunContext, locate, run_tool
 from maturity.facts import Finding, FindingsFacts
 
 EXIT_MEANING = {2: "fatal error", 3: "configuration file error", 4: "invalid command line"}
@@ -37,11 +37,12 @@ def read_diagnostics(
         )
 
 
-class PyrightCollector:
+class PyrightCollector(Collector):
     """``pyright --outputjson`` over all components; errors and warnings are findings."""
 
     name = "pyright"
     title = "pyright"
+    facts = FindingsFacts
 
     def collect(self, ctx: RunContext) -> FindingsFacts:
         """Run pyright; information-level diagnostics are not findings."""

@@ -17,15 +17,9 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from maturity.collectors.base import RunContext, ToolRun, run_tool
+from maturity.collectors.base import Collector, RunContext, ToolRun, run_tool
 from maturity.collectors.imports import imports_of_tests
-from maturity.facts import (
-    CollectionError,
-    CoverageFacts,
-    FileCoverage,
-    TestOutcome,
-    TestRunFacts,
-)
+from maturity.facts import CollectionError, CoverageFacts, FileCoverage, TestOutcome, TestRunFacts
 
 PLUGIN_DIR = Path(__file__).parent / "_in_target"
 PLUGIN = "maturity_pytest_plugin"
@@ -174,11 +168,12 @@ def _read_report(
     return None
 
 
-class PytestCollector:
+class PytestCollector(Collector):
     """Runs the target's unit tests once, under coverage, and reads both reports."""
 
     name = "tests"
     title = "pytest + coverage"
+    facts = TestRunFacts
 
     def collect(self, ctx: RunContext) -> TestRunFacts:
         """Run pytest under coverage; report outcomes and per-file coverage."""

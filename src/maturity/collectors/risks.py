@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from maturity.collectors.base import RunContext
+from maturity.collectors.base import Collector, RunContext
 from maturity.facts import AcceptedRisk, AcceptedRisks
 
 DOCUMENT = "SECURITY_FINDINGS_ACCEPTED_RISKS.md"
@@ -17,11 +17,12 @@ _TEST_ID = re.compile(r"\b(B\d{3})\b")
 _LOCATION = re.compile(r"([\w./-]+\.py)(?::(\d+))?")
 
 
-class AcceptedRisksCollector:
+class AcceptedRisksCollector(Collector):
     """Parse the accepted-risks document; an absent document has no entries."""
 
     name = "accepted_risks"
     title = "accepted risks"
+    facts = AcceptedRisks
 
     def collect(self, ctx: RunContext) -> AcceptedRisks:
         """Entries of the document (test id, file, optional line)."""

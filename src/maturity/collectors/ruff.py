@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import json
 
-from maturity.collectors.base import RunContext, locate, run_tool
+from maturity.collectors.base import Collector, RunContext, locate, run_tool
 from maturity.facts import Finding, FindingsFacts
 
 
-class RuffCollector:
+class RuffCollector(Collector):
     """``ruff check --output-format=json`` over all components."""
 
     name = "ruff"
     title = "ruff"
+    facts = FindingsFacts
 
     def collect(self, ctx: RunContext) -> FindingsFacts:
         """Run ruff; one finding per JSON diagnostic."""

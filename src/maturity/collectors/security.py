@@ -19,7 +19,7 @@ from typing import Any
 import yaml
 from packaging.version import InvalidVersion, Version
 
-from maturity.collectors.base import RunContext, find_tool, run_tool
+from maturity.collectors.base import Collector, RunContext, find_tool, run_tool
 from maturity.collectors.sources import owned_python_files
 from maturity.config import Component
 from maturity.facts import Secret, SecurityFacts, Vulnerability
@@ -194,11 +194,12 @@ def match_advisories(
     return found
 
 
-class SecurityCollector:
+class SecurityCollector(Collector):
     """Dependencies, vulnerabilities (offline OSV or pip-audit) and secrets, once per run."""
 
     name = "security"
     title = "security audit"
+    facts = SecurityFacts
 
     def collect(self, ctx: RunContext) -> SecurityFacts:
         """Everything the security audit criterion needs besides bandit and attestations."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from maturity.collectors.base import RunContext
+from maturity.collectors.base import Collector, RunContext
 from maturity.config import Component
 from maturity.facts import SourcesFacts
 
@@ -26,11 +26,12 @@ def owned_python_files(root: Path, comp: Component) -> list[Path]:
     return sorted(found)
 
 
-class SourcesCollector:
+class SourcesCollector(Collector):
     """Lists each component's Python files once, for the criteria that need them."""
 
     name = "sources"
     title = "component files"
+    facts = SourcesFacts
 
     def collect(self, ctx: RunContext) -> SourcesFacts:
         """Repo-relative ``.py`` files per component name."""

@@ -12,17 +12,18 @@ from pathlib import Path
 from defusedxml import ElementTree
 from defusedxml.common import DefusedXmlException
 
-from maturity.collectors.base import RunContext
+from maturity.collectors.base import Collector, RunContext
 from maturity.collectors.pytest_run import run_pytest
 from maturity.config import Component
 from maturity.facts import TestOutcome, TestRunFacts
 
 
-class SuiteCollector:
+class SuiteCollector(Collector):
     """Runs one configured test suite once for the whole repository."""
 
     name = ""
     title = ""
+    facts = TestRunFacts
     kind = ""
 
     def configured(self, ctx: RunContext) -> list[str]:

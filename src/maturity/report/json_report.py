@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from maturity.model import SCHEMA_VERSION, RunReport
+from maturity.report.files import atomic_write
 
 
 def to_json(report: RunReport) -> str:
@@ -16,16 +15,8 @@ def to_json(report: RunReport) -> str:
 
 
 def write_json(report: RunReport, path: Path) -> None:
-    """Write the report atomically: readers never see half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(to_json(report))
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Write the report atomically: readers never see half a file. Raises ``OSError``."""
+    atomic_write(path, to_json(report))
 
 
 def json_schema() -> dict[str, Any]:
