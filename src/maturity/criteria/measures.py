@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from maturity.config import Component, MaturityConfig
-from maturity.criteria.base import NotMeasured, Verdict, not_measured, require
+from maturity.criteria.base import NotMeasured, Verdict, require
 from maturity.facts import Facts, FileCoverage, TestOutcome
 from maturity.model import Evidence, Status
 from maturity.paths import glob_match
@@ -102,17 +102,13 @@ def not_passing_evidence(tests: Iterable[TestOutcome], limit: int) -> list[Evide
     ]
 
 
-def attested(
-    facts: Facts, comp: Component, kind: str
-) -> tuple[dict[str, Any] | None, Verdict | None]:
-    """The component's attestation record of ``kind`` (None when absent), or an error verdict."""
-    found = facts.attestations
-    problem = not_measured(found, "attestations")
-    if problem or found is None:
-        return None, problem or Verdict(Status.ERROR, "not measured", "not collected")
+def attested(facts: Facts, comp: Component, kind: str) -> dict[str, Any] | None:
+    """The component's attestation record of ``kind`` (None when absent); raises
+    :class:`NotMeasured` when the attestations could not be read."""
+    found = require(facts.attestations, "attestations")
     if comp.name in found.errors:
-        return None, Verdict(Status.ERROR, "not measured", found.errors[comp.name])
-    return found.records.get(comp.name, {}).get(kind), None
+        raise NotMeasured(Verdict(Status.ERROR, "not measured", found.errors[comp.name]))
+    return found.records.get(comp.name, {}).get(kind)
 
 
 def window_hours(window: str) -> float:

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from maturity.config import Component, MaturityConfig
-from maturity.criteria.base import Criterion, Verdict, not_measured, plural, register
+from maturity.criteria.base import Criterion, Verdict, plural, register, require
 from maturity.criteria.measures import duration, production_time
 from maturity.facts import PATCH_WINDOWS, Facts
 from maturity.model import BlockerCategory, Evidence, Stage, Status
@@ -16,10 +16,8 @@ def security_patching(
     facts: Facts, comp: Component, config: MaturityConfig, now: datetime
 ) -> Verdict:
     """Each known vulnerability patched within its severity's window since first seen."""
-    sec, history = facts.security, facts.history
-    problem = not_measured(sec, "the vulnerability audit") or not_measured(history, "history")
-    if problem or sec is None or history is None:
-        return problem or Verdict(Status.ERROR, "not measured", "not collected")
+    sec = require(facts.security, "the vulnerability audit")
+    history = require(facts.history, "history")
     if sec.audit_error:
         return Verdict(Status.ERROR, "not measured", f"dependencies not audited: {sec.audit_error}")
     deps = sec.dependencies.get(comp.name, {})

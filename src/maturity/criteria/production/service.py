@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from maturity.config import Component, MaturityConfig
-from maturity.criteria.base import Criterion, Verdict, not_measured, register
+from maturity.criteria.base import Criterion, Verdict, register, require
 from maturity.criteria.measures import window_hours
 from maturity.facts import ALERT_BARS, Facts, Figure, ProductionFacts
 from maturity.model import BlockerCategory, Evidence, Stage, Status
@@ -18,14 +18,9 @@ ALERTS = {
 }
 
 
-def _figures(
-    facts: Facts, comp: Component
-) -> tuple[ProductionFacts | None, dict[str, Figure], Verdict | None]:
-    found = facts.production
-    problem = not_measured(found, "Prometheus")
-    if problem or found is None:
-        return None, {}, problem or Verdict(Status.ERROR, "not measured", "not collected")
-    return found, found.figures.get(comp.name, {}), None
+def _figures(facts: Facts, comp: Component) -> tuple[ProductionFacts, dict[str, Figure]]:
+    found = require(facts.production, "Prometheus")
+    return found, found.figures.get(comp.name, {})
 
 
 def alert_states(figures: dict[str, Figure]) -> dict[str, str]:
@@ -67,9 +62,7 @@ def _single(
     higher_is_better: bool,
     config: MaturityConfig,
 ) -> Verdict:
-    found, figures, problem = _figures(facts, comp)
-    if problem or found is None:
-        return problem or Verdict(Status.ERROR, "not measured", "not collected")
+    found, figures = _figures(facts, comp)
     figure = figures.get(name)
     if figure is None or not figure.query:
         return Verdict(Status.ERROR, "not measured", f"no {label} query for {comp.name}")
@@ -117,9 +110,7 @@ def performance_sla(
     facts: Facts, comp: Component, config: MaturityConfig, now: datetime
 ) -> Verdict:
     """API, page-load and database p95 under their SLAs, from Prometheus histograms."""
-    found, figures, problem = _figures(facts, comp)
-    if problem or found is None:
-        return problem or Verdict(Status.ERROR, "not measured", "not collected")
+    found, figures = _figures(facts, comp)
     bars = {
         "api_p95": ("API p95", config.production.api_p95_ms),
         "page_p95": ("page load p95", config.production.page_p95_ms),

@@ -6,7 +6,15 @@ from datetime import datetime
 
 from maturity import attestations
 from maturity.config import Component, MaturityConfig
-from maturity.criteria.base import EVIDENCE_LIMIT, Criterion, Verdict, plural, register, require
+from maturity.criteria.base import (
+    EVIDENCE_LIMIT,
+    Criterion,
+    NotMeasured,
+    Verdict,
+    plural,
+    register,
+    require,
+)
 from maturity.criteria.measures import attested
 from maturity.facts import Facts
 from maturity.model import BlockerCategory, Evidence, Stage, Status
@@ -86,9 +94,11 @@ def security_audit(facts: Facts, comp: Component, config: MaturityConfig, now: d
         ]
     _bandit_and_acceptances(facts, comp, failing, unmeasured)
     # 5. the manual review, attested
-    record, error = attested(facts, comp, "security_review")
-    if error:
-        unmeasured.append(error.summary)
+    try:
+        record = attested(facts, comp, "security_review")
+    except NotMeasured as exc:
+        record = None
+        unmeasured.append(exc.verdict.summary)
     else:
         file = (attestations.DIRECTORY / f"{comp.name}.yaml").as_posix()
         failing += [

@@ -13,9 +13,9 @@ from maturity.criteria.base import (
     Criterion,
     Rule,
     Verdict,
-    not_measured,
     plural,
     register,
+    require,
 )
 from maturity.criteria.measures import not_passing_evidence, outcome_summary
 from maturity.facts import Facts, TestRunFacts
@@ -29,10 +29,7 @@ def _suite_rule(attr: str, label: str, pattern: Callable[[MaturityConfig], str])
     """A rule: every test of the suite that belongs to the component passes, ≥ 1 test."""
 
     def rule(facts: Facts, comp: Component, config: MaturityConfig, now: datetime) -> Verdict:
-        run: TestRunFacts | None = getattr(facts, attr)
-        problem = not_measured(run, f"the {label} run")
-        if problem or run is None:
-            return problem or Verdict(Status.ERROR, "not measured", "not collected")
+        run: TestRunFacts = require(getattr(facts, attr), f"the {label} run")
         glob = pattern(config).format(component=comp.name)
         tests = [t for t in run.tests if comp.marker in t.markers]
         method = f"marker {comp.marker}"
