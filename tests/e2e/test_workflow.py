@@ -11,8 +11,7 @@ import pytest
 import yaml
 
 from maturity import github as github_module
-from maturity.store import open_store
-from maturity.store.repository import run_count, stage_events
+from maturity.store import open_store, run_count, stage_events
 from tests.e2e.test_cli_fixture import GOOD
 from tests.fakes.github_api import fake_github
 from tests.helpers import cli, write_tree

@@ -6,12 +6,12 @@ import pytest
 from sqlalchemy import inspect, text
 
 from maturity.model import Stage
-from maturity.store import open_store
-from maturity.store.database import StoreError
-from maturity.store.repository import (
+from maturity.store import (
+    StoreError,
     deployments,
     latest_run,
     load_run,
+    open_store,
     record_deployment,
     record_stage_event,
     run_count,

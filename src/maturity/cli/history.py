@@ -16,13 +16,7 @@ from maturity.cli.app import ByOpt, DbOpt, PathArg, actor, app, store_for
 from maturity.config import load_project
 from maturity.errors import UsageError
 from maturity.runner import git_info
-from maturity.store.repository import (
-    as_utc,
-    deployments,
-    record_deployment,
-    stage_events,
-    trend,
-)
+from maturity.store import as_utc, deployments, record_deployment, stage_events, trend
 
 db_app = typer.Typer(help="The history database.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
@@ -206,7 +200,7 @@ def serve(
     import uvicorn
 
     from maturity.dashboard.app import configure_logging, create_app
-    from maturity.store.database import resolve_url
+    from maturity.store import resolve_url
 
     configure_logging()
     url = resolve_url(path.resolve(), db)

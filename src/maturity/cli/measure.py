@@ -31,7 +31,7 @@ from maturity.report.markdown import (
     render_markdown,
 )
 from maturity.report.terminal import render_terminal
-from maturity.store.repository import save_run
+from maturity.store import save_run
 
 
 @app.command("run")

@@ -23,7 +23,7 @@ from maturity.report.markdown import promotion_issue
 from maturity.rundirs import RUNS_DIR
 from maturity.runner import resolve_interpreter
 from maturity.stages import StageChange, demote, promote
-from maturity.store.repository import latest_run, load_run, save_run
+from maturity.store import latest_run, load_run, save_run
 
 ToOpt = Annotated[Stage, typer.Option("--to", help="The stage to move to.")]
 ComponentArg = Annotated[str, typer.Argument(help="Component name.")]

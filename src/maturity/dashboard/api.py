@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse, Response
 from maturity.dashboard import queries
 from maturity.dashboard.schemas import DeploymentIn
 from maturity.model import ComponentReport, RunReport
-from maturity.store.repository import record_deployment
+from maturity.store import record_deployment
 
 if TYPE_CHECKING:
     from maturity.dashboard.app import Dashboard

@@ -28,7 +28,6 @@ from prometheus_client import (
     Histogram,
     generate_latest,
 )
-from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -38,9 +37,7 @@ from maturity.dashboard.metrics import StoreMetrics
 from maturity.dashboard.pages import PREFIX, add_event_stream, add_page_routes, render
 from maturity.errors import MaturityError
 from maturity.model import RunReport
-from maturity.store import Store, open_store
-from maturity.store.repository import latest_run
-from maturity.store.tables import RunRow
+from maturity.store import Store, latest_run, latest_run_id, open_store
 
 HERE = Path(__file__).parent
 STAGE_COLOURS = {"development": "#6a737d", "staging": "#b26a00", "production": "#2e7d32"}
@@ -79,8 +76,7 @@ class Dashboard:
         if not fresh and now - self._checked[0] < min(self.poll_seconds, 0.5):
             return self._checked[1]
         try:
-            with self.store().engine.connect() as conn:
-                newest = conn.execute(select(func.max(RunRow.id))).scalar()
+            newest = latest_run_id(self.store())
         except SQLAlchemyError as exc:
             raise Unavailable(f"database unreachable ({exc.__class__.__name__})") from exc
         self._checked = (now, newest)

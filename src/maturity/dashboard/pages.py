@@ -20,7 +20,7 @@ from maturity.dashboard import queries
 from maturity.dashboard.charts import line_chart
 from maturity.dashboard.schemas import DeploymentIn
 from maturity.model import BlockerCategory, Stage
-from maturity.store.repository import record_deployment
+from maturity.store import record_deployment
 
 if TYPE_CHECKING:
     from maturity.dashboard.app import Dashboard
