@@ -11,7 +11,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field, computed_field
 
-SCHEMA_VERSION = "1.3"
+SCHEMA_VERSION = "1.4"
 
 # Column headings where a criterion's full title does not fit (dashboard, terminal matrix).
 SHORT_TITLES = {
@@ -111,6 +111,11 @@ class CriterionResult(BaseModel):
     )
     display: str = Field(description="The measured value as shown to people, e.g. '72.0%'.")
     threshold: str = Field(description="The bar it is measured against, e.g. '>= 70%'.")
+    bar: float | None = Field(
+        default=None,
+        description="The number behind the threshold, in the unit of value (70.0 for '>= 70%');"
+        " null where the bar is not one number.",
+    )
     summary: str = Field(description="One line: why it passed, failed or errored.")
     evidence: list[Evidence] = Field(default_factory=list)
     commands: list[str] = Field(

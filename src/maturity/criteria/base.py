@@ -47,6 +47,7 @@ class Criterion:
     threshold: Callable[[MaturityConfig], str]
     needs: tuple[str, ...]  # Facts attributes it reads
     rule: Rule
+    bar: Callable[[MaturityConfig], float] | None = None  # the number behind the threshold
 
     def evaluate(
         self, facts: Facts, component: Component, config: MaturityConfig
@@ -67,6 +68,7 @@ class Criterion:
             value=verdict.value,
             display=verdict.display,
             threshold=threshold,
+            bar=self.bar(config) if self.bar else None,
             summary=verdict.summary,
             evidence=verdict.evidence,
             commands=verdict.commands,

@@ -13,12 +13,12 @@ PRODUCTION: list[Criterion] = [
     Criterion(
         "prd.uptime", PRD, "Uptime", "Uptime ≥{threshold}",
         PERF, lambda c: f"{c.production.uptime:g}% over {c.production.window}",
-        ("production",), rules_production.uptime,
+        ("production",), rules_production.uptime, bar=lambda c: c.production.uptime,
     ),
     Criterion(
         "prd.error_rate", PRD, "Error rate", "Error rate <{threshold}",
         PERF, lambda c: f"{c.production.error_rate:g}% over {c.production.window}",
-        ("production",), rules_production.error_rate,
+        ("production",), rules_production.error_rate, bar=lambda c: c.production.error_rate,
     ),
     Criterion(
         "prd.performance_sla", PRD, "Performance SLAs", "Performance SLAs ({threshold})",

@@ -43,7 +43,7 @@ STAGING: list[Criterion] = [
     Criterion(
         "stg.rollback_plan", STG, "Rollback plan documented", "Rollback plan documented",
         BlockerCategory.DOCUMENTATION, lambda c: "5 sections", ("rollback",),
-        rules_staging.rollback_plan,
+        rules_staging.rollback_plan, bar=lambda c: 5,
     ),
     Criterion(
         "stg.qa_approval", STG, "Manual QA approval", "Manual QA approval",

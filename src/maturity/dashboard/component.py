@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
@@ -23,9 +21,7 @@ def component_page(request: Request, state: State, name: str) -> Response:
         return state.not_found(request, f"Component {name!r}")
     store = state.store()
     data = queries.series(store, name)
-    bar_text = next((c.threshold for c in comp.criteria if c.id == "dev.coverage"), "")
-    number = re.search(r"\d+(?:\.\d+)?", bar_text)
-    bar = float(number.group()) if number else None
+    bar = next((c.bar for c in comp.criteria if c.id == "dev.coverage"), None)
     charts = [
         line_chart(title, data[key], bar if key == "coverage" else None)
         for key, (title, _) in queries.SERIES.items()

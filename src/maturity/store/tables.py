@@ -87,6 +87,7 @@ class CriterionRow(Base):
     value_text: Mapped[str | None] = mapped_column(Text)
     display: Mapped[str] = mapped_column(Text)
     threshold: Mapped[str] = mapped_column(Text)
+    bar: Mapped[float | None] = mapped_column(Float, nullable=True)
     summary: Mapped[str] = mapped_column(Text)
     evidence: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     commands: Mapped[list[str]] = mapped_column(JSON)
