@@ -13,6 +13,8 @@ from pydantic import BaseModel, Field, computed_field
 
 SCHEMA_VERSION = "1.4"
 
+COVERAGE = "dev.coverage"  # the criterion whose value is a component's test coverage %
+
 # Column headings where a criterion's full title does not fit (dashboard, terminal matrix).
 SHORT_TITLES = {
     "dev.coverage": "Coverage",

@@ -8,6 +8,7 @@ from fastapi.responses import HTMLResponse, Response
 from maturity.dashboard import queries
 from maturity.dashboard.charts import line_chart
 from maturity.dashboard.state import PREFIX, State, component_of
+from maturity.model import COVERAGE
 
 router = APIRouter()
 
@@ -21,7 +22,7 @@ def component_page(request: Request, state: State, name: str) -> Response:
         return state.not_found(request, f"Component {name!r}")
     store = state.store()
     data = queries.series(store, name)
-    bar = next((c.bar for c in comp.criteria if c.id == "dev.coverage"), None)
+    bar = next((c.bar for c in comp.criteria if c.id == COVERAGE), None)
     charts = [
         line_chart(title, data[key], bar if key == "coverage" else None)
         for key, (title, _) in queries.SERIES.items()

@@ -10,7 +10,7 @@ from prometheus_client import CollectorRegistry, Counter, Histogram
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
-from maturity.model import RunReport, Stage
+from maturity.model import COVERAGE, RunReport, Stage
 
 
 class StoreMetrics(Collector):
@@ -50,7 +50,7 @@ class StoreMetrics(Collector):
         for comp in report.components:
             for s in Stage:
                 stage.add_metric([comp.name, s.value], 1.0 if comp.stage is s else 0.0)
-            crit = next((c for c in comp.criteria if c.id == "dev.coverage"), None)
+            crit = next((c for c in comp.criteria if c.id == COVERAGE), None)
             if crit is not None and isinstance(crit.value, int | float):
                 coverage.add_metric([comp.name], float(crit.value))
             failing.add_metric([comp.name], float(sum(not c.met for c in comp.criteria)))

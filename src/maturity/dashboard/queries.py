@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from maturity.model import SHORT_TITLES, ComponentReport, CriterionResult, RunReport
+from maturity.model import COVERAGE, SHORT_TITLES, ComponentReport, CriterionResult, RunReport
 from maturity.store import (
     Store,
     TrendPoint,
@@ -141,7 +141,7 @@ def _tests_not_passing(point: TrendPoint) -> float | None:
 
 # chart key -> (title, the figure of one stored run)
 SERIES: dict[str, tuple[str, Callable[[TrendPoint], float | None]]] = {
-    "coverage": ("Coverage %", _value("dev.coverage")),
+    "coverage": ("Coverage %", _value(COVERAGE)),
     "tests": ("Tests passed", _value("dev.unit_tests")),
     "tests_failed": ("Tests failed or errored", _tests_not_passing),
     "lint": ("Ruff findings", _value("dev.ruff")),

@@ -10,6 +10,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from maturity.dashboard.charts import badge
 from maturity.dashboard.state import PREFIX, State, component_of
+from maturity.model import COVERAGE
 
 STAGE_COLOURS = {"development": "#6a737d", "staging": "#b26a00", "production": "#2e7d32"}
 
@@ -37,7 +38,7 @@ def badge_svg(state: State, name: str, kind: str = "stage") -> Response:
         svg = badge(name, "unknown", "#9f9f9f")
         return Response(svg, status_code=404, media_type="image/svg+xml")
     if kind == "coverage":
-        crit = next((c for c in comp.criteria if c.id == "dev.coverage"), None)
+        crit = next((c for c in comp.criteria if c.id == COVERAGE), None)
         measured = crit is not None and crit.status.value != "error"
         value = crit.display.split(" ")[0] if crit and measured else "unknown"
         svg = badge("coverage", value, "#2e7d32" if crit and crit.met else "#c62828")
