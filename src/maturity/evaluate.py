@@ -15,8 +15,11 @@ from maturity.model import (
     Stage,
     Status,
     TestAccount,
+    VulnerabilitySighting,
     Waiver,
 )
+
+PATCHING = "prd.security_patching"
 
 
 def gates_for(component: Component, stage: Stage | None) -> tuple[Stage, list[Stage]]:
@@ -121,3 +124,37 @@ def notices(facts: Facts) -> list[Notice]:
         if isinstance(found, FindingsFacts):
             out += [Notice(tool=name, message=m) for m in found.general]
     return out
+
+
+def sightings(
+    facts: Facts, components: list[Component], config: MaturityConfig, stage: Stage | None = None
+) -> list[VulnerabilitySighting]:
+    """The known vulnerabilities of each component whose ``prd.security_patching`` this run
+    measures (evaluated, its dependencies audited), with when a stored run first saw each:
+    the ones that criterion judges, and what the history store keeps sightings of."""
+    sec, history = facts.security, facts.history
+    if sec is None or history is None or sec.error or history.error or sec.audit_error:
+        return []
+    at = config.production.at  # the evaluation time the criterion uses
+    now = datetime.fromtimestamp(at, UTC) if at is not None else datetime.now(UTC)
+    found: list[VulnerabilitySighting] = []
+    for comp in components:
+        _, gates = gates_for(comp, stage)
+        if not any(c.id == PATCHING for g in gates for c in criteria_for(g)):
+            continue
+        deps = sec.dependencies.get(comp.name, {})
+        if any(name in deps for name in sec.skipped):
+            continue  # a dependency not audited: the criterion could not be measured
+        found += [
+            VulnerabilitySighting(
+                component=comp.name,
+                vulnerability=v.id,
+                package=v.package,
+                version=v.version,
+                severity=v.severity,
+                first_seen=history.first_seen.get((comp.name, v.id), now),
+            )
+            for v in sec.vulnerabilities
+            if v.package in deps
+        ]
+    return found

@@ -6,6 +6,7 @@ prints it). Bump ``SCHEMA_VERSION`` on any incompatible change.
 
 from __future__ import annotations
 
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
@@ -225,6 +226,21 @@ class Notice(BaseModel):
     message: str
 
 
+class VulnerabilitySighting(BaseModel):
+    """A known vulnerability of a dependency of a component whose security patching is judged."""
+
+    component: str
+    vulnerability: str = Field(description="The advisory id, e.g. 'GHSA-…' or 'PYSEC-…'.")
+    package: str = Field(description="The affected distribution.")
+    version: str = Field(description="Its installed version.")
+    severity: str | None = Field(
+        description="critical, high, medium or low; null when the advisory gives none."
+    )
+    first_seen: datetime = Field(
+        description="When a stored run first saw it (the evaluation time when none had)."
+    )
+
+
 class RunReport(BaseModel):
     """One ``maturity run``: the document written by ``--json``."""
 
@@ -244,6 +260,11 @@ class RunReport(BaseModel):
     )
     notices: list[Notice] = Field(
         default_factory=list, description="Tool diagnostics without a file, shown once."
+    )
+    sightings: list[VulnerabilitySighting] = Field(
+        default_factory=list,
+        description="Known vulnerabilities of each component whose security patching was"
+        " judged (the history store keeps when each was first and last seen).",
     )
 
     def component(self, name: str) -> ComponentReport:

@@ -15,7 +15,7 @@ from maturity.collectors.base import Collector, RunContext, run_tool
 from maturity.config import Project
 from maturity.criteria import criteria_for
 from maturity.errors import ConfigError, UsageError
-from maturity.evaluate import account_tests, criteria_needed, evaluate, notices
+from maturity.evaluate import account_tests, criteria_needed, evaluate, notices, sightings
 from maturity.facts import Facts, TestRunFacts, ToolFacts
 from maturity.model import GitInfo, RunReport, Stage, ToolInfo
 from maturity.rundirs import run_directory
@@ -178,4 +178,5 @@ def run(
         components=evaluate(facts, components, project.config, stage),
         tests=account_tests(facts, project.components),
         notices=notices(facts),
+        sightings=sightings(facts, components, project.config, stage),
     )

@@ -15,8 +15,6 @@ from maturity.store.database import Store
 from maturity.store.rows import as_utc, insert
 from maturity.store.tables import IncidentRow, SightingRow
 
-PATCHING = "prd.security_patching"  # the criterion whose details carry the vulnerabilities
-
 
 def open_incident(
     store: Store, component: str, severity: str, title: str, at: datetime, actor: str
@@ -65,30 +63,25 @@ def incidents(store: Store, component: str | None = None) -> list[IncidentRow]:
 
 
 def record_sightings(session: Session, report: RunReport) -> None:
-    """Keep when each vulnerability was first seen (and last seen) for each component."""
+    """Keep when each vulnerability of the run was first seen (and last seen) per component."""
     seen_at = datetime.fromisoformat(report.timestamp)
     new = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    for comp in report.components:
-        for crit in comp.criteria:
-            if crit.id != PATCHING:
-                continue
-            for vuln in crit.details.get("vulnerabilities") or []:
-                first = datetime.fromisoformat(vuln["first_seen"])
-                session.execute(
-                    new(SightingRow)
-                    .values(
-                        component=comp.name, vulnerability=vuln["id"], package=vuln["package"],
-                        version=vuln["version"], severity=vuln["severity"],
-                        first_seen=min(first, seen_at), last_seen=seen_at,
-                    )
-                    .on_conflict_do_nothing(index_elements=["component", "vulnerability"])
-                )  # fmt: skip
-                session.execute(
-                    update(SightingRow)
-                    .where(SightingRow.component == comp.name)
-                    .where(SightingRow.vulnerability == vuln["id"])
-                    .values(last_seen=seen_at)
-                )
+    for seen in report.sightings:
+        session.execute(
+            new(SightingRow)
+            .values(
+                component=seen.component, vulnerability=seen.vulnerability,
+                package=seen.package, version=seen.version, severity=seen.severity,
+                first_seen=min(seen.first_seen, seen_at), last_seen=seen_at,
+            )
+            .on_conflict_do_nothing(index_elements=["component", "vulnerability"])
+        )  # fmt: skip
+        session.execute(
+            update(SightingRow)
+            .where(SightingRow.component == seen.component)
+            .where(SightingRow.vulnerability == seen.vulnerability)
+            .values(last_seen=seen_at)
+        )
 
 
 def first_sightings(store: Store) -> dict[tuple[str, str], datetime]:

@@ -16,6 +16,7 @@ from maturity.model import (
     Status,
     TestAccount,
     ToolInfo,
+    VulnerabilitySighting,
     Waiver,
 )
 from maturity.store.database import Store
@@ -84,6 +85,7 @@ def run_row(report: RunReport) -> RunRow:
         stages=[s.value for s in report.stages],
         tests=report.tests.model_dump() if report.tests is not None else None,
         notices=[n.model_dump() for n in report.notices],
+        sightings=[v.model_dump(mode="json") for v in report.sightings],
         components=[
             ComponentRow(
                 name=comp.name,
@@ -133,6 +135,7 @@ def report_of(row: RunRow) -> RunReport:
         stages=[Stage(s) for s in row.stages],
         tests=TestAccount.model_validate(row.tests) if row.tests else None,
         notices=[Notice.model_validate(n) for n in row.notices or []],
+        sightings=[VulnerabilitySighting.model_validate(v) for v in row.sightings or []],
         components=[
             ComponentReport(
                 name=comp.name,

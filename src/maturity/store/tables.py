@@ -43,6 +43,7 @@ class RunRow(Base):
     stages: Mapped[list[str]] = mapped_column(JSON)
     tests: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     notices: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON, nullable=True)
+    sightings: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON, nullable=True)
     components: Mapped[list[ComponentRow]] = relationship(
         back_populates="run", cascade="all, delete-orphan", order_by="ComponentRow.id"
     )
