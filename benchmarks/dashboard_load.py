@@ -38,8 +38,7 @@ def free_port() -> int:
 def build_store(url: str, work: Path, days: int) -> None:
     """A real run of examples/tta, then ``days`` daily variants of it."""
     from maturity.model import RunReport
-    from maturity.store import open_store
-    from maturity.store.repository import save_run
+    from maturity.store import open_store, save_run
 
     repo = work / "tta"
     shutil.copytree(ROOT / "examples" / "tta", repo, ignore=shutil.ignore_patterns(".maturity"))

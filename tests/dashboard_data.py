@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from maturity.model import Evidence, Stage, Status
-from maturity.store import Store, open_store
-from maturity.store.repository import record_deployment, record_stage_event, save_run
+from maturity.store import Store, open_store, record_deployment, record_stage_event, save_run
 from tests.unit.test_reports import make_report
 
 XSS = '<img src=x onerror="window.__pwned__=1"><script>window.__pwned__=2</script>'

@@ -14,6 +14,9 @@ from datetime import date, datetime
 from maturity.attribution import account
 from maturity.config import Component, MaturityConfig
 from maturity.criteria import Criterion, criteria_for
+from maturity.criteria.base import NotMeasured
+from maturity.criteria.measures import production_time
+from maturity.criteria.production.patching import component_vulnerabilities
 from maturity.facts import Facts, FindingsFacts
 from maturity.model import (
     ComponentReport,
@@ -23,8 +26,11 @@ from maturity.model import (
     Stage,
     Status,
     TestAccount,
+    VulnerabilitySighting,
     Waiver,
 )
+
+PATCHING = "prd.security_patching"
 
 
 def gates_for(component: Component, stage: Stage | None) -> tuple[Stage, list[Stage]]:
@@ -171,3 +177,42 @@ def notices(facts: Facts) -> list[Notice]:
         if isinstance(found, FindingsFacts):
             out += [Notice(tool=name, message=m) for m in found.general]
     return out
+
+
+def sightings(
+    facts: Facts,
+    components: list[Component],
+    config: MaturityConfig,
+    stage: Stage | None = None,
+    *,
+    now: datetime,
+) -> list[VulnerabilitySighting]:
+    """The known vulnerabilities of each component whose ``prd.security_patching`` this run
+    measures (evaluated, its dependencies audited), with when a stored run first saw each
+    (the evaluation time when none had): the ones that criterion judges, and what the
+    history store keeps sightings of."""
+    sec, history = facts.security, facts.history
+    if sec is None or history is None or sec.error or history.error:
+        return []
+    at = production_time(config, now)
+    found: list[VulnerabilitySighting] = []
+    for comp in components:
+        _, gates = gates_for(comp, stage)
+        if not any(c.id == PATCHING for g in gates for c in criteria_for(g)):
+            continue
+        try:
+            vulnerabilities = component_vulnerabilities(sec, comp)
+        except NotMeasured:
+            continue  # the criterion could not be measured: nothing was seen
+        found += [
+            VulnerabilitySighting(
+                component=comp.name,
+                vulnerability=v.id,
+                package=v.package,
+                version=v.version,
+                severity=v.severity,
+                first_seen=history.first_seen.get((comp.name, v.id), at),
+            )
+            for v in vulnerabilities
+        ]
+    return found

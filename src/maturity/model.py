@@ -6,12 +6,15 @@ prints it). Bump ``SCHEMA_VERSION`` on any incompatible change.
 
 from __future__ import annotations
 
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel, Field, computed_field
 
-SCHEMA_VERSION = "1.3"
+SCHEMA_VERSION = "1.4"
+
+COVERAGE = "dev.coverage"  # the criterion whose value is a component's test coverage %
 
 # Column headings where a criterion's full title does not fit (dashboard, terminal matrix).
 SHORT_TITLES = {
@@ -111,6 +114,11 @@ class CriterionResult(BaseModel):
     )
     display: str = Field(description="The measured value as shown to people, e.g. '72.0%'.")
     threshold: str = Field(description="The bar it is measured against, e.g. '>= 70%'.")
+    bar: float | None = Field(
+        default=None,
+        description="The number behind the threshold, in the unit of value (70.0 for '>= 70%');"
+        " null where the bar is not one number.",
+    )
     summary: str = Field(description="One line: why it passed, failed or errored.")
     evidence: list[Evidence] = Field(default_factory=list)
     commands: list[str] = Field(
@@ -218,6 +226,21 @@ class Notice(BaseModel):
     message: str
 
 
+class VulnerabilitySighting(BaseModel):
+    """A known vulnerability of a dependency of a component whose security patching is judged."""
+
+    component: str
+    vulnerability: str = Field(description="The advisory id, e.g. 'GHSA-…' or 'PYSEC-…'.")
+    package: str = Field(description="The affected distribution.")
+    version: str = Field(description="Its installed version.")
+    severity: str | None = Field(
+        description="critical, high, medium or low; null when the advisory gives none."
+    )
+    first_seen: datetime = Field(
+        description="When a stored run first saw it (the evaluation time when none had)."
+    )
+
+
 class RunReport(BaseModel):
     """One ``maturity run``: the document written by ``--json``."""
 
@@ -237,6 +260,11 @@ class RunReport(BaseModel):
     )
     notices: list[Notice] = Field(
         default_factory=list, description="Tool diagnostics without a file, shown once."
+    )
+    sightings: list[VulnerabilitySighting] = Field(
+        default_factory=list,
+        description="Known vulnerabilities of each component whose security patching was"
+        " judged (the history store keeps when each was first and last seen).",
     )
 
     def component(self, name: str) -> ComponentReport:

@@ -14,7 +14,7 @@ from maturity.collectors.base import RunContext
 from maturity.config import Project
 from maturity.criteria import criteria_for
 from maturity.errors import ConfigError, UsageError
-from maturity.evaluate import account_tests, criteria_needed, evaluate, notices
+from maturity.evaluate import account_tests, criteria_needed, evaluate, notices, sightings
 from maturity.facts import Facts, TestRunFacts, ToolFacts
 from maturity.git import git_info
 from maturity.model import RunReport, Stage, ToolInfo
@@ -150,4 +150,5 @@ def run(
         components=evaluate(facts, components, project.config, stage, now=now),
         tests=account_tests(facts, project.components),
         notices=notices(facts),
+        sightings=sightings(facts, components, project.config, stage, now=now),
     )

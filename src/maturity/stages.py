@@ -19,8 +19,7 @@ from maturity.config import Project
 from maturity.errors import MaturityError, UsageError
 from maturity.git import git_info
 from maturity.model import CriterionResult, RunReport, Stage
-from maturity.store import Store
-from maturity.store.repository import latest_run, record_stage_event, save_run
+from maturity.store import Store, latest_run, record_stage_event, save_run
 
 
 class PromotionRefused(MaturityError):

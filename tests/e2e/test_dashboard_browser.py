@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from maturity.dashboard.app import create_app
-from maturity.store.repository import latest_run, save_run
+from maturity.store import latest_run, save_run
 from tests.dashboard_data import seed
 from tests.servers import live_server
 from tests.unit.test_reports import make_report

@@ -11,8 +11,7 @@ import pytest
 import yaml
 
 from maturity import github as github_module
-from maturity.store import open_store
-from maturity.store.repository import run_count, stage_events
+from maturity.store import open_store, run_count, stage_events
 from tests.e2e.test_cli_fixture import GOOD
 from tests.fakes.github_api import fake_github
 from tests.helpers import cli, write_tree
@@ -172,7 +171,7 @@ def test_deploy_and_history_table(tmp_path: Path) -> None:
     assert "1.4.2" in out and "rolled-back" in out and "100" in out
     assert cli("deploy", "nope", "--env", "staging", "--version", "1", str(repo))[0] == 2
     code, out, _ = cli("db", "current", str(repo))
-    assert out.strip().endswith("is at revision 0005 (head 0005)")
+    assert out.strip().endswith("is at revision 0006 (head 0006)")
 
 
 def test_blockers_sync_is_idempotent_updates_and_closes(

@@ -13,8 +13,7 @@ from fastapi.testclient import TestClient
 
 from maturity.dashboard.app import create_app
 from maturity.model import Status
-from maturity.store.database import open_store
-from maturity.store.repository import latest_run, run_count, save_run
+from maturity.store import latest_run, open_store, run_count, save_run
 from tests.dashboard_data import seed
 from tests.servers import free_port, live_server, postgres_server
 from tests.unit.test_reports import crit, make_report

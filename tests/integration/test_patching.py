@@ -11,8 +11,7 @@ import pytest
 import yaml
 
 from maturity.model import Status
-from maturity.store.database import open_store
-from maturity.store.repository import first_sightings
+from maturity.store import first_sightings, open_store
 from maturity.store.tables import SightingRow
 from tests.helpers import cli, judge, measure, write_tree
 

@@ -6,12 +6,12 @@ import pytest
 from sqlalchemy import inspect, text
 
 from maturity.model import Stage
-from maturity.store import open_store
-from maturity.store.database import StoreError
-from maturity.store.repository import (
+from maturity.store import (
+    StoreError,
     deployments,
     latest_run,
     load_run,
+    open_store,
     record_deployment,
     record_stage_event,
     run_count,
@@ -76,7 +76,7 @@ def test_migrations_from_empty_and_from_the_previous_revision(db_url: str) -> No
         ), {"comp": comp_id})  # fmt: skip
     assert "deployments" not in inspect(store.engine).get_table_names()
     reopened = open_store(db_url)  # applies the rest automatically on first use
-    assert reopened.current() == reopened.head() == "0005"
+    assert reopened.current() == reopened.head() == "0006"
     old = load_run(reopened, old_id)
     assert old is not None
     crit = old.component("calc").criteria[0]

@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from maturity.store import open_store
-from maturity.store.repository import run_count, trend
+from maturity.store import open_store, run_count, trend
 from tests.e2e.test_cli_fixture import GOOD
 from tests.helpers import write_tree
 

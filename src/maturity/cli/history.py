@@ -16,26 +16,21 @@ from maturity.cli.app import ByOpt, DbOpt, PathArg, actor, app, store_for
 from maturity.config import load_project
 from maturity.errors import UsageError
 from maturity.git import git_info
-from maturity.store.repository import (
-    as_utc,
-    deployments,
-    record_deployment,
-    stage_events,
-    trend,
-)
+from maturity.model import COVERAGE, SHORT_TITLES
+from maturity.store import as_utc, deployments, record_deployment, stage_events, trend
 
 db_app = typer.Typer(help="The history database.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 
-# numeric criteria whose trend is worth a column: id -> column title
-TREND_COLUMNS = {
-    "dev.coverage": "cov%",
-    "dev.unit_tests": "tests",
-    "dev.ruff": "ruff",
-    "dev.pyright": "types",
-    "dev.security_scan": "sec",
-    "dev.documentation": "doc%",
-}
+# numeric criteria whose trend is worth a column, headed by their short titles
+TREND_COLUMNS = (
+    COVERAGE,
+    "dev.unit_tests",
+    "dev.ruff",
+    "dev.pyright",
+    "dev.security_scan",
+    "dev.documentation",
+)
 
 
 class Environment(StrEnum):
@@ -178,11 +173,10 @@ def history(
         deploys.add_row(d["at"][:16], d["environment"], Text(d["version"]), d["status"], d["by"])
     console.print(deploys)
     runs = Table(title=f"{component}: last {len(data['trend'])} runs", title_justify="left")
-    runs.add_column("run")
-    runs.add_column("when")
-    runs.add_column("commit")
-    for title in TREND_COLUMNS.values():
-        runs.add_column(title, justify="right")
+    for col in ("run", "when", "commit"):  # never cut: the headings wrap first
+        runs.add_column(col, no_wrap=True)
+    for criterion in TREND_COLUMNS:
+        runs.add_column(SHORT_TITLES[criterion], justify="right")
     for p in data["trend"]:
         cells = [_cell(p["values"][k], p["statuses"][k]) for k in TREND_COLUMNS]
         runs.add_row(str(p["run"]), p["at"][:16], (p["commit"] or "")[:8], *cells)
@@ -206,7 +200,7 @@ def serve(
     import uvicorn
 
     from maturity.dashboard.app import configure_logging, create_app
-    from maturity.store.database import resolve_url
+    from maturity.store import resolve_url
 
     configure_logging()
     url = resolve_url(path.resolve(), db)

@@ -32,7 +32,7 @@ from maturity.report.markdown import (
     render_issue_markdown,
 )
 from maturity.report.terminal import render_terminal
-from maturity.store.repository import save_run
+from maturity.store import save_run
 
 
 @app.command("run")

@@ -15,7 +15,7 @@ from maturity.cli.app import ByOpt, DbOpt, actor, app, store_for
 from maturity.config import load_project
 from maturity.errors import UsageError
 from maturity.facts import Severity
-from maturity.store.repository import as_utc, incidents, open_incident, update_incident
+from maturity.store import as_utc, incidents, open_incident, update_incident
 
 incident_app = typer.Typer(help="Record incidents of production components (P0-P3).")
 app.add_typer(incident_app, name="incident")

@@ -22,7 +22,7 @@ from maturity.model import RunReport, Stage
 from maturity.report.markdown import promotion_issue
 from maturity.runner import gather
 from maturity.stages import StageChange, demote, promote
-from maturity.store.repository import latest_run, load_run, save_run
+from maturity.store import latest_run, load_run, save_run
 
 ToOpt = Annotated[Stage, typer.Option("--to", help="The stage to move to.")]
 ComponentArg = Annotated[str, typer.Argument(help="Component name.")]

@@ -19,8 +19,7 @@ class HistoryCollector(Collector):
 
     def collect(self, ctx: RunContext) -> HistoryFacts:
         """All of it; a repository whose store was never created has none."""
-        from maturity.store.database import open_store, resolve_url
-        from maturity.store.repository import as_utc, first_sightings, incidents
+        from maturity.store import as_utc, first_sightings, incidents, open_store, resolve_url
 
         url = resolve_url(ctx.root, ctx.db_url)
         facts = HistoryFacts(tool="maturity store", command="maturity incident list")

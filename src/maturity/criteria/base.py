@@ -82,6 +82,7 @@ class Criterion:
             value=verdict.value,
             display=verdict.display,
             threshold=threshold,
+            bar=self.bar(config),
             summary=verdict.summary,
             evidence=verdict.evidence,
             commands=verdict.commands,

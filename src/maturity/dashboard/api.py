@@ -3,43 +3,39 @@
 from __future__ import annotations
 
 import hmac
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from fastapi import Depends, FastAPI, Header, HTTPException, Request
+from fastapi import APIRouter, Depends, Header, HTTPException, Request
 from fastapi.responses import JSONResponse, Response
 
 from maturity.dashboard import queries
 from maturity.dashboard.schemas import DeploymentIn
+from maturity.dashboard.state import State, component_of
 from maturity.model import ComponentReport, RunReport
-from maturity.store.repository import record_deployment
+from maturity.store import record_deployment
 
-if TYPE_CHECKING:
-    from maturity.dashboard.app import Dashboard
+router = APIRouter()
 
 
-def add_api_routes(
-    app: FastAPI, state: Dashboard, not_found: Callable[[Request, str], Response]
-) -> None:
-    """Register the API routes on ``app``."""
+def require_token(state: State, authorization: str = Header(default="")) -> None:
+    """401 unless ``Authorization: Bearer <the configured write token>``."""
+    given = authorization.removeprefix("Bearer ").strip()
+    if not state.token or not given or not hmac.compare_digest(given, state.token):
+        raise HTTPException(401, "a valid write token is required")
 
-    def require_token(authorization: str = Header(default="")) -> None:
-        given = authorization.removeprefix("Bearer ").strip()
-        if not state.token or not given or not hmac.compare_digest(given, state.token):
-            raise HTTPException(401, "a valid write token is required")
 
-    @app.get("/api/runs/latest", response_model=RunReport, tags=["runs"])
-    def latest_run_api(request: Request) -> Any:
-        """The newest stored run, in the schema of ``maturity run --json``."""
-        latest = state.latest()
-        return latest[1] if latest else not_found(request, "Run")
+@router.get("/api/runs/latest", response_model=RunReport, tags=["runs"])
+def latest_run_api(request: Request, state: State) -> Any:
+    """The newest stored run, in the schema of ``maturity run --json``."""
+    latest = state.latest()
+    return latest[1] if latest else state.not_found(request, "Run")
 
-    @app.get("/api/components", tags=["components"])
-    async def components_api() -> list[dict[str, Any]]:
-        """Every component of the latest run: stage, readiness, failing criteria."""
-        return state.cached(("api-components",), _components)
 
-    def _components() -> list[dict[str, Any]]:
+@router.get("/api/components", tags=["components"])
+async def components_api(state: State) -> list[dict[str, Any]]:
+    """Every component of the latest run: stage, readiness, failing criteria."""
+
+    def make() -> list[dict[str, Any]]:
         latest = state.latest()
         if latest is None:
             return []
@@ -57,64 +53,70 @@ def add_api_routes(
             for c in latest[1].components
         ]
 
-    @app.get("/api/components/{name}", response_model=ComponentReport, tags=["components"])
-    def component_api(request: Request, name: str) -> Any:
-        """One component of the latest run, every criterion with evidence."""
-        latest = state.latest()
-        comp = next((c for c in latest[1].components if c.name == name), None) if latest else None
-        return comp if comp else not_found(request, f"Component {name!r}")
+    return state.cached(("api-components",), make)
 
-    @app.get("/api/components/{name}/trend", tags=["components"])
-    def trend_api(name: str, limit: int = 90) -> dict[str, list[dict[str, Any]]]:
-        """Numeric criteria of the component over its recent runs."""
-        data = queries.series(state.store(), name, limit)
-        return {k: [{"at": at.isoformat(), "value": v} for at, v in pts] for k, pts in data.items()}
 
-    @app.get("/api/blockers", tags=["blockers"])
-    def blockers_api() -> list[dict[str, Any]]:
-        """Open blockers of the latest run with the start of their failing streak."""
-        return [
-            {
-                "component": b.component,
-                "criterion": b.criterion.id,
-                "category": b.criterion.blocker_category.value,
-                "summary": b.criterion.summary,
-                "since": b.since.isoformat(),
-                "runs": b.runs,
-            }
-            for b in queries.open_blockers(state.store())
-        ]
+@router.get("/api/components/{name}", response_model=ComponentReport, tags=["components"])
+def component_api(request: Request, state: State, name: str) -> Any:
+    """One component of the latest run, every criterion with evidence."""
+    comp = component_of(state.latest(), name)
+    return comp if comp else state.not_found(request, f"Component {name!r}")
 
-    @app.get("/api/deployments", tags=["deployments"])
-    def deployments_api() -> list[dict[str, Any]]:
-        """Deployments and stage changes, newest first."""
-        return [
-            {
-                "at": e.at.isoformat(),
-                "component": e.component,
-                "kind": e.kind,
-                "what": e.text,
-                "status": e.status,
-                "by": e.actor,
-            }
-            for e in queries.timeline(state.store())
-        ]
 
-    @app.post(
-        "/api/deployments",
-        status_code=201,
-        tags=["deployments"],
-        dependencies=[Depends(require_token)],
+@router.get("/api/components/{name}/trend", tags=["components"])
+def trend_api(state: State, name: str, limit: int = 90) -> dict[str, list[dict[str, Any]]]:
+    """Numeric criteria of the component over its recent runs."""
+    data = queries.series(state.store(), name, limit)
+    return {k: [{"at": at.isoformat(), "value": v} for at, v in pts] for k, pts in data.items()}
+
+
+@router.get("/api/blockers", tags=["blockers"])
+def blockers_api(state: State) -> list[dict[str, Any]]:
+    """Open blockers of the latest run with the start of their failing streak."""
+    return [
+        {
+            "component": b.component,
+            "criterion": b.criterion.id,
+            "category": b.criterion.blocker_category.value,
+            "summary": b.criterion.summary,
+            "since": b.since.isoformat(),
+            "runs": b.runs,
+        }
+        for b in queries.open_blockers(state.store())
+    ]
+
+
+@router.get("/api/deployments", tags=["deployments"])
+def deployments_api(state: State) -> list[dict[str, Any]]:
+    """Deployments and stage changes, newest first."""
+    return [
+        {
+            "at": e.at.isoformat(),
+            "component": e.component,
+            "kind": e.kind,
+            "what": e.text,
+            "status": e.status,
+            "by": e.actor,
+        }
+        for e in queries.timeline(state.store())
+    ]
+
+
+@router.post(
+    "/api/deployments",
+    status_code=201,
+    tags=["deployments"],
+    dependencies=[Depends(require_token)],
+)
+def record_deployment_api(state: State, item: DeploymentIn) -> Response:
+    """Record a deployment (needs ``Authorization: Bearer <token>``)."""
+    row_id = record_deployment(
+        state.store(),
+        item.component,
+        item.environment,
+        item.version,
+        item.status,
+        item.actor,
+        None,
     )
-    def record_deployment_api(item: DeploymentIn) -> Response:
-        """Record a deployment (needs ``Authorization: Bearer <token>``)."""
-        row_id = record_deployment(
-            state.store(),
-            item.component,
-            item.environment,
-            item.version,
-            item.status,
-            item.actor,
-            None,
-        )
-        return JSONResponse({"id": row_id}, status_code=201)
+    return JSONResponse({"id": row_id}, status_code=201)

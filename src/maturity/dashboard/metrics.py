@@ -1,14 +1,16 @@
-"""Prometheus metrics of the components, read from the latest stored run at scrape time."""
+"""Prometheus metrics: the components', read from the latest stored run at scrape time,
+and the dashboard's own requests."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 
+from prometheus_client import CollectorRegistry, Counter, Histogram
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
-from maturity.model import RunReport, Stage
+from maturity.model import COVERAGE, RunReport, Stage
 
 
 class StoreMetrics(Collector):
@@ -48,7 +50,7 @@ class StoreMetrics(Collector):
         for comp in report.components:
             for s in Stage:
                 stage.add_metric([comp.name, s.value], 1.0 if comp.stage is s else 0.0)
-            crit = next((c for c in comp.criteria if c.id == "dev.coverage"), None)
+            crit = next((c for c in comp.criteria if c.id == COVERAGE), None)
             if crit is not None and isinstance(crit.value, int | float):
                 coverage.add_metric([comp.name], float(crit.value))
             failing.add_metric([comp.name], float(sum(not c.met for c in comp.criteria)))
@@ -57,3 +59,23 @@ class StoreMetrics(Collector):
         age.add_metric([], (datetime.now(UTC) - started).total_seconds())
         last.add_metric([], float(run_id))
         yield from (stage, coverage, failing, ready, age, last)
+
+
+class Telemetry:
+    """One dashboard's registry: its request counter and latency, then the components."""
+
+    def __init__(self, latest: Callable[[], tuple[int, RunReport] | None]) -> None:
+        self.registry = CollectorRegistry()
+        self.requests_total = Counter(
+            "maturity_dashboard_requests_total",
+            "Dashboard HTTP requests",
+            ["method", "route", "status"],
+            registry=self.registry,
+        )
+        self.latency = Histogram(
+            "maturity_dashboard_request_duration_seconds",
+            "Dashboard request latency",
+            ["route"],
+            registry=self.registry,
+        )
+        self.registry.register(StoreMetrics(latest))

@@ -6,19 +6,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import select
-
-from maturity.model import SHORT_TITLES, ComponentReport, CriterionResult, RunReport
-from maturity.store import Store
-from maturity.store.repository import (
+from maturity.model import COVERAGE, SHORT_TITLES, ComponentReport, CriterionResult, RunReport
+from maturity.store import (
+    Store,
     TrendPoint,
     as_utc,
     deployments,
+    failing_streaks,
     latest_run,
     stage_events,
     trend,
 )
-from maturity.store.tables import ComponentRow, CriterionRow, RunRow
 
 
 @dataclass
@@ -75,28 +73,19 @@ def open_blockers(store: Store, component: str | None = None) -> list[OpenBlocke
     if found is None:
         return []
     _, report = found
-    result: list[OpenBlocker] = []
-    with store.transaction() as session:
-        for comp in report.components:
-            if component and comp.name != component:
-                continue
-            for crit in comp.criteria:
-                if crit.met:
-                    continue
-                history = session.execute(
-                    select(RunRow.started_at, CriterionRow.status)
-                    .join(ComponentRow, ComponentRow.run_id == RunRow.id)
-                    .join(CriterionRow, CriterionRow.component_result_id == ComponentRow.id)
-                    .where(ComponentRow.name == comp.name, CriterionRow.criterion_id == crit.id)
-                    .order_by(RunRow.started_at.desc(), RunRow.id.desc())
-                ).all()
-                since = as_utc(history[0][0])
-                streak = 0
-                for started, status in history:
-                    if status == "pass":
-                        break
-                    since, streak = as_utc(started), streak + 1
-                result.append(OpenBlocker(comp.name, crit, since, streak))
+    failing = [
+        (comp.name, crit)
+        for comp in report.components
+        if not component or comp.name == component
+        for crit in comp.criteria
+        if not crit.met
+    ]
+    streaks = failing_streaks(store, [(name, crit.id) for name, crit in failing])
+    result = [
+        OpenBlocker(name, crit, streak.since, streak.runs)
+        for name, crit in failing
+        if (streak := streaks.get((name, crit.id))) is not None
+    ]
     result.sort(key=lambda b: (b.criterion.blocker_category.value, b.since))
     return result
 
@@ -152,7 +141,7 @@ def _tests_not_passing(point: TrendPoint) -> float | None:
 
 # chart key -> (title, the figure of one stored run)
 SERIES: dict[str, tuple[str, Callable[[TrendPoint], float | None]]] = {
-    "coverage": ("Coverage %", _value("dev.coverage")),
+    "coverage": ("Coverage %", _value(COVERAGE)),
     "tests": ("Tests passed", _value("dev.unit_tests")),
     "tests_failed": ("Tests failed or errored", _tests_not_passing),
     "lint": ("Ruff findings", _value("dev.ruff")),

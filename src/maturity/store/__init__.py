@@ -1,5 +1,48 @@
-"""The history store: every run, stage change and deployment (SQLAlchemy 2 + Alembic)."""
+"""The history store: every run, stage change and deployment (SQLAlchemy 2 + Alembic).
 
-from maturity.store.database import Store, default_url, open_store
+Its query interface, by concern: ``runs`` (save, load, the newest, count, trends,
+failing streaks), ``events`` (stage changes and deployments) and ``records``
+(incidents and vulnerability sightings). Everything is importable from here.
+"""
 
-__all__ = ["Store", "default_url", "open_store"]
+from maturity.store.database import Store, StoreError, default_url, open_store, resolve_url
+from maturity.store.events import deployments, record_deployment, record_stage_event, stage_events
+from maturity.store.records import first_sightings, incidents, open_incident, update_incident
+from maturity.store.rows import as_utc
+from maturity.store.runs import (
+    Streak,
+    TrendPoint,
+    failing_streaks,
+    latest_run,
+    latest_run_id,
+    load_run,
+    run_count,
+    save_run,
+    trend,
+)
+
+__all__ = [
+    "Store",
+    "StoreError",
+    "Streak",
+    "TrendPoint",
+    "as_utc",
+    "default_url",
+    "deployments",
+    "failing_streaks",
+    "first_sightings",
+    "incidents",
+    "latest_run",
+    "latest_run_id",
+    "load_run",
+    "open_incident",
+    "open_store",
+    "record_deployment",
+    "record_stage_event",
+    "resolve_url",
+    "run_count",
+    "save_run",
+    "stage_events",
+    "trend",
+    "update_incident",
+]

@@ -43,6 +43,7 @@ class RunRow(Base):
     stages: Mapped[list[str]] = mapped_column(JSON)
     tests: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     notices: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON, nullable=True)
+    sightings: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON, nullable=True)
     components: Mapped[list[ComponentRow]] = relationship(
         back_populates="run", cascade="all, delete-orphan", order_by="ComponentRow.id"
     )
@@ -87,6 +88,7 @@ class CriterionRow(Base):
     value_text: Mapped[str | None] = mapped_column(Text)
     display: Mapped[str] = mapped_column(Text)
     threshold: Mapped[str] = mapped_column(Text)
+    bar: Mapped[float | None] = mapped_column(Float, nullable=True)
     summary: Mapped[str] = mapped_column(Text)
     evidence: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     commands: Mapped[list[str]] = mapped_column(JSON)

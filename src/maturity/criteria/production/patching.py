@@ -6,10 +6,28 @@ from datetime import datetime
 from typing import Any
 
 from maturity.config import Component, MaturityConfig
-from maturity.criteria.base import Criterion, Verdict, plural, register, require
+from maturity.criteria.base import Criterion, NotMeasured, Verdict, plural, register, require
 from maturity.criteria.measures import duration, production_time
-from maturity.facts import PATCH_WINDOWS, Facts
+from maturity.facts import PATCH_WINDOWS, Facts, SecurityFacts, Vulnerability
 from maturity.model import BlockerCategory, Evidence, Stage, Status
+
+
+def component_vulnerabilities(sec: SecurityFacts, comp: Component) -> list[Vulnerability]:
+    """The known vulnerabilities of the component's dependencies; raises
+    :class:`NotMeasured` when the audit failed or skipped one of its dependencies."""
+    if sec.audit_error:
+        raise NotMeasured(
+            Verdict(Status.ERROR, "not measured", f"dependencies not audited: {sec.audit_error}")
+        )
+    deps = sec.dependencies.get(comp.name, {})
+    skipped = sorted(n for n in sec.skipped if n in deps)
+    if skipped:
+        raise NotMeasured(Verdict(
+            Status.ERROR, "not measured",
+            f"{plural(len(skipped), 'dependency', 'dependencies')} not audited by {sec.audit}"
+            f" ({skipped[0]}: {sec.skipped[skipped[0]]})",
+        ))  # fmt: skip
+    return [v for v in sec.vulnerabilities if v.package in deps]
 
 
 def security_patching(
@@ -18,22 +36,11 @@ def security_patching(
     """Each known vulnerability patched within its severity's window since first seen."""
     sec = require(facts.security, "the vulnerability audit")
     history = require(facts.history, "history")
-    if sec.audit_error:
-        return Verdict(Status.ERROR, "not measured", f"dependencies not audited: {sec.audit_error}")
-    deps = sec.dependencies.get(comp.name, {})
-    skipped = sorted(n for n in sec.skipped if n in deps)
-    if skipped:
-        return Verdict(
-            Status.ERROR, "not measured",
-            f"{plural(len(skipped), 'dependency', 'dependencies')} not audited by {sec.audit}"
-            f" ({skipped[0]}: {sec.skipped[skipped[0]]})",
-        )  # fmt: skip
+    vulnerabilities = component_vulnerabilities(sec, comp)
     now = production_time(config, now)
     known: list[dict[str, Any]] = []
     overdue: list[Evidence] = []
-    for v in sec.vulnerabilities:
-        if v.package not in deps:
-            continue
+    for v in vulnerabilities:
         first = history.first_seen.get((comp.name, v.id), now)
         severity = v.severity or "critical"  # unknown severity: held to the tightest window
         age = now - first
@@ -64,6 +71,7 @@ def security_patching(
         count = plural(len(known), "known vulnerability", "known vulnerabilities")
         summary = f"{count} within the patch window: {ids}"
     else:
+        deps = sec.dependencies.get(comp.name, {})
         count = plural(len(deps), "dependency", "dependencies")
         summary = f"no known vulnerability in {count} ({sec.audit})"
     return Verdict(Status.PASS, f"{len(known)} open, 0 overdue", summary, 0, [], commands, details)

@@ -204,7 +204,6 @@ register(
         title="Manual QA approval",
         checklist="Manual QA approval",
         category=BlockerCategory.TESTS,
-        bar=lambda c: 8,
         shown=lambda c: "8/8 checked, approver, date",
         remediation="Have the QA lead check every item and sign off with `maturity attest qa`.",
         needs=("attestations",),

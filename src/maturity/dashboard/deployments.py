@@ -1,0 +1,63 @@
+"""The deployments page, and its CSRF-protected form to record a deployment."""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import ValidationError
+
+from maturity.dashboard import queries
+from maturity.dashboard.schemas import DeploymentIn
+from maturity.dashboard.state import PREFIX, State
+from maturity.store import record_deployment
+
+router = APIRouter()
+
+
+@router.get(f"{PREFIX}/deployments", response_class=HTMLResponse, include_in_schema=False)
+def deployments_page(request: Request, state: State) -> Response:
+    """Deployments and stage changes, and the form when a write token is set."""
+    latest = state.latest()
+    nonce = request.cookies.get("maturity_nonce") or secrets.token_urlsafe(16)
+    response = state.render(request, "deployments.html", {
+        "_latest": latest, "page": "deployments", "entries": queries.timeline(state.store()),
+        "token_set": bool(state.token), "csrf": state.csrf(nonce),
+        "component_names": [c.name for c in latest[1].components] if latest else [],
+    })  # fmt: skip
+    response.set_cookie("maturity_nonce", nonce, httponly=True, samesite="strict")
+    return response
+
+
+@router.post(f"{PREFIX}/deployments", include_in_schema=False)
+def record_from_form(
+    request: Request,
+    state: State,
+    component: str = Form(...),
+    environment: str = Form(...),
+    version: str = Form(...),
+    status: str = Form("success"),
+    token: str = Form(""),
+    csrf: str = Form(""),
+) -> Response:
+    """Record a deployment from the form: CSRF token first, then the write token."""
+    nonce = request.cookies.get("maturity_nonce", "")
+    if not nonce or not hmac.compare_digest(csrf, state.csrf(nonce)):
+        return state.error_page(
+            request, 403, "Forbidden", "The form token is stale; reload the page."
+        )
+    if not state.token or not hmac.compare_digest(token, state.token):
+        return state.error_page(request, 401, "Unauthorized", "A valid write token is required.")
+    try:
+        item = DeploymentIn(
+            component=component, environment=environment, version=version, status=status
+        )
+    except ValidationError:
+        return state.error_page(request, 422, "Invalid deployment", "Check environment and status.")
+    record_deployment(
+        state.store(), item.component, item.environment, item.version, item.status,
+        "dashboard", None,
+    )  # fmt: skip
+    return RedirectResponse(f"{PREFIX}/deployments", status_code=303)

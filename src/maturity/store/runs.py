@@ -1,0 +1,187 @@
+"""Stored runs: save and load them, the newest one, how many, trends and failing streaks."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, TypeVar
+
+from sqlalchemy import Select, and_, func, or_, select, tuple_
+from sqlalchemy.orm import selectinload
+
+from maturity.model import RunReport
+from maturity.store.database import Store
+from maturity.store.records import record_sightings
+from maturity.store.rows import as_utc, report_of, run_row
+from maturity.store.tables import ComponentRow, CriterionRow, RunRow
+
+_NEWEST_FIRST = (RunRow.started_at.desc(), RunRow.id.desc())
+
+
+def save_run(store: Store, report: RunReport) -> int:
+    """Store a whole run in one transaction; returns its id."""
+    row = run_row(report)
+    with store.transaction() as session:
+        session.add(row)
+        session.flush()
+        record_sightings(session, report)
+        return row.id
+
+
+def load_run(store: Store, run_id: int) -> RunReport | None:
+    """One stored run as a report."""
+    with store.transaction() as session:
+        row = session.scalars(
+            select(RunRow)
+            .where(RunRow.id == run_id)
+            .options(selectinload(RunRow.components).selectinload(ComponentRow.criteria))
+        ).first()
+        return report_of(row) if row else None
+
+
+def latest_run(store: Store, commit: str | None = None) -> tuple[int, RunReport] | None:
+    """The newest stored run (for ``commit`` when given), with its id."""
+    query = select(RunRow).order_by(*_NEWEST_FIRST).limit(1)
+    if commit is not None:
+        query = query.where(RunRow.commit == commit)
+    with store.transaction() as session:
+        row = session.scalars(
+            query.options(selectinload(RunRow.components).selectinload(ComponentRow.criteria))
+        ).first()
+        return (row.id, report_of(row)) if row else None
+
+
+def latest_run_id(store: Store) -> int | None:
+    """Id of the newest stored run: one aggregate over the primary key, cheap to poll.
+
+    Raises SQLAlchemy's errors as they are (a poller decides what an outage means).
+    """
+    with store.engine.connect() as conn:
+        return conn.execute(select(func.max(RunRow.id))).scalar()
+
+
+def run_count(store: Store) -> int:
+    """How many runs are stored."""
+    with store.transaction() as session:
+        return session.scalar(select(func.count()).select_from(RunRow)) or 0
+
+
+@dataclass
+class TrendPoint:
+    """One component's figures in one run."""
+
+    run_id: int
+    at: datetime
+    commit: str | None
+    stage: str
+    ready: bool
+    values: dict[str, float | None]  # criterion id -> numeric value
+    statuses: dict[str, str]
+    details: dict[str, dict[str, Any]] = field(default_factory=dict)  # criterion id -> details
+
+
+def trend(store: Store, component: str, limit: int = 50) -> list[TrendPoint]:
+    """The component's numeric criteria over the newest ``limit`` runs, oldest first."""
+    query = (
+        select(ComponentRow, RunRow)
+        .join(RunRow, ComponentRow.run_id == RunRow.id)
+        .where(ComponentRow.name == component)
+        .order_by(*_NEWEST_FIRST)
+        .limit(limit)
+        .options(selectinload(ComponentRow.criteria))
+    )
+    with store.transaction() as session:
+        rows = session.execute(query).all()
+        points = [
+            TrendPoint(
+                run_id=run.id,
+                at=as_utc(run.started_at),
+                commit=run.commit,
+                stage=comp.stage,
+                ready=comp.ready,
+                values={c.criterion_id: c.value for c in comp.criteria},
+                statuses={c.criterion_id: c.status for c in comp.criteria},
+                details={c.criterion_id: c.details or {} for c in comp.criteria},
+            )
+            for comp, run in rows
+        ]
+    return list(reversed(points))
+
+
+@dataclass(frozen=True)
+class Streak:
+    """How long a criterion has been failing for a component, up to the newest run."""
+
+    since: datetime  # start of the oldest run of the streak
+    runs: int  # consecutive runs without a pass
+
+
+Q = TypeVar("Q", bound=Select)
+
+
+def _results(query: Q) -> Q:
+    """``query`` over every criterion result joined to its component and run."""
+    return (
+        query.select_from(RunRow)
+        .join(ComponentRow, ComponentRow.run_id == RunRow.id)
+        .join(CriterionRow, CriterionRow.component_result_id == ComponentRow.id)
+    )
+
+
+def failing_streaks(
+    store: Store, pairs: Iterable[tuple[str, str]]
+) -> dict[tuple[str, str], Streak]:
+    """For each (component, criterion id): the runs since it last passed, up to the newest.
+
+    One query for every pair, reading only the runs from each pair's last pass on (the
+    component name and criterion id indexes narrow it). A pair that passes in its newest
+    run has a streak of 0 runs; a pair never stored is absent.
+    """
+    wanted = sorted(set(pairs))
+    if not wanted:
+        return {}
+    pair = tuple_(ComponentRow.name, CriterionRow.criterion_id)
+    last_pass = (
+        _results(
+            select(
+                ComponentRow.name.label("name"),
+                CriterionRow.criterion_id.label("criterion"),
+                func.max(RunRow.started_at).label("at"),
+            )
+        )
+        .where(pair.in_(wanted), CriterionRow.status == "pass")
+        .group_by(ComponentRow.name, CriterionRow.criterion_id)
+        .subquery()
+    )
+    since_last_pass = or_(last_pass.c.at.is_(None), RunRow.started_at >= last_pass.c.at)
+    query = (
+        _results(
+            select(
+                ComponentRow.name, CriterionRow.criterion_id, CriterionRow.status, RunRow.started_at
+            )
+        )
+        .outerjoin(
+            last_pass,
+            and_(
+                last_pass.c.name == ComponentRow.name,
+                last_pass.c.criterion == CriterionRow.criterion_id,
+            ),
+        )
+        .where(pair.in_(wanted), since_last_pass)
+        .order_by(ComponentRow.name, CriterionRow.criterion_id, *_NEWEST_FIRST)
+    )
+    streaks: dict[tuple[str, str], Streak] = {}
+    ended: set[tuple[str, str]] = set()
+    with store.transaction() as session:
+        for name, criterion, status, started in session.execute(query):
+            key = (name, criterion)
+            if key in ended:
+                continue
+            runs = streaks[key].runs if key in streaks else 0
+            if status == "pass":  # newest first: the streak ends at the last pass
+                ended.add(key)
+                streaks.setdefault(key, Streak(as_utc(started), 0))
+                continue
+            streaks[key] = Streak(as_utc(started), runs + 1)
+    return streaks
