@@ -10,6 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from maturity.store.migrations.columns import recreate_when_needed
+
 revision = "0005"
 down_revision = "0004"
 branch_labels = None
@@ -24,7 +26,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    """Drop runs.tests and runs.notices."""
-    with op.batch_alter_table("runs") as batch:
+    """Drop runs.tests and runs.notices; the runs and their results stay."""
+    with op.batch_alter_table("runs", recreate=recreate_when_needed()) as batch:
         batch.drop_column("notices")
         batch.drop_column("tests")
