@@ -84,6 +84,7 @@ def test_migrations_from_empty_and_from_the_previous_revision(db_url: str) -> No
     assert {"stage_events", "deployments"} <= set(inspect(reopened.engine).get_table_names())
     run_id = save_run(reopened, make_report())  # the current schema takes today's runs
     assert load_run(reopened, run_id) == make_report()
+
     def rows() -> tuple[int, ...]:
         with reopened.engine.connect() as conn:
             return tuple(
