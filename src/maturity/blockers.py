@@ -13,7 +13,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from maturity.github import GitHub
-from maturity.model import ComponentReport, CriterionResult, RunReport, Status
+from maturity.model import (
+    BlockerCategory,
+    ComponentReport,
+    CriterionResult,
+    GateRole,
+    RunReport,
+    Status,
+)
+
+CONFIGURATION = BlockerCategory.CONFIGURATION
 
 MARKER = "<!-- maturity-blocker {component} {category} -->"
 EVIDENCE_SHOWN = 10
@@ -67,10 +76,17 @@ class Blocker:
 
 
 def blockers_of(report: RunReport) -> list[Blocker]:
-    """Unmet criteria that block each component's next promotion, by category."""
+    """What blocks each component, by category: the unmet criteria of the stages it holds
+    (entry), of its next promotion (exit) or of production (maintenance), as its status
+    says; not those of a stage judged ahead on request, nor configuration problems."""
     found: list[Blocker] = []
     for comp in report.components:
-        unmet = [c for c in comp.criteria if not c.met]
+        gates = {g.gate for g in comp.gates if g.role is not GateRole.AHEAD}
+        unmet = [
+            c
+            for c in comp.criteria
+            if c.gate in gates and not c.met and c.blocker_category is not CONFIGURATION
+        ]
         by_category: dict[str, list[CriterionResult]] = {}
         for crit in unmet:
             by_category.setdefault(crit.blocker_category.value, []).append(crit)

@@ -21,6 +21,8 @@ from maturity.facts import Facts, FindingsFacts
 from maturity.model import (
     ComponentReport,
     CriterionResult,
+    GateRole,
+    GateStatus,
     Notice,
     RunReport,
     Stage,
@@ -92,28 +94,87 @@ def evaluate_component(
     *,
     now: datetime,
 ) -> ComponentReport:
-    """Apply the rulebook to one component at time ``now``."""
-    gate, gates = gates_for(component, stage)
-    held = component.stage.previous
+    """Apply the rulebook to one component at time ``now``, and decide its status."""
+    _, gates = gates_for(component, stage)
     results: list[CriterionResult] = []
     for g in gates:
         results += [
             apply_waiver(c.evaluate(facts, component, config, now), component, now.date())
             for c in criteria_for(g)
         ]
-    exit_results = [r for r in results if r.gate is gate]
-    ready = bool(exit_results) and all(r.met for r in results if r.gate in [*gate.previous, gate])
-    regressed = any(not r.met for r in results if r.gate in held)
+    statuses = [gate_status(g, component.stage, results) for g in gates]
+    entry = [s for s in statuses if s.role is GateRole.ENTRY]
+    exit_ = next((s for s in statuses if s.role is GateRole.EXIT), None)
+    regressed = any(not s.met for s in entry)
+    ready = exit_ is not None and exit_.met and not regressed
+    step, blocking = next_step(component, statuses, results, ready)
     return ComponentReport(
         name=component.name,
         label=component.label,
         path=component.path,
         stage=component.stage,
-        target=gate.next,
+        target=component.stage.next,
         criteria=results,
         ready=ready,
         regressed=regressed,
+        gates=statuses,
+        next_step=step,
+        blocking=blocking,
     )
+
+
+def gate_status(gate: Stage, held: Stage, results: list[CriterionResult]) -> GateStatus:
+    """One stage's criteria for a component holding ``held``: their role, and which fail."""
+    order = list(Stage)
+    if gate is held:
+        role = GateRole.MAINTENANCE if held is Stage.PRODUCTION else GateRole.EXIT
+    else:
+        role = GateRole.ENTRY if order.index(gate) < order.index(held) else GateRole.AHEAD
+    mine = [r for r in results if r.gate is gate]
+    return GateStatus(
+        gate=gate,
+        role=role,
+        met=bool(mine) and all(r.met for r in mine),
+        failing=[r.id for r in mine if r.status is Status.FAIL],
+        unmeasured=[r.id for r in mine if r.status is Status.ERROR],
+    )
+
+
+def next_step(
+    component: Component,
+    gates: list[GateStatus],
+    results: list[CriterionResult],
+    ready: bool,
+) -> tuple[str, list[str]]:
+    """The single next step for a component, and the criteria it is about."""
+    title = {r.id: r.title for r in results}
+
+    def named(ids: list[str]) -> str:
+        return ", ".join(title[i] for i in ids)
+
+    held, nxt = component.stage, component.stage.next
+    # in production, what users feel comes first: the maintenance criteria; then what the
+    # component must keep of the stages it holds; then the way to the next stage
+    maintenance = next((g for g in gates if g.role is GateRole.MAINTENANCE), None)
+    if maintenance is not None and (unmet := maintenance.failing + maintenance.unmeasured):
+        return f"bring it back within the production criteria: {named(unmet)}", unmet
+    for status in gates:
+        unmet = status.failing + status.unmeasured
+        if status.role is GateRole.ENTRY and unmet:
+            return f"restore the {status.gate} exit criteria it holds: {named(unmet)}", unmet
+    if held is Stage.PRODUCTION:
+        return "keep the production maintenance criteria", []
+    if ready:
+        return f"promote it: maturity promote {component.name} --to {nxt}", []
+    exit_ = next((g for g in gates if g.role is GateRole.EXIT), None)
+    if exit_ is None:  # its own criteria were not evaluated
+        return f"measure the {held} exit criteria", []
+    step = f"meet the {held} exit criteria for {nxt}"
+    if exit_.failing:
+        step += f": fix {named(exit_.failing)}"
+    if exit_.unmeasured:
+        step += f"{';' if exit_.failing else ':'} measure {named(exit_.unmeasured)}"
+    return step, exit_.failing + exit_.unmeasured
 
 
 def evaluate(
@@ -137,16 +198,13 @@ class GateFailure:
     warn_only: bool
 
 
-def required_gates(comp: ComponentReport, require: Stage | None) -> set[Stage]:
-    """The gates a component must meet: those before its held stage (its entry criteria),
-    production maintenance while in production, and every gate up to ``require``."""
+def required(status: GateStatus, require: Stage | None) -> bool:
+    """Whether ``maturity check`` requires a gate: the stages a component holds (entry),
+    production's criteria while in production, and every stage up to ``--require``."""
+    if status.role in (GateRole.ENTRY, GateRole.MAINTENANCE):
+        return True
     order = list(Stage)
-    required = set(comp.stage.previous)
-    if comp.stage is Stage.PRODUCTION:
-        required.add(Stage.PRODUCTION)  # maintenance criteria: kept while in production
-    if require is not None:
-        required |= set(order[: order.index(require) + 1])
-    return required
+    return require is not None and order.index(status.gate) <= order.index(require)
 
 
 def gate_failures(
@@ -156,12 +214,18 @@ def gate_failures(
     production maintenance breach only warns when ``production.on_breach = "warn"``
     (unless production itself was required)."""
     warn = on_breach == "warn" and require is not Stage.PRODUCTION
-    return [
-        GateFailure(comp, crit, warn and crit.gate is Stage.PRODUCTION)
-        for comp in report.components
-        for crit in comp.criteria
-        if crit.gate in required_gates(comp, require) and not crit.met
-    ]
+    failures: list[GateFailure] = []
+    for comp in report.components:
+        for status in comp.gates:
+            if not required(status, require):
+                continue
+            unmet = set(status.failing + status.unmeasured)
+            failures += [
+                GateFailure(comp, crit, warn and status.role is GateRole.MAINTENANCE)
+                for crit in comp.criteria
+                if crit.gate is status.gate and crit.id in unmet
+            ]
+    return failures
 
 
 def account_tests(facts: Facts, components: list[Component]) -> TestAccount | None:

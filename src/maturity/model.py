@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field, computed_field
 
-SCHEMA_VERSION = "1.4"
+SCHEMA_VERSION = "2.0"
 
 COVERAGE = "dev.coverage"  # the criterion whose value is a component's test coverage %
 
@@ -67,6 +67,9 @@ class BlockerCategory(StrEnum):
     PERFORMANCE = "performance"
     DOCUMENTATION = "documentation"
     DEPENDENCIES = "dependencies"
+    # not a blocker of the spec: the setup maturity needs is missing or wrong (e.g. no issue
+    # source); shown, never filed as a GitHub blocker issue
+    CONFIGURATION = "configuration"
 
 
 class Evidence(BaseModel):
@@ -120,6 +123,7 @@ class CriterionResult(BaseModel):
         " null where the bar is not one number.",
     )
     summary: str = Field(description="One line: why it passed, failed or errored.")
+    remediation: str = Field(default="", description="What to do when it is not met.")
     evidence: list[Evidence] = Field(default_factory=list)
     commands: list[str] = Field(
         default_factory=list, description="Commands that measured it, to reproduce by hand."
@@ -135,18 +139,50 @@ class CriterionResult(BaseModel):
         return self.status in (Status.PASS, Status.WAIVED)
 
 
+class GateRole(StrEnum):
+    """What a stage's criteria mean for a component, given the stage it holds."""
+
+    ENTRY = "entry"  # a stage before the held one: its exit criteria, kept (else REGRESSED)
+    EXIT = "exit"  # the held stage's exit criteria: met = ready for the next stage
+    MAINTENANCE = "maintenance"  # production's criteria, while in production (else AT RISK)
+    AHEAD = "ahead"  # a stage after the held one, judged on request (run --stage)
+
+
+class GateStatus(BaseModel):
+    """One stage's criteria, as they stand for a component."""
+
+    gate: Stage
+    role: GateRole
+    met: bool = Field(description="Every criterion of the gate is met (pass or waived).")
+    failing: list[str] = Field(default_factory=list, description="Ids of criteria that fail.")
+    unmeasured: list[str] = Field(
+        default_factory=list, description="Ids of criteria that could not be measured."
+    )
+
+
 class ComponentReport(BaseModel):
-    """Everything measured about one component."""
+    """Everything measured about one component, and its status: computed once by the
+    evaluation, read verbatim by every report, ``check``, blockers and the dashboard."""
 
     name: str
     label: str = Field(description="GitHub label, e.g. 'component:player-experience'.")
     path: str
-    stage: Stage = Field(description="The declared stage, from the committed config.")
+    stage: Stage = Field(description="The held stage (declared in the committed config).")
     target: Stage | None = Field(description="The next stage, or None at production.")
     criteria: list[CriterionResult]
-    ready: bool = Field(description="All exit criteria of the declared stage are met.")
+    ready: bool = Field(
+        description="Ready for the next stage: the held stage's exit criteria are all met, and"
+        " it has not regressed."
+    )
     regressed: bool = Field(
-        description="Criteria of a stage the component already holds are not met."
+        description="A criterion of a stage before the held one (its entry criteria) is not met."
+    )
+    gates: list[GateStatus] = Field(
+        default_factory=list, description="Each evaluated stage's criteria and their role."
+    )
+    next_step: str = Field(default="", description="The single next step for the component.")
+    blocking: list[str] = Field(
+        default_factory=list, description="Ids of the criteria the next step is about."
     )
 
     @computed_field(  # type: ignore[prop-decorator]
@@ -155,13 +191,30 @@ class ComponentReport(BaseModel):
     @property
     def at_risk(self) -> bool:
         """Production components must keep the production criteria: any unmet one is a risk."""
-        return self.stage is Stage.PRODUCTION and any(
-            not c.met for c in self.criteria if c.gate is Stage.PRODUCTION
-        )
+        return any(g.role is GateRole.MAINTENANCE and not g.met for g in self.gates)
+
+    @computed_field(  # type: ignore[prop-decorator]
+        description="The status in words, as every surface shows it: 'REGRESSED', 'AT RISK'"
+        " (or both), 'READY for <stage>', 'NOT READY for <stage>' or 'maintenance criteria"
+        " hold'."
+    )
+    @property
+    def verdict(self) -> str:
+        """The one status phrase every report, ``check`` and the dashboard print."""
+        flags = [w for w, on in (("REGRESSED", self.regressed), ("AT RISK", self.at_risk)) if on]
+        if flags:
+            return " and ".join(flags)
+        if self.target is None:
+            return "maintenance criteria hold"
+        return f"{'READY' if self.ready else 'NOT READY'} for {self.target}"
 
     def for_gate(self, gate: Stage) -> list[CriterionResult]:
-        """The results of one stage's exit criteria."""
+        """The results of one stage's criteria."""
         return [c for c in self.criteria if c.gate is gate]
+
+    def gate(self, role: GateRole) -> GateStatus | None:
+        """The (first) evaluated gate of a role: EXIT is the held stage's exit criteria."""
+        return next((g for g in self.gates if g.role is role), None)
 
 
 class ToolInfo(BaseModel):
@@ -273,3 +326,13 @@ class RunReport(BaseModel):
             if comp.name == name:
                 return comp
         raise KeyError(name)
+
+    def status_line(self) -> str:
+        """The count of each status, as the component lines say it (every surface prints it)."""
+        comps = self.components
+        line = f"{len(comps)} components: {sum(c.ready for c in comps)} ready for their next stage"
+        if regressed := sum(c.regressed for c in comps):
+            line += f", {regressed} regressed"
+        if at_risk := sum(c.at_risk for c in comps):
+            line += f", {at_risk} at risk in production"
+        return line

@@ -161,20 +161,28 @@ def test_the_staging_failures_are_the_documented_ones(staged) -> None:
 
 def test_the_production_promotion_issue_carries_the_staging_figures(staged) -> None:
     repo, _ = staged
+    report = str(repo / "report.json")
+    # the run judged the staging exit criteria ahead (run --stage staging): the production
+    # promotion issue is asked for by the stage it judges
+    code, out, _ = cli("promote-issue", "player_experience", "--from-json", report)
+    assert code == 0 and out.startswith("Title: Promote player-experience to staging\n")
     code, out, _ = cli(
-        "promote-issue", "player_experience", "--from-json", str(repo / "report.json")
+        "promote-issue", "player_experience", "--from-json", report, "--stage", "staging"
     )
     assert code == 0
     assert out.startswith("Title: Promote player-experience to production\n")
     assert "Labels: component:player-experience, target:production" in out
     assert "- [x] Performance benchmarks met (currently 7/7 bars met)" in out
     assert "- [x] Manual QA approval (currently 8/8 checked)" in out
-    code, out, _ = cli("promote-issue", "api_gateway", "--from-json", str(repo / "report.json"))
+    code, out, _ = cli("promote-issue", "api_gateway", "--from-json", report, "--stage", "staging")
     assert "- [ ] Manual QA approval (currently 6/8 checked)" in out
     assert "- `blocker:documentation`: Rollback plan documented: missing: database rollback" in out
+    steps = out.split("## Next Steps")[1]  # not ready: what to fix, never "deploy"
+    assert "\n1. Fix " in steps and "Deploy to production" not in steps
+    assert "Fix Rollback plan documented: " in steps
 
 
-def test_the_verdict_lines_name_both_steps(staged) -> None:
+def test_the_verdict_lines_keep_the_held_stage_apart_from_the_stage_judged_ahead(staged) -> None:
     import io
 
     from rich.console import Console
@@ -186,12 +194,16 @@ def test_the_verdict_lines_name_both_steps(staged) -> None:
     console = Console(file=io.StringIO(), width=200)
     render_terminal(RunReport.model_validate(report), console)
     lines = console.file.getvalue().splitlines()  # type: ignore[attr-defined]
+    # the status is the held stage's (development): ready for staging or not; the staging
+    # exit criteria, judged on request, are reported beside it and never make it "ready"
     assert (
-        "player_experience: development — READY for staging; it already meets the staging"
-        " exit criteria for production"
+        "player_experience: development — READY for staging; the staging exit criteria (for"
+        " production, judged ahead): met"
     ) in lines
     assert (
-        "api_gateway: development — READY for staging; NOT READY for production (7 failing)"
-        in lines
-    )
-    assert "infrastructure: development — NOT READY for production (8 failing)" in lines
+        "api_gateway: development — READY for staging; the staging exit criteria (for"
+        " production, judged ahead): 7 failing"
+    ) in lines
+    infra = next(line for line in lines if line.startswith("infrastructure: development — "))
+    assert "NOT READY for staging" in infra and "(for production, judged ahead): 8 failing" in infra
+    assert "  next: promote it: maturity promote player_experience --to staging" in lines

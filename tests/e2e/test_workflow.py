@@ -171,7 +171,7 @@ def test_deploy_and_history_table(tmp_path: Path) -> None:
     assert "1.4.2" in out and "rolled-back" in out and "100" in out
     assert cli("deploy", "nope", "--env", "staging", "--version", "1", str(repo))[0] == 2
     code, out, _ = cli("db", "current", str(repo))
-    assert out.strip().endswith("is at revision 0006 (head 0006)")
+    assert out.strip().endswith("is at revision 0007 (head 0007)")
 
 
 def test_blockers_sync_is_idempotent_updates_and_closes(
@@ -355,7 +355,7 @@ def test_serve_runs_the_dashboard_in_its_own_process(tmp_path: Path) -> None:
         assert health is not None, "maturity serve did not answer"
         assert health.json() == {"status": "ok", "database": "ok", "latest_run": 1}
         page = httpx.get(f"http://127.0.0.1:{port}/dashboard/maturity")
-        assert "calc" in page.text and "ready for staging" in page.text
+        assert "calc" in page.text and "READY for staging" in page.text
     finally:
         proc.terminate()
         _, err = proc.communicate(timeout=10)

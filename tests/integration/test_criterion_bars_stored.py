@@ -9,7 +9,7 @@ from sqlalchemy import inspect
 
 from maturity.dashboard.app import create_app
 from maturity.store import load_run, open_store, save_run
-from tests.unit.test_reports import make_report
+from tests.unit.test_reports import make_report, stored_before_0007
 
 
 def test_bars_round_trip_and_runs_stored_before_read_back_none(db_url: str) -> None:
@@ -21,7 +21,8 @@ def test_bars_round_trip_and_runs_stored_before_read_back_none(db_url: str) -> N
     columns = {c["name"] for c in inspect(store.engine).get_columns("criterion_results")}
     assert "bar" not in columns
     store.upgrade()
-    assert load_run(store, old_id) == make_report()  # every bar None, everything else kept
+    # every bar None, and the status of migration 0007 empty; everything else kept
+    assert load_run(store, old_id) == stored_before_0007(make_report())
     new_id = save_run(store, report)
     loaded = load_run(store, new_id)
     assert loaded is not None and loaded.components[0].criteria[0].bar == 70.0

@@ -36,7 +36,7 @@ def client(db: str) -> TestClient:
 def test_overview_shows_every_component_with_its_figures(client: TestClient) -> None:
     html = client.get(P).text
     assert "player_experience" in html and "ai_components" in html
-    assert "ready for staging" in html and "not ready for staging" in html
+    assert "READY for staging" in html and "NOT READY for staging" in html
     assert "72.0%" in html  # the latest of the seeded daily runs
     assert 'data-run-id="3"' in html
     assert (

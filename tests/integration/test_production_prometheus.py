@@ -152,7 +152,12 @@ def test_at_risk_components_fail_check_unless_configured_to_warn(
     production = [line for line in err.splitlines() if " production prd." in line]
     assert "bad: production prd.uptime (Uptime): fail: uptime 98.889%" in production[0]
     assert not any(line.startswith("warning:") for line in production)
-    assert "AT RISK: Uptime, Error rate, Performance SLAs" in out
+    said = " ".join(out.split())
+    assert (
+        "bad: production — REGRESSED and AT RISK: criteria of a stage it holds are not met;"
+        " production maintenance criteria are not met"
+    ) in said
+    assert "next: bring it back within the production criteria: Uptime, Error rate," in said
     root = repo(tmp_path / "warn", prometheus, 'on_breach = "warn"')
     code, _, err = cli("check", str(root), "--no-store", "-c", "bad", "-q")
     production = [line for line in err.splitlines() if " production prd." in line]
@@ -202,6 +207,6 @@ def test_at_risk_is_stored_and_shown_on_the_dashboard(prometheus: str, tmp_path:
     client = TestClient(create_app(db))
     assert client.get("/api/components").json()[0]["at_risk"] is True
     page = client.get("/dashboard/maturity/components/bad").text
-    assert "at risk in production" in page
+    assert "REGRESSED and AT RISK" in page
     assert "uptime 98.889% over 30d (8.00 h down)" in page
-    assert "at risk</strong>" in client.get("/dashboard/maturity").text
+    assert "AT RISK</strong>" in client.get("/dashboard/maturity").text

@@ -12,7 +12,7 @@ import yaml
 from maturity.model import RunReport, VulnerabilitySighting
 from maturity.store import first_sightings, latest_run, load_run, open_store, save_run
 from tests.helpers import cli, write_tree
-from tests.unit.test_reports import make_report
+from tests.unit.test_reports import make_report, stored_before_0007
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 
@@ -47,7 +47,7 @@ def test_a_run_reports_and_stores_its_sightings_typed(tmp_path: Path) -> None:
     code, _, err = cli("run", str(root), "--db", db, "--json", str(out))
     assert code == 0, err
     document = json.loads(out.read_text())
-    assert document["schema_version"] == "1.4"
+    assert document["schema_version"] == "2.0"
     assert document["sightings"] == [{
         "component": "shop", "vulnerability": "GHSA-a", "package": "pyyaml",
         "version": yaml.__version__, "severity": "high", "first_seen": "2026-11-20T12:00:00Z",
@@ -72,5 +72,5 @@ def test_runs_stored_before_read_back_no_sightings_and_the_table_keeps_them(
     assert load_run(store, run_id) == report
     store.downgrade("0005")  # as if stored before: the run's column goes, the table stays
     store.upgrade()
-    assert load_run(store, run_id) == make_report()
+    assert load_run(store, run_id) == stored_before_0007(make_report())
     assert first_sightings(store) == {("player_experience", "PYSEC-1"): seen}

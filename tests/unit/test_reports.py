@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
+from maturity.config import Component
+from maturity.evaluate import gate_status, next_step
 from maturity.model import (
     BlockerCategory,
     ComponentReport,
@@ -47,6 +49,35 @@ def crit(cid: str, title: str, status: Status, display: str, **kw: object) -> Cr
     }
     data.update(kw)
     return CriterionResult.model_validate(data)
+
+
+def decided(comp: ComponentReport) -> ComponentReport:
+    """A hand-made component report with the status the evaluation gives its criteria."""
+    held = Component(name=comp.name, path=comp.path, stage=comp.stage, marker=comp.name, tests=[])
+    order = list(Stage)
+    evaluated = [g for g in order if order.index(g) <= order.index(comp.stage)]
+    gates = [
+        gate_status(g, comp.stage, comp.criteria)
+        for g in evaluated
+        if any(c.gate is g for c in comp.criteria)
+    ]
+    exit_ = next((g for g in gates if g.role.value == "exit"), None)
+    regressed = any(g.role.value == "entry" and not g.met for g in gates)
+    ready = exit_ is not None and exit_.met and not regressed
+    step, blocking = next_step(held, gates, comp.criteria, ready)
+    return comp.model_copy(
+        update={"gates": gates, "ready": ready, "regressed": regressed, "next_step": step,
+                "blocking": blocking, "target": comp.stage.next}
+    )  # fmt: skip
+
+
+def stored_before_0007(report: RunReport) -> RunReport:
+    """The report as a run stored before migration 0007 reads back: no status columns."""
+    for comp in report.components:
+        comp.gates, comp.next_step, comp.blocking = [], "", []
+        for crit in comp.criteria:
+            crit.remediation = ""
+    return report
 
 
 def make_report() -> RunReport:
@@ -96,7 +127,7 @@ def make_report() -> RunReport:
         interpreter_version="3.11.7",
         tools=[ToolInfo(name="ruff", version="0.17.6")],
         stages=[DEV],
-        components=[good, bad],
+        components=[decided(good), decided(bad)],
         tests=TestAccount(
             collected=12,
             ran=10,
@@ -114,7 +145,7 @@ def test_json_round_trip_and_atomic_write(tmp_path: Path) -> None:
     assert RunReport.model_validate_json(to_json(report)) == report
     target = tmp_path / "out" / "report.json"
     write_json(report, target)
-    assert json.loads(target.read_text())["schema_version"] == "1.4"
+    assert json.loads(target.read_text())["schema_version"] == "2.0"
     assert sorted(p.name for p in target.parent.iterdir()) == ["report.json"]
 
 
@@ -128,7 +159,7 @@ def test_json_write_failure_leaves_nothing(tmp_path: Path) -> None:
 
 def test_schema_names_its_version() -> None:
     schema = json_schema()
-    assert schema["$id"].endswith("/1.4.json")
+    assert schema["$id"].endswith("/2.0.json")
     assert "components" in schema["properties"]
 
 
@@ -146,7 +177,10 @@ def test_promotion_issue_in_the_spec_shape() -> None:
     assert "## Blocking" not in text
     assert "1. Deploy to staging environment\n2. Run integration test suite\n" in text
     assert "5. If stable, create production promotion issue" in text
-    assert "_Measured by maturity 0.1.0 at 0123456789ab on 2026-11-24T05:00:00+00:00._" in text
+    assert (
+        "_Measured by maturity 0.1.0 on a working tree with uncommitted changes at 0123456789ab"
+        " on 2026-11-24T05:00:00+00:00._"
+    ) in text
 
 
 def test_failing_issue_lists_evidence_errors_and_blockers() -> None:
@@ -160,19 +194,26 @@ def test_failing_issue_lists_evidence_errors_and_blockers() -> None:
 
 def test_production_component_has_no_promotion_issue() -> None:
     report = make_report()
-    report.components[0].stage = Stage.PRODUCTION
-    report.components[0].target = None
+    held = report.components[0].model_copy(update={"stage": Stage.PRODUCTION})
+    report.components[0] = decided(held)
     with pytest.raises(ValueError, match="at production"):
         promotion_issue(report, "player_experience")
     doc = render_markdown(report)
-    assert "| player_experience | production | — |" in doc
+    assert "| player_experience | production | maintenance criteria hold |" in doc
     assert "Promote player-experience" not in doc
 
 
 def test_run_markdown_and_pr_summary() -> None:
     doc = render_markdown(make_report())
-    assert "| player_experience | development | staging ✅ | 2/2 | 0 | 0 |" in doc
-    assert "| ai_components | development | no | 0/2 | 1 | 1 |" in doc
+    assert (
+        "| player_experience | development | READY for staging ✅ | 2/2 | 0 | 0 |"
+        " promote it: maturity promote player_experience --to staging |"
+    ) in doc
+    assert (
+        "| ai_components | development | NOT READY for staging | 0/2 | 1 | 1 |"
+        " meet the development exit criteria for staging: fix Linting clean (ruff);"
+        " measure Security scan passed |"
+    ) in doc
     assert doc.count("Title: Promote") == 2
     summary = pr_summary(make_report())
     assert (
@@ -212,12 +253,15 @@ def test_terminal_report_escapes_markup_and_says_ready() -> None:
 def test_terminal_regressed_and_not_a_repo() -> None:
     report = make_report()
     report.git = GitInfo(commit=None, branch=None, dirty=None)
-    report.components[1].regressed = True
+    report.components[1] = decided(
+        report.components[1].model_copy(update={"stage": Stage.STAGING})
+    )  # holds staging, its development exit criteria fail
     console = Console(record=True, no_color=True, width=200)
     render_terminal(report, console)
     text = console.export_text()
     assert "git: not a git repository" in text
-    assert "REGRESSED: criteria of a stage it holds fail" in text
+    assert "ai_components: staging — REGRESSED: criteria of a stage it holds are not met" in text
+    assert "next: restore the development exit criteria it holds: Linting clean (ruff)" in text
     assert "1 regressed" in text
 
 

@@ -111,11 +111,16 @@ def promote_issue_cmd(
     ] = None,
     stage: Annotated[
         Stage | None,
-        typer.Option(help="Judge this stage's exit criteria (default: the declared stage)."),
+        typer.Option(
+            help="Judge this stage's exit criteria: the issue for promotion to the stage"
+            " after it (default: the stage the component holds)."
+        ),
     ] = None,
     progress: Annotated[bool, typer.Option(help="Show progress on a TTY.")] = True,
 ) -> None:
     """Print the promotion issue (spec's Example Issue) with the real figures."""
+    if stage is Stage.PRODUCTION:
+        raise UsageError("--stage production: there is no stage after production")
     if from_json is not None:
         try:
             report = RunReport.model_validate_json(from_json.read_text(encoding="utf-8"))
@@ -131,7 +136,7 @@ def promote_issue_cmd(
     except KeyError:
         raise UsageError(f"unknown component {component!r} in the report") from None
     try:
-        issue = promotion_issue(report, component)
+        issue = promotion_issue(report, component, stage.next if stage else None)
     except ValueError as exc:
         raise UsageError(str(exc)) from exc
     typer.echo(render_issue_markdown(issue))

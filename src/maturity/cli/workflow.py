@@ -18,7 +18,7 @@ from maturity.facts import IssuesFacts
 from maturity.github import client_for
 from maturity.init import DEFAULT_INSTALL
 from maturity.init import init as init_repo
-from maturity.model import RunReport, Stage
+from maturity.model import BlockerCategory, RunReport, Stage
 from maturity.report.markdown import promotion_issue
 from maturity.runner import gather
 from maturity.stages import StageChange, demote, promote
@@ -148,7 +148,15 @@ def blockers_cmd(
         for issue in open_issues:
             labels = ", ".join(issue.labels)
             console.print(Text(f"  issue #{issue.number} {issue.title} [{labels}]"))
-    if issues.error:
+    setup = {
+        crit.summary
+        for comp in report.components
+        for crit in comp.criteria
+        if crit.blocker_category is BlockerCategory.CONFIGURATION and not crit.met
+    }
+    for problem in sorted(setup):
+        console.print(Text(f"configuration (not a blocker): {problem}", style="yellow"))
+    if issues.error and not issues.misconfigured:
         console.print(Text(f"open blocker issues not read: {issues.error}", style="yellow"))
 
 

@@ -136,6 +136,9 @@ class IssuesCollector(Collector):
                 )
         except SourceError as exc:
             facts.error = str(exc)
+            # the source itself is misconfigured (none set, no repository known, a file
+            # missing or invalid), as opposed to GitHub failing to answer
+            facts.misconfigured = source != "github" or not repo
             return facts
         facts.issues = [i for i in issues if any(lbl.startswith("component:") for lbl in i.labels)]
         return facts

@@ -84,6 +84,7 @@ class Criterion:
             threshold=threshold,
             bar=self.bar(config),
             summary=verdict.summary,
+            remediation=self.remediation,
             evidence=verdict.evidence,
             commands=verdict.commands,
             details=details,

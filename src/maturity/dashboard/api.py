@@ -33,7 +33,8 @@ def latest_run_api(request: Request, state: State) -> Any:
 
 @router.get("/api/components", tags=["components"])
 async def components_api(state: State) -> list[dict[str, Any]]:
-    """Every component of the latest run: stage, readiness, failing criteria."""
+    """Every component of the latest run: its status as the evaluation decided it (verdict,
+    next step and the criteria it is about) and every unmet criterion."""
 
     def make() -> list[dict[str, Any]]:
         latest = state.latest()
@@ -47,6 +48,9 @@ async def components_api(state: State) -> list[dict[str, Any]]:
                 "ready": c.ready,
                 "regressed": c.regressed,
                 "at_risk": c.at_risk,
+                "verdict": c.verdict,
+                "next_step": c.next_step,
+                "blocking": c.blocking,
                 "failing": [k.id for k in c.criteria if not k.met],
                 "run_id": latest[0],
             }

@@ -82,6 +82,7 @@ class IssuesFacts(ToolFacts):
 
     source: str | None = None
     issues: list[Issue] = field(default_factory=list)
+    misconfigured: bool = False  # ``error`` is the source's configuration, not a failure
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from maturity.model import ComponentReport, CriterionResult, RunReport, Stage, Status
+from maturity.model import ComponentReport, CriterionResult, GateRole, RunReport, Stage, Status
 
 NEXT_STEPS = {
     Stage.STAGING: [
@@ -57,16 +57,27 @@ def _checklist_line(crit: CriterionResult) -> list[str]:
     return lines
 
 
-def promotion_issue(report: RunReport, component: str) -> PromotionIssue:
-    """The spec's promotion issue for one component, with the measured figures."""
+def promotion_issue(report: RunReport, component: str, to: Stage | None = None) -> PromotionIssue:
+    """The spec's promotion issue for one component, with the measured figures: for its
+    next stage by default, or for stage ``to`` further ahead when the run judged the exit
+    criteria of the stage before it (``run --stage``)."""
     comp = report.component(component)
-    target = comp.target
+    target = to or comp.target
     if target is None:
         raise ValueError(f"{comp.name} is at production: there is no stage to promote it to")
+    order = list(Stage)
+    if order.index(target) <= order.index(comp.stage):
+        raise ValueError(f"{comp.name} already holds {comp.stage}: promote it to a later stage")
     gate = target.previous[-1]
     exit_criteria = comp.for_gate(gate)
     if not exit_criteria:
         raise ValueError(f"the {gate} exit criteria of {comp.name} were not measured")
+    if target is comp.target:  # the model's status, verbatim
+        ready, blocking = comp.ready, comp.blocking
+    else:  # every gate up to the one judged ahead, as the evaluation left them
+        before = [g for g in comp.gates if order.index(g.gate) < order.index(target)]
+        ready = all(g.met for g in before)
+        blocking = [i for g in before for i in g.failing + g.unmeasured]
     lines = ["## Checklist", ""]
     for crit in exit_criteria:
         lines += _checklist_line(crit)
@@ -80,17 +91,38 @@ def promotion_issue(report: RunReport, component: str) -> PromotionIssue:
             names = "; ".join(f"{c.title}: {c.summary}" for c in crits)
             lines.append(f"- `blocker:{category}`: {names}")
     lines += ["", "## Next Steps", ""]
-    lines += [f"{i}. {step}" for i, step in enumerate(NEXT_STEPS[target], start=1)]
-    commit = (report.git.commit or "an uncommitted tree")[:12]
-    lines += [
-        "",
-        f"_Measured by maturity {report.tool_version} at {commit} on {report.timestamp}._",
-    ]
+    steps = NEXT_STEPS[target] if ready else _fix_first(comp, blocking, target)
+    lines += [f"{i}. {step}" for i, step in enumerate(steps, start=1)]
+    lines += ["", f"_Measured by maturity {report.tool_version} {_where(report)}._"]
     return PromotionIssue(
         title=f"Promote {_slug(comp)} to {target}",
         labels=[comp.label, f"target:{target}"],
         body="\n".join(lines) + "\n",
     )
+
+
+def _fix_first(comp: ComponentReport, blocking: list[str], target: Stage) -> list[str]:
+    """Next steps of a component that is not ready: the criteria to fix, each with its
+    remediation, then measuring again."""
+    results = {c.id: c for c in comp.criteria}
+    steps = [
+        f"{'Measure' if results[i].status is Status.ERROR else 'Fix'} {results[i].title}:"
+        f" {results[i].remediation or results[i].summary}"
+        for i in blocking
+    ]
+    return [*steps, f"Run `maturity run` again; when it is ready, promote it to {target}"]
+
+
+def _where(report: RunReport) -> str:
+    """When and on what the run measured: the commit, and whether the tree was dirty."""
+    commit = report.git.commit
+    if commit is None:
+        where = "outside a git repository"
+    elif report.git.dirty:
+        where = f"on a working tree with uncommitted changes at {commit[:12]}"
+    else:
+        where = f"at {commit[:12]}"
+    return f"{where} on {report.timestamp}"
 
 
 def render_issue_markdown(issue: PromotionIssue) -> str:
@@ -99,20 +131,17 @@ def render_issue_markdown(issue: PromotionIssue) -> str:
 
 
 def _summary_row(comp: ComponentReport) -> str:
-    gate_results = [
-        c for c in comp.criteria if c.gate is (comp.target or Stage.PRODUCTION).previous[-1]
+    held = comp.gate(GateRole.EXIT) or comp.gate(GateRole.MAINTENANCE)
+    results = comp.for_gate(held.gate) if held else []
+    cells = [
+        comp.name,
+        comp.stage.value,
+        comp.verdict + (" ✅" if comp.ready else ""),
+        f"{sum(c.met for c in results)}/{len(results)}",
+        len(held.failing) if held else 0,
+        len(held.unmeasured) if held else 0,
+        comp.next_step.replace("|", "\\|"),
     ]
-    met = sum(c.met for c in gate_results)
-    failing = sum(c.status is Status.FAIL for c in gate_results)
-    errors = sum(c.status is Status.ERROR for c in gate_results)
-    ready = (
-        f"{comp.target} ✅"
-        if comp.ready and comp.target
-        else ("—" if comp.target is None else "no")
-    )
-    flag = " (regressed)" if comp.regressed else ""
-    flag += " (at risk)" if comp.at_risk else ""
-    cells = [comp.name, f"{comp.stage}{flag}", ready, f"{met}/{len(gate_results)}", failing, errors]
     return "| " + " | ".join(str(c) for c in cells) + " |"
 
 
@@ -125,13 +154,15 @@ def render_markdown(report: RunReport) -> str:
     parts = [
         "# Component maturity",
         "",
-        "| component | stage | ready for | met | failing | errors |",
-        "|---|---|---|---|---|---|",
+        "| component | stage | status | met | failing | could not measure | next step |",
+        "|---|---|---|---|---|---|---|",
         *[_summary_row(c) for c in report.components],
+        "",
+        report.status_line(),
         *_tests_line(report),
     ]
     for comp in report.components:
-        if comp.target is None or not comp.for_gate(comp.target.previous[-1]):
+        if comp.target is None:
             continue
         parts += ["", "---", "", render_issue_markdown(promotion_issue(report, comp.name)).rstrip()]
     return "\n".join(parts) + "\n"

@@ -6,7 +6,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from maturity.model import SHORT_TITLES, ComponentReport, RunReport, Status
+from maturity.model import SHORT_TITLES, ComponentReport, GateRole, GateStatus, RunReport, Status
 
 STYLE = {Status.PASS: "green", Status.FAIL: "red", Status.ERROR: "yellow", Status.WAIVED: "cyan"}
 EVIDENCE_SHOWN = 3
@@ -93,48 +93,35 @@ def _problems(comp: ComponentReport, console: Console, verbose: bool) -> None:
             console.print(Text(f"      check: {'; '.join(crit.commands)}", style="dim"))
 
 
+def _unmet(status: GateStatus) -> str:
+    parts = [f"{len(status.failing)} failing"] if status.failing else []
+    if status.unmeasured:
+        parts.append(f"{len(status.unmeasured)} could not be measured")
+    return ", ".join(parts)
+
+
 def _verdict(comp: ComponentReport) -> Text:
-    if comp.target is None:
-        text = Text(f"{comp.name}: {comp.stage}")
-        if comp.at_risk:
-            unmet = [c.title for c in comp.for_gate(comp.stage) if not c.met]
-            text.append(f" — AT RISK: {', '.join(unmet)}", style="bold red")
-        elif comp.for_gate(comp.stage):
-            text.append(" — maintenance criteria hold", style="bold green")
-    elif comp.ready and comp.stage.next not in (None, comp.target):
-        # judged ahead of its declared stage (run --stage): say both steps
-        text = Text.assemble(
-            f"{comp.name}: {comp.stage} — ",
-            (f"READY for {comp.stage.next}", "bold green"),
-            f"; it already meets the {comp.target.previous[-1]} exit criteria for {comp.target}",
+    """The component's status as the evaluation decided it, in one line, then its next step."""
+    good = comp.ready or (comp.target is None and not comp.at_risk)
+    text = Text(f"{comp.name}: {comp.stage} — ")
+    text.append(comp.verdict, style="bold green" if good else "bold red")
+    why = [
+        w
+        for w, on in (
+            ("criteria of a stage it holds are not met", comp.regressed),
+            ("production maintenance criteria are not met", comp.at_risk),
         )
-    elif comp.ready:
-        text = Text.assemble(
-            f"{comp.name}: {comp.stage} — ", (f"READY for {comp.target}", "bold green")
-        )
-    elif not comp.for_gate(comp.target.previous[-1]):
-        text = Text(
-            f"{comp.name}: {comp.stage} — {comp.target.previous[-1]} exit criteria are not"
-            " measured by this version"
-        )
-    else:
-        gate = comp.for_gate(comp.target.previous[-1])
-        failing = sum(c.status is Status.FAIL for c in gate)
-        errors = sum(c.status is Status.ERROR for c in gate)
-        parts = [f"{failing} failing"] if failing else []
-        if errors:
-            parts.append(f"{errors} could not be measured")
-        text = Text(f"{comp.name}: {comp.stage} — ")
-        held = [comp.stage, *comp.stage.previous]
-        if comp.stage.next not in (None, comp.target) and all(
-            c.met for c in comp.criteria if c.gate in held
-        ):
-            text.append(f"READY for {comp.stage.next}", style="bold green")
-            text.append("; ")
-        text.append(f"NOT READY for {comp.target}", style="bold red")
-        text.append(f" ({', '.join(parts) or 'earlier criteria unmet'})")
-    if comp.regressed:
-        text.append(" — REGRESSED: criteria of a stage it holds fail", style="bold red")
+        if on
+    ]
+    if why:
+        text.append(": " + "; ".join(why))
+    elif not comp.ready and (exit_ := comp.gate(GateRole.EXIT)) is not None:
+        text.append(f" ({_unmet(exit_)})")
+    for ahead in (g for g in comp.gates if g.role is GateRole.AHEAD):
+        then = ahead.gate.next
+        shown = "met" if ahead.met else _unmet(ahead)
+        text.append(f"; the {ahead.gate} exit criteria (for {then}, judged ahead): {shown}")
+    text.append(f"\n  next: {comp.next_step}", style="dim")
     return text
 
 
@@ -151,15 +138,8 @@ def render_terminal(report: RunReport, console: Console, verbose: bool = False) 
             console.print(_table(comp))
         _problems(comp, console, verbose)
         console.print(_verdict(comp))
-    ready = sum(c.ready for c in report.components)
-    regressed = sum(c.regressed for c in report.components)
     console.print()
-    summary = f"{len(report.components)} components: {ready} ready for their next stage"
-    if regressed:
-        summary += f", {regressed} regressed"
-    at_risk = sum(c.at_risk for c in report.components)
-    if at_risk:
-        summary += f", {at_risk} at risk in production"
+    summary = report.status_line()
     console.print(Text(summary, style="bold"))
     if report.tests is not None:
         console.print(Text(f"tests: {report.tests.summary()}"))

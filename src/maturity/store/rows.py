@@ -9,6 +9,7 @@ from maturity.model import (
     ComponentReport,
     CriterionResult,
     Evidence,
+    GateStatus,
     GitInfo,
     Notice,
     RunReport,
@@ -62,6 +63,7 @@ def _criterion_row(c: CriterionResult) -> CriterionRow:
         threshold=c.threshold,
         bar=c.bar,
         summary=c.summary,
+        remediation=c.remediation,
         evidence=[e.model_dump() for e in c.evidence],
         commands=list(c.commands),
         details=dict(c.details),
@@ -95,6 +97,9 @@ def run_row(report: RunReport) -> RunRow:
                 target=comp.target.value if comp.target else None,
                 ready=comp.ready,
                 regressed=comp.regressed,
+                gates=[g.model_dump(mode="json") for g in comp.gates],
+                next_step=comp.next_step,
+                blocking=list(comp.blocking),
                 criteria=[_criterion_row(c) for c in comp.criteria],
             )
             for comp in report.components
@@ -114,6 +119,7 @@ def _criterion(c: CriterionRow) -> CriterionResult:
         threshold=c.threshold,
         bar=c.bar,
         summary=c.summary,
+        remediation=c.remediation or "",
         evidence=[Evidence.model_validate(e) for e in c.evidence],
         commands=list(c.commands),
         details=dict(c.details),
@@ -145,6 +151,9 @@ def report_of(row: RunRow) -> RunReport:
                 target=Stage(comp.target) if comp.target else None,
                 ready=comp.ready,
                 regressed=comp.regressed,
+                gates=[GateStatus.model_validate(g) for g in comp.gates or []],
+                next_step=comp.next_step or "",
+                blocking=list(comp.blocking or []),
                 criteria=[_criterion(c) for c in comp.criteria],
             )
             for comp in row.components

@@ -63,6 +63,9 @@ class ComponentRow(Base):
     target: Mapped[str | None] = mapped_column(String(16))
     ready: Mapped[bool] = mapped_column(Boolean)
     regressed: Mapped[bool] = mapped_column(Boolean)
+    gates: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON, nullable=True)
+    next_step: Mapped[str | None] = mapped_column(Text, nullable=True)
+    blocking: Mapped[list[str] | None] = mapped_column(JSON, nullable=True)
     run: Mapped[RunRow] = relationship(back_populates="components")
     criteria: Mapped[list[CriterionRow]] = relationship(
         back_populates="component", cascade="all, delete-orphan", order_by="CriterionRow.id"
@@ -89,6 +92,7 @@ class CriterionRow(Base):
     display: Mapped[str] = mapped_column(Text)
     threshold: Mapped[str] = mapped_column(Text)
     bar: Mapped[float | None] = mapped_column(Float, nullable=True)
+    remediation: Mapped[str | None] = mapped_column(Text, nullable=True)
     summary: Mapped[str] = mapped_column(Text)
     evidence: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     commands: Mapped[list[str]] = mapped_column(JSON)

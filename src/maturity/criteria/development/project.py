@@ -123,7 +123,15 @@ def _blocker_labels(labels: tuple[str, ...]) -> list[str]:
 
 def blockers(facts: Facts, comp: Component, config: MaturityConfig, now: datetime) -> Verdict:
     """No open issue labelled with the component and a ``blocker:*`` label."""
-    issues = require(facts.issues, "blocker issues")
+    found = facts.issues
+    if found is not None and found.error and found.misconfigured:
+        return Verdict(
+            Status.ERROR,
+            "not configured",
+            f"blocker issues: {found.error}",
+            blocker_category=BlockerCategory.CONFIGURATION,
+        )
+    issues = require(found, "blocker issues")
     command = f'gh issue list --label "{comp.label}" --state open  # then blocker:* labels'
     open_blockers = [
         i for i in issues.issues if comp.label in i.labels and _blocker_labels(i.labels)
@@ -134,7 +142,7 @@ def blockers(facts: Facts, comp: Component, config: MaturityConfig, now: datetim
         )
         for i in open_blockers
     ]
-    known = {c.value for c in BlockerCategory}
+    known = {c.value for c in BlockerCategory} - {BlockerCategory.CONFIGURATION.value}
     names = [
         lbl.removeprefix("blocker:") for i in open_blockers for lbl in _blocker_labels(i.labels)
     ]
