@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import ast
 import json
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
+from packaging.utils import canonicalize_name
 
 from maturity.collectors.base import RunContext, find_tool, run_tool
 from maturity.collectors.osv import assess
@@ -26,6 +26,8 @@ from maturity.collectors.sources import owned_python_files
 from maturity.config import Component
 from maturity.facts import ToolFacts
 
+# Runs in the TARGET's interpreter, which may lack ``packaging``: its ``norm`` is PEP 503
+# normalisation as ``canonicalize_name`` does it (tests/unit/test_package_names.py checks).
 _DEPENDENCIES = r"""
 import importlib.metadata as md, json, re, sys
 wanted = json.load(sys.stdin)
@@ -94,11 +96,6 @@ class SecurityFacts(ToolFacts):
     secrets_error: str | None = None
     baseline: str | None = None  # the baseline file when it exists
     baseline_entries: set[tuple[str, str]] = field(default_factory=set)  # (file, hash)
-
-
-def normalize(name: str) -> str:
-    """PEP 503 name normalization."""
-    return re.sub(r"[-_.]+", "-", name).lower()
 
 
 def imported_modules(root: Path, comp: Component) -> list[str]:
@@ -187,7 +184,7 @@ def match_advisories(
             package = affected.get("package") or {}
             if str(package.get("ecosystem", "")).lower() != "pypi":
                 continue
-            name = normalize(str(package.get("name", "")))
+            name = canonicalize_name(str(package.get("name", "")))
             if name in installed:
                 entries.setdefault(name, []).append(affected)
         for name, mine in entries.items():
@@ -289,7 +286,7 @@ class SecurityCollector:
             facts.audit_error = f"pip-audit exited {run.returncode}: {run.tail()}"
             return
         for dep in dependencies:
-            name = normalize(str(dep.get("name", "")))
+            name = canonicalize_name(str(dep.get("name", "")))
             if dep.get("skip_reason"):
                 facts.skipped[name] = str(dep["skip_reason"])
             for vuln in dep.get("vulns") or []:
