@@ -144,6 +144,7 @@ def test_a_git_range_alone_is_unverifiable_never_unaffected() -> None:
         ([{"versions": ["1.0.0"]}], "1.0", Assessment(True)),
         ([{"versions": ["1.0.0"]}], "1.0.1", Assessment(False)),
         ([{"versions": ["2024-01-git"]}], "2024-01-git", Assessment(True)),  # no PEP 440
+        ([{"versions": ["2024-01-git"]}], "1.0", Assessment(False)),
         # a version SEMVER cannot place: the versions list decides, alone it is unverifiable
         ([{"ranges": [{"type": "SEMVER", "events": FIXED}]}], "1.0",
          Assessment(False, unverifiable="1.0 is not SemVer (its SEMVER range)")),
