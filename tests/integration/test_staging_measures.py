@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+from maturity.collectors.osv import events_affect as _in_range
 from maturity.collectors.performance import percentile, read_locust_json
-from maturity.collectors.security import _in_range, load_advisories, match_advisories
+from maturity.collectors.security import load_advisories, match_advisories
 from maturity.config import PerformanceConfig
 from maturity.facts import LoadResult
 from maturity.model import Status

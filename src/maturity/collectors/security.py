@@ -4,27 +4,30 @@ vulnerabilities, and secrets in its files compared with the detect-secrets basel
 Dependencies: the top-level modules a component imports (AST), mapped to installed
 distributions in the TARGET interpreter (``importlib.metadata``), plus what those
 require, transitively. Vulnerabilities: offline from a local OSV advisory directory
-(the PyPA advisory-database layout; ranges evaluated with ``packaging``), or online
-with pip-audit — where a dependency pip-audit skipped is reported, never passed.
+(the PyPA advisory-database layout; evaluated by :mod:`maturity.collectors.osv`), or
+online with pip-audit. A dependency that could not be audited — pip-audit skipped it, or
+an advisory's ranges cannot be evaluated for its version — is reported, never passed.
 """
 
 from __future__ import annotations
 
 import ast
 import json
-import re
 from pathlib import Path
 from typing import Any
 
 import yaml
-from packaging.version import InvalidVersion, Version
+from packaging.utils import canonicalize_name
 
 from maturity.collectors.base import Collector, RunContext, find_tool, run_tool
+from maturity.collectors.osv import assess
 from maturity.collectors.sources import owned_python_files
 from maturity.config import Component
 from maturity.facts import Secret, SecurityFacts, Vulnerability
 from maturity.pysource import parse_python
 
+# Runs in the TARGET's interpreter, which may lack ``packaging``: its ``norm`` is PEP 503
+# normalisation as ``canonicalize_name`` does it (tests/unit/test_package_names.py checks).
 _DEPENDENCIES = r"""
 import importlib.metadata as md, json, re, sys
 wanted = json.load(sys.stdin)
@@ -54,9 +57,6 @@ print(json.dumps(out))
 """
 
 
-def normalize(name: str) -> str:
-    """PEP 503 name normalization."""
-    return re.sub(r"[-_.]+", "-", name).lower()
 
 
 def imported_modules(root: Path, comp: Component) -> list[str]:
@@ -73,21 +73,6 @@ def imported_modules(root: Path, comp: Component) -> list[str]:
             elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
                 names.add(node.module.split(".")[0])
     return sorted(names)
-
-
-def _in_range(version: Version, events: list[dict[str, Any]]) -> bool:
-    """OSV ECOSYSTEM range semantics: introduced opens, fixed / last_affected closes."""
-    affected = False
-    for event in events:
-        if "introduced" in event:
-            start = str(event["introduced"])
-            if start == "0" or version >= Version(start):
-                affected = True
-        elif ("fixed" in event and version >= Version(str(event["fixed"]))) or (
-            "last_affected" in event and version > Version(str(event["last_affected"]))
-        ):
-            affected = False
-    return affected
 
 
 def load_advisories(directory: Path) -> list[tuple[str, dict[str, Any]]]:
@@ -146,47 +131,40 @@ def cvss_severity(vector: str) -> str | None:
 
 
 def match_advisories(
-    advisories: list[tuple[str, dict[str, Any]]], installed: dict[str, str]
+    advisories: list[tuple[str, dict[str, Any]]],
+    installed: dict[str, str],
+    unverifiable: dict[str, str] | None = None,
 ) -> list[Vulnerability]:
-    """The advisories that affect the installed versions."""
+    """The advisories that affect the installed versions (``installed``: canonical name ->
+    version). An advisory that cannot be evaluated for an installed version (see
+    :mod:`maturity.collectors.osv`) is added to ``unverifiable``: distribution -> why."""
     found: list[Vulnerability] = []
     for rel, doc in advisories:
+        entries: dict[str, list[dict[str, Any]]] = {}
         for affected in doc.get("affected") or []:
             package = affected.get("package") or {}
             if str(package.get("ecosystem", "")).lower() != "pypi":
                 continue
-            name = normalize(str(package.get("name", "")))
-            if name not in installed:
-                continue
-            raw = installed[name]
+            name = canonicalize_name(str(package.get("name", "")))
+            if name in installed:
+                entries.setdefault(name, []).append(affected)
+        for name, mine in entries.items():
             try:
-                version = Version(raw)
-            except InvalidVersion:
-                continue
-            listed = raw in {str(v) for v in affected.get("versions") or []}
-            try:
-                ranged = any(
-                    _in_range(version, r.get("events") or [])
-                    for r in affected.get("ranges") or []
-                    if r.get("type") == "ECOSYSTEM"
-                )
-            except InvalidVersion as exc:
+                verdict = assess(installed[name], mine)
+            except ValueError as exc:
                 raise ValueError(f"{rel}: {exc!s} in its ranges") from exc
-            if listed or ranged:
-                fixed = tuple(
-                    str(e["fixed"])
-                    for r in affected.get("ranges") or []
-                    for e in r.get("events") or []
-                    if "fixed" in e
-                )
+            if verdict.unverifiable and unverifiable is not None:
+                why = f"{doc['id']} in {rel}: {verdict.unverifiable}"
+                unverifiable[name] = "; ".join(filter(None, (unverifiable.get(name), why)))
+            if verdict.affected:
                 found.append(
                     Vulnerability(
                         id=str(doc["id"]),
                         package=name,
-                        version=raw,
+                        version=installed[name],
                         aliases=tuple(map(str, doc.get("aliases") or [])),
-                        fixed=fixed,
-                        severity=severity_of(doc, affected),
+                        fixed=verdict.fixed,
+                        severity=severity_of(doc, mine[0]),
                         summary=str(doc.get("summary") or doc.get("details") or "")[:200],
                         source=rel,
                     )
@@ -234,7 +212,9 @@ class SecurityCollector(Collector):
                 facts.audit_error = f"advisory directory {config.advisories} does not exist"
                 return
             try:
-                facts.vulnerabilities = match_advisories(load_advisories(directory), installed)
+                facts.vulnerabilities = match_advisories(
+                    load_advisories(directory), installed, facts.skipped
+                )
             except ValueError as exc:
                 facts.audit_error = f"{config.advisories}/{exc!s}"
             return
@@ -268,7 +248,7 @@ class SecurityCollector(Collector):
             facts.audit_error = f"pip-audit exited {run.returncode}: {run.tail()}"
             return
         for dep in dependencies:
-            name = normalize(str(dep.get("name", "")))
+            name = canonicalize_name(str(dep.get("name", "")))
             if dep.get("skip_reason"):
                 facts.skipped[name] = str(dep["skip_reason"])
             for vuln in dep.get("vulns") or []:
