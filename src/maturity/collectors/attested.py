@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -12,6 +11,7 @@ import httpx
 from maturity import attestations
 from maturity.collectors.base import RunContext
 from maturity.facts import ToolFacts
+from maturity.retry import retry
 
 ROLLBACK_SECTIONS = {
     "trigger conditions": r"trigger",
@@ -93,7 +93,7 @@ class HealthCollector:
 
     name = "health"
     title = "staging health"
-    attempts = 3
+    delays: tuple[float, ...] = (0.2, 0.4)  # waits between the tries: 3 tries
     timeout = 5.0
 
     def collect(self, ctx: RunContext) -> HealthFacts:
@@ -106,16 +106,16 @@ class HealthCollector:
         return facts
 
     def _probe(self, url: str) -> tuple[int | None, str]:
-        last = ""
-        for attempt in range(self.attempts):
-            try:
-                response = httpx.get(url, timeout=self.timeout)
-            except httpx.HTTPError as exc:
-                last = f"{url} unreachable: {exc!s}"
-            else:
-                if response.status_code == 200:
-                    return 200, f"{url} answered 200"
-                last = f"{url} answered HTTP {response.status_code}"
-            if attempt + 1 < self.attempts:
-                time.sleep(0.2 * (attempt + 1))
-        return None, f"{last} (after {self.attempts} tries)"
+        tries = len(self.delays) + 1
+        try:
+            response = retry(
+                lambda: httpx.get(url, timeout=self.timeout),
+                delays=self.delays,
+                on=(httpx.HTTPError,),
+                again=lambda answer: answer.status_code != 200,
+            )
+        except httpx.HTTPError as exc:
+            return None, f"{url} unreachable: {exc!s} (after {tries} tries)"
+        if response.status_code == 200:
+            return 200, f"{url} answered 200"
+        return None, f"{url} answered HTTP {response.status_code} (after {tries} tries)"
