@@ -10,6 +10,7 @@ import httpx
 
 from maturity import attestations
 from maturity.collectors.base import RunContext
+from maturity.collectors.docs import headings, parse_markdown
 from maturity.facts import ToolFacts
 from maturity.retry import retry
 
@@ -56,7 +57,8 @@ class RollbackFacts(ToolFacts):
 
 
 class RollbackCollector:
-    """Checks ``docs/rollback/<component>.md`` for the sections a rollback plan needs."""
+    """Checks ``docs/rollback/<component>.md`` for the sections a rollback plan needs: its
+    Markdown headings (not ``#`` lines inside code blocks) must name each of them."""
 
     name = "rollback"
     title = "rollback plans"
@@ -71,12 +73,12 @@ class RollbackCollector:
                 facts.plans[comp.name] = None
                 continue
             text = path.read_text(encoding="utf-8", errors="replace")
-            headings = [h.lower() for h in re.findall(r"^#{1,6}\s+(.+)$", text, re.M)]
+            titles = [h.lower() for h in headings(parse_markdown(text))]
             facts.plans[comp.name] = rel
             facts.missing[comp.name] = [
                 name
                 for name, pattern in ROLLBACK_SECTIONS.items()
-                if not any(re.search(pattern, h) for h in headings)
+                if not any(re.search(pattern, h) for h in titles)
             ]
         return facts
 
