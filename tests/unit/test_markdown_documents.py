@@ -31,8 +31,9 @@ def test_a_heading_inside_a_code_block_is_not_a_section_of_the_rollback_plan(
                 kubectl rollout undo deploy/cart
                 {FENCE}
 
-                Estimated *rollback* time
-                -------------------------
+                Estimated
+                *rollback* time
+                ---------------
                 Ten minutes.
 
                     # Rollback testing verification (an indented code block)
@@ -74,6 +75,16 @@ def test_readme_prose_images_and_code_come_from_the_markdown_structure(tmp_path:
 
                 [arch]: arch.png
 
+                Shown inline <img src="arch.png" alt="architecture"> here.
+
+                .. note:: a reStructuredText directive is not prose
+
+                <details>
+                <pre>
+                code in HTML is not prose either
+                </pre>
+                </details>
+
                 {FENCE}python
                 # not a heading, and not an image: ![x](in-code.png)
                 {FENCE}
@@ -88,14 +99,16 @@ def test_readme_prose_images_and_code_come_from_the_markdown_structure(tmp_path:
     )
     readme = DocsCollector().collect(context(root)).components["src/game"].readme
     assert readme is not None
-    # "Keeps score for every player" (5) + "See the guide for more" (5) + "The engine and too" (4)
-    assert readme.overview_words == 14
+    # "Keeps score for every player", "See the guide for more", "The engine and too",
+    # "Shown inline here"
+    assert readme.overview_words == 17
     assert (readme.code_blocks, readme.mermaid_blocks) == (1, 1)
     assert readme.images == [
         "https://ci.example.com/badge.svg",
         "src/game/logo.png",
         "src/game/arch.png",
         "src/game/my diagram.png",
+        "src/game/arch.png",
     ]
     assert readme.missing_images == []
 
