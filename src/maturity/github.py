@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import time
 from typing import Any
 
 import httpx
@@ -12,8 +11,9 @@ import httpx
 from maturity.config import Project
 from maturity.errors import MaturityError
 from maturity.git import origin_url
+from maturity.retry import retry
 
-RETRY_DELAYS = (0.2, 0.5)
+RETRY_DELAYS = (0.2, 0.5)  # waits between the tries of a request (3 tries)
 _NEXT = re.compile(r'<([^>]+)>;\s*rel="next"')
 _REMOTE = re.compile(r"github\.com[:/]([\w.-]+)/([\w.-]+?)(?:\.git)?/?$")
 
@@ -46,17 +46,17 @@ class GitHub:
         self.close()
 
     def _request(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
-        for attempt in range(len(RETRY_DELAYS) + 1):
-            try:
-                response = self.client.request(method, url, **kwargs)
-            except httpx.TransportError as exc:
-                if attempt == len(RETRY_DELAYS):
-                    raise GitHubError(f"GitHub API unreachable at {url}: {exc!s}") from exc
-            else:
-                if response.status_code < 500 or attempt == len(RETRY_DELAYS):
-                    return self._check(response)
-            time.sleep(RETRY_DELAYS[attempt])
-        raise AssertionError("unreachable")  # pragma: no cover
+        """One request, tried again after a transport error or a 5xx answer."""
+        try:
+            response = retry(
+                lambda: self.client.request(method, url, **kwargs),
+                delays=RETRY_DELAYS,
+                on=(httpx.TransportError,),
+                again=lambda answer: answer.status_code >= 500,
+            )
+        except httpx.TransportError as exc:
+            raise GitHubError(f"GitHub API unreachable at {url}: {exc!s}") from exc
+        return self._check(response)
 
     @staticmethod
     def _check(response: httpx.Response) -> httpx.Response:

@@ -94,3 +94,48 @@ def test_github_source_without_repo_is_an_error(
     facts = IssuesCollector().collect(context(repo_with(tmp_path, None, source="github")))
     assert facts.error is not None
     assert facts.error.startswith("issues source is github but no repository is known")
+
+
+@pytest.mark.parametrize(
+    ("text", "error"),
+    [
+        ("- {number: '1', title: y}\n", "issues[0].number: must be an integer"),
+        ("- {number: 1.0, title: y}\n", "issues[0].number: must be an integer"),
+        (
+            "- {number: 1, title: y, labels: [a, 2]}\n",
+            "issues[0].labels: must be a list of strings",
+        ),
+        ("- {number: 1, title: y, url: 5}\n", "issues[0].url: must be a string"),
+        ("issues: !!set {a}\n", "issues: must be a list"),
+        ("issues:\n  - {number: 1}\n", "issues[0].title: missing"),
+        ("- {number: null, title: y}\n", "issues[0].number: missing"),
+        ("- {number: 1, title: ~, labels: [a, null]}\n", "issues[0].title: missing"),
+        (
+            "- {number: 1, title: y, labels: [a, null]}\n",
+            "issues[0].labels: must be a list of strings",
+        ),
+    ],
+)
+def test_values_are_never_coerced(tmp_path: Path, text: str, error: str) -> None:
+    facts = IssuesCollector().collect(context(repo_with(tmp_path, text)))
+    assert facts.error == f".maturity/issues.yaml: {error}"
+
+
+def test_no_state_means_open_and_other_keys_are_ignored(tmp_path: Path) -> None:
+    root = repo_with(
+        tmp_path,
+        """
+        issues:
+          - number: 5
+            title: Slow turn loop
+            state: null
+            labels: [component:game, blocker:performance]
+            url: https://example.org/issues/5
+            assignee: dana
+        """,
+    )
+    facts = IssuesCollector().collect(context(root))
+    assert facts.error is None
+    assert [(i.number, i.title, i.url, i.created_at) for i in facts.issues] == [
+        (5, "Slow turn loop", "https://example.org/issues/5", None)
+    ]

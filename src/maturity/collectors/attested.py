@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
-import time
 
 import httpx
 
 from maturity import attestations
 from maturity.collectors.base import Collector, RunContext
+from maturity.collectors.docs import headings, parse_markdown
 from maturity.facts import ROLLBACK_SECTIONS, AttestationFacts, HealthFacts, RollbackFacts
+from maturity.retry import retry
 
 
 class AttestationsCollector(Collector):
@@ -31,7 +32,8 @@ class AttestationsCollector(Collector):
 
 
 class RollbackCollector(Collector):
-    """Checks ``docs/rollback/<component>.md`` for the sections a rollback plan needs."""
+    """Checks ``docs/rollback/<component>.md`` for the sections a rollback plan needs: its
+    Markdown headings (not ``#`` lines inside code blocks) must name each of them."""
 
     name = "rollback"
     title = "rollback plans"
@@ -47,12 +49,12 @@ class RollbackCollector(Collector):
                 facts.plans[comp.name] = None
                 continue
             text = path.read_text(encoding="utf-8", errors="replace")
-            headings = [h.lower() for h in re.findall(r"^#{1,6}\s+(.+)$", text, re.M)]
+            titles = [h.lower() for h in headings(parse_markdown(text))]
             facts.plans[comp.name] = rel
             facts.missing[comp.name] = [
                 name
                 for name, pattern in ROLLBACK_SECTIONS.items()
-                if not any(re.search(pattern, h) for h in headings)
+                if not any(re.search(pattern, h) for h in titles)
             ]
         return facts
 
@@ -63,7 +65,7 @@ class HealthCollector(Collector):
     name = "health"
     title = "staging health"
     facts = HealthFacts
-    attempts = 3
+    delays: tuple[float, ...] = (0.2, 0.4)  # waits between the tries: 3 tries
     timeout = 5.0
 
     def collect(self, ctx: RunContext) -> HealthFacts:
@@ -76,16 +78,16 @@ class HealthCollector(Collector):
         return facts
 
     def _probe(self, url: str) -> tuple[int | None, str]:
-        last = ""
-        for attempt in range(self.attempts):
-            try:
-                response = httpx.get(url, timeout=self.timeout)
-            except httpx.HTTPError as exc:
-                last = f"{url} unreachable: {exc!s}"
-            else:
-                if response.status_code == 200:
-                    return 200, f"{url} answered 200"
-                last = f"{url} answered HTTP {response.status_code}"
-            if attempt + 1 < self.attempts:
-                time.sleep(0.2 * (attempt + 1))
-        return None, f"{last} (after {self.attempts} tries)"
+        tries = len(self.delays) + 1
+        try:
+            response = retry(
+                lambda: httpx.get(url, timeout=self.timeout),
+                delays=self.delays,
+                on=(httpx.HTTPError,),
+                again=lambda answer: answer.status_code != 200,
+            )
+        except httpx.HTTPError as exc:
+            return None, f"{url} unreachable: {exc!s} (after {tries} tries)"
+        if response.status_code == 200:
+            return 200, f"{url} answered 200"
+        return None, f"{url} answered HTTP {response.status_code} (after {tries} tries)"

@@ -1,10 +1,16 @@
-"""Documentation facts: the component README, public docstrings, size (AST, no import)."""
+"""Documentation facts: the component README (parsed as Markdown), public docstrings,
+size (AST, no import)."""
 
 from __future__ import annotations
 
 import ast
 import re
+from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import unquote
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
 
 from maturity.collectors.base import Collector, RunContext
 from maturity.collectors.sources import owned_python_files
@@ -13,46 +19,135 @@ from maturity.facts import ComponentDocsFacts, DocsFacts, PublicSymbol, ReadmeFa
 from maturity.pysource import parse_python
 
 README_NAMES = ("README.md", "readme.md", "README.rst")
-_FENCE = re.compile(r"^\s*(```+|~~~+)\s*([\w+-]*)")
-_IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?([^)\s>]+)>?[^)]*\)|<img\s[^>]*src=[\"']([^\"']+)[\"']")
-_COMMENT = re.compile(r"<!--.*?-->", re.S)
-_LINK_ONLY = re.compile(r"^\s*(!?\[[^\]]*\]\([^)]*\)\s*)+$")
+_MARKDOWN = MarkdownIt("commonmark").enable("table")
+_WORD = re.compile(r"[A-Za-z]{2,}")
+_BREAKS = ("softbreak", "hardbreak")
+
+
+def parse_markdown(text: str) -> list[Token]:
+    """The block tokens of a CommonMark document with GitHub's tables."""
+    return _MARKDOWN.parse(text)
+
+
+def plain_text(inline: Token) -> str:
+    """What an inline token reads as: its text and code spans, no markup, no link targets."""
+    parts: list[str] = []
+    for child in inline.children or []:
+        if child.type in ("text", "code_inline"):
+            parts.append(child.content)
+        elif child.type in _BREAKS:
+            parts.append(" ")
+    return "".join(parts)
+
+
+def headings(tokens: list[Token]) -> list[str]:
+    """The text of every heading (ATX or setext); code blocks hold none."""
+    return [
+        plain_text(tokens[i + 1])
+        for i, token in enumerate(tokens[:-1])
+        if token.type == "heading_open"
+    ]
+
+
+class _Html(HTMLParser):
+    """Images (``<img src>``) and the words of the text of a piece of HTML."""
+
+    _CODE = frozenset({"pre", "code", "script", "style"})
+
+    def __init__(self, html: str) -> None:
+        super().__init__()
+        self.images: list[str] = []
+        self.words = 0
+        self._in_code = 0
+        self.feed(html)
+        self.close()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "img":
+            self.images += [value for name, value in attrs if name == "src" and value]
+        elif tag in self._CODE:
+            self._in_code += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self._CODE and self._in_code:
+            self._in_code -= 1
+
+    def handle_data(self, data: str) -> None:
+        if not self._in_code:
+            self.words += len(_WORD.findall(data))
+
+
+def _lines(inline: Token) -> list[list[Token]]:
+    lines: list[list[Token]] = [[]]
+    for child in inline.children or []:
+        if child.type in _BREAKS:
+            lines.append([])
+        else:
+            lines[-1].append(child)
+    return lines
+
+
+def _prose_words(line: list[Token]) -> int:
+    """Words of one source line of a paragraph: none on a line of only links and images
+    (a badge row, a table of contents) or an reStructuredText directive (``..``)."""
+    if line and line[0].type == "text" and line[0].content.lstrip().startswith(".."):
+        return 0
+    depth = 0
+    link_only = True
+    words = 0
+    for token in line:
+        if token.type == "link_open":
+            depth += 1
+        elif token.type == "link_close":
+            depth -= 1
+        elif token.type in ("text", "code_inline"):
+            words += len(_WORD.findall(token.content))
+            if not depth and token.content.strip():
+                link_only = False
+        elif token.type != "image":
+            link_only = False
+    return 0 if link_only else words
+
+
+def _images(tokens: list[Token]) -> list[str]:
+    """Image sources in document order: Markdown images and HTML ``<img>``."""
+    found: list[str] = []
+    for token in tokens:
+        if token.type == "html_block":
+            found += _Html(token.content).images
+        for child in token.children or []:
+            if child.type == "image":
+                found.append(str(child.attrs.get("src", "")))
+            elif child.type == "html_inline":
+                found += _Html(child.content).images
+    return found
 
 
 def scan_readme(path: Path, root: Path) -> ReadmeFacts:
-    """Count prose words, code blocks, mermaid blocks and images of a README."""
-    text = _COMMENT.sub("", path.read_text(encoding="utf-8", errors="replace"))
+    """Count prose words, code blocks, mermaid blocks and images of a README.
+
+    Prose is the text of paragraphs, list items, block quotes and HTML blocks: not
+    headings, tables, code, HTML comments, link targets, nor lines of only links.
+    """
+    tokens = parse_markdown(path.read_text(encoding="utf-8", errors="replace"))
     words = code = mermaid = 0
-    fence: str | None = None
-    for line in text.splitlines():
-        match = _FENCE.match(line)
-        if fence is None and match:
-            fence = match.group(1)[0] * 3
-            if match.group(2).lower() == "mermaid":
+    for i, token in enumerate(tokens):
+        if token.type == "fence":
+            if token.info.lower().split(maxsplit=1)[:1] == ["mermaid"]:
                 mermaid += 1
             else:
                 code += 1
-            continue
-        if fence is not None:
-            if line.strip().startswith(fence):
-                fence = None
-            continue
-        stripped = line.strip()
-        if (
-            not stripped
-            or stripped.startswith(("#", "|", "=", "---", ".."))
-            or _LINK_ONLY.match(stripped)
-        ):
-            continue
-        words += len(re.findall(r"[A-Za-z]{2,}", stripped))
+        elif token.type == "html_block":
+            words += _Html(token.content).words
+        elif token.type == "inline" and tokens[i - 1].type == "paragraph_open":
+            words += sum(_prose_words(line) for line in _lines(token))
     images: list[str] = []
     missing: list[str] = []
-    for m in _IMAGE.finditer(text):
-        ref = m.group(1) or m.group(2)
+    for ref in _images(tokens):
         if ref.startswith(("http://", "https://")):
             images.append(ref)
             continue
-        target = (path.parent / ref.split("#")[0]).resolve()
+        target = (path.parent / unquote(ref.split("#")[0])).resolve()
         shown = target.relative_to(root).as_posix() if target.is_relative_to(root) else ref
         (images if target.is_file() else missing).append(shown)
     return ReadmeFacts(

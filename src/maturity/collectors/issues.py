@@ -7,9 +7,11 @@ with its reason, never an empty (passing) list.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
 
 import yaml
+from pydantic import BaseModel, Strict, StrictInt, StrictStr, TypeAdapter, ValidationError
+from pydantic_core import ErrorDetails
 
 from maturity.collectors.base import Collector, RunContext
 from maturity.facts import Issue, IssuesFacts
@@ -20,17 +22,40 @@ class SourceError(Exception):
     """The issue source could not be read; the message is the one-line reason."""
 
 
-def _field(item: dict[str, Any], key: str, kind: type, where: str, required: bool = False) -> Any:
-    value = item.get(key)
-    if value is None:
-        if required:
-            raise SourceError(f"{where}.{key}: missing")
-        return None
-    if kind is int and (isinstance(value, bool) or not isinstance(value, int)):
-        raise SourceError(f"{where}.{key}: must be an integer")
-    if kind is str and not isinstance(value, str):
-        raise SourceError(f"{where}.{key}: must be a string")
-    return value
+class IssueEntry(BaseModel):
+    """One entry of the issues file; other keys are ignored."""
+
+    number: StrictInt
+    title: StrictStr
+    state: Literal["open", "closed"] | None = None  # none: open
+    labels: list[StrictStr] | None = None
+    url: StrictStr | None = None
+    created_at: Any = None  # a YAML timestamp or a string, kept as text
+
+
+_ENTRIES = TypeAdapter(Annotated[list[IssueEntry], Strict()])
+_CAUSES = {
+    "number": "must be an integer",
+    "title": "must be a string",
+    "state": "must be 'open' or 'closed'",
+    "labels": "must be a list of strings",
+    "url": "must be a string",
+}
+
+
+def _reason(error: ErrorDetails) -> str:
+    """``issues[<index>].<key>: <cause>`` for the first validation error."""
+    loc = error["loc"]
+    where = "issues" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc[:2])
+    if error["type"] == "missing" or (len(loc) == 2 and error["input"] is None):
+        cause = "missing"
+    elif len(loc) == 0:
+        cause = "must be a list"
+    elif len(loc) == 1:
+        cause = "must be a mapping"
+    else:
+        cause = _CAUSES.get(str(loc[1]), error["msg"])
+    return f"{where}: {cause}"
 
 
 def read_issue_file(path: Path, shown: str) -> list[Issue]:
@@ -46,34 +71,23 @@ def read_issue_file(path: Path, shown: str) -> list[Issue]:
         where = f" (line {mark.line + 1})" if mark is not None else ""
         raise SourceError(f"{shown}: not valid YAML{where}") from exc
     items = data.get("issues") if isinstance(data, dict) else data
-    if data is None or items is None:
+    if items is None:
         return []
-    if not isinstance(items, list):
-        raise SourceError(f"{shown}: issues: must be a list")
-    issues: list[Issue] = []
-    for index, item in enumerate(items):
-        where = f"{shown}: issues[{index}]"
-        if not isinstance(item, dict):
-            raise SourceError(f"{where}: must be a mapping")
-        number = _field(item, "number", int, where, required=True)
-        title = _field(item, "title", str, where, required=True)
-        state = _field(item, "state", str, where) or "open"
-        if state not in ("open", "closed"):
-            raise SourceError(f"{where}.state: must be 'open' or 'closed'")
-        labels = item.get("labels") or []
-        if not isinstance(labels, list) or not all(isinstance(lbl, str) for lbl in labels):
-            raise SourceError(f"{where}.labels: must be a list of strings")
-        if state == "open":
-            issues.append(
-                Issue(
-                    number=number,
-                    title=title,
-                    labels=tuple(labels),
-                    url=_field(item, "url", str, where),
-                    created_at=str(item["created_at"]) if item.get("created_at") else None,
-                )
-            )
-    return issues
+    try:
+        entries = _ENTRIES.validate_python(items)
+    except ValidationError as exc:
+        raise SourceError(f"{shown}: {_reason(exc.errors()[0])}") from None
+    return [
+        Issue(
+            number=entry.number,
+            title=entry.title,
+            labels=tuple(entry.labels or ()),
+            url=entry.url,
+            created_at=str(entry.created_at) if entry.created_at else None,
+        )
+        for entry in entries
+        if entry.state != "closed"
+    ]
 
 
 def fetch_github(ctx: RunContext, repo: str) -> list[Issue]:

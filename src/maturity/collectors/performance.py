@@ -30,6 +30,7 @@ import psutil
 from maturity.collectors.base import Collector, RunContext, find_tool, run_tool
 from maturity.config import Component, PerformanceConfig
 from maturity.facts import LOAD_GROUPS, GroupFigures, LoadResult, PerformanceFacts
+from maturity.retry import poll
 
 
 def percentile(histogram: dict[int | float, int], fraction: float) -> float | None:
@@ -281,20 +282,34 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _wait_ready(url: str, server: subprocess.Popen[bytes], seconds: float) -> str | None:
+class _Exited(Exception):
+    """The process under test exited before it answered."""
+
+
+def _wait_ready(
+    url: str, server: subprocess.Popen[bytes], seconds: float, every: float = 0.2
+) -> str | None:
     """None once ``url`` answers 200; else why not."""
-    deadline = time.monotonic() + seconds
-    last = "no answer"
-    while time.monotonic() < deadline:
+
+    def probe() -> httpx.Response:
         if server.poll() is not None:
-            return f"exited with code {server.returncode} before it was ready"
-        try:
-            response = httpx.get(url, timeout=2.0)
-        except httpx.HTTPError as exc:
-            last = str(exc) or type(exc).__name__
-        else:
-            if response.status_code == 200:
-                return None
-            last = f"HTTP {response.status_code}"
-        time.sleep(0.2)
+            raise _Exited
+        return httpx.get(url, timeout=2.0)
+
+    try:
+        response = poll(
+            probe,
+            every=every,
+            within=seconds,
+            on=(httpx.HTTPError,),
+            again=lambda answer: answer.status_code != 200,
+        )
+    except _Exited:
+        return f"exited with code {server.returncode} before it was ready"
+    except httpx.HTTPError as exc:
+        last = str(exc) or type(exc).__name__
+    else:
+        if response.status_code == 200:
+            return None
+        last = f"HTTP {response.status_code}"
     return f"{url} not ready after {seconds:g}s ({last})"

@@ -2,14 +2,20 @@
 
 Documented format: a Markdown table row (or list item) per accepted finding, naming
 the bandit test id (``B311``) and the location, ``path`` or ``path:line`` relative to
-the repository root. Any such line is an entry; other lines are prose.
+the repository root. Any such row or item is an entry; paragraphs, headings and code
+blocks are prose. The document is parsed as Markdown (CommonMark with tables).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from itertools import islice, takewhile
+
+from markdown_it.token import Token
 
 from maturity.collectors.base import Collector, RunContext
+from maturity.collectors.docs import parse_markdown
 from maturity.facts import AcceptedRisk, AcceptedRisks
 
 DOCUMENT = "SECURITY_FINDINGS_ACCEPTED_RISKS.md"
@@ -36,12 +42,9 @@ class AcceptedRisksCollector(Collector):
         except (OSError, UnicodeDecodeError) as exc:
             facts.error = f"{DOCUMENT}: cannot read: {exc}"
             return facts
-        for number, line in enumerate(text.splitlines(), start=1):
-            stripped = line.strip()
-            if not stripped.startswith(("|", "-", "*")):
-                continue
-            test_id = _TEST_ID.search(stripped)
-            location = _LOCATION.search(stripped)
+        for number, row in _rows(parse_markdown(text)):
+            test_id = _TEST_ID.search(row)
+            location = _LOCATION.search(row)
             if test_id and location:
                 facts.entries.append(
                     AcceptedRisk(
@@ -52,3 +55,16 @@ class AcceptedRisksCollector(Collector):
                     )
                 )
         return facts
+
+
+def _rows(tokens: list[Token]) -> Iterator[tuple[int, str]]:
+    """(1-based line, source text) of each table row and of each list item's first
+    paragraph, in document order."""
+    for i, token in enumerate(tokens):
+        if token.map is None:
+            continue
+        if token.type == "tr_open":
+            cells = takewhile(lambda t: t.type != "tr_close", islice(tokens, i + 1, None))
+            yield token.map[0] + 1, " | ".join(t.content for t in cells if t.type == "inline")
+        elif token.type == "list_item_open" and tokens[i + 1].type == "paragraph_open":
+            yield token.map[0] + 1, tokens[i + 2].content
