@@ -57,8 +57,6 @@ print(json.dumps(out))
 """
 
 
-
-
 def imported_modules(root: Path, comp: Component) -> list[str]:
     """Top-level names of absolute imports in the files a component owns."""
     names: set[str] = set()
