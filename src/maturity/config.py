@@ -88,6 +88,16 @@ class Thresholds(Strict):
     )
 
 
+class BaselineConfig(Strict):
+    """How much a figure may worsen against the baseline before ``check --baseline`` fails
+    (the ratchet): coverage points, failing tests, findings, vulnerabilities."""
+
+    coverage: float = Field(default=0.1, ge=0, le=100)
+    tests: int = Field(default=0, ge=0)
+    findings: int = Field(default=0, ge=0)
+    vulnerabilities: int = Field(default=0, ge=0)
+
+
 class IssuesConfig(Strict):
     """Where open blocker issues are read from."""
 
@@ -148,6 +158,7 @@ class MaturityConfig(Strict):
         }
     )
     issues: IssuesConfig = Field(default_factory=IssuesConfig)
+    baseline: BaselineConfig = Field(default_factory=BaselineConfig)
     staging: StagingConfig = Field(default_factory=StagingConfig)
     security: SecurityConfig = Field(default_factory=SecurityConfig)
     production: ProductionConfig = Field(default_factory=ProductionConfig)

@@ -38,3 +38,13 @@ def user_name(root: Path) -> str | None:
 def origin_url(root: Path) -> str | None:
     """The URL of the ``origin`` remote, if any."""
     return _git(root, "remote", "get-url", "origin") or None
+
+
+def merge_base(root: Path, ref: str) -> tuple[str | None, str]:
+    """The merge-base of HEAD and ``ref`` (the commit a branch forked from), or None and
+    why not (``ref`` unknown here, no common history, not a git repository)."""
+    commit = _git(root, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}")
+    if commit is None:
+        return None, f"{ref!r} is not a commit in this repository"
+    base = _git(root, "merge-base", "HEAD", commit)
+    return (base, "") if base else (None, f"HEAD and {ref!r} have no common history")

@@ -139,6 +139,44 @@ class CriterionResult(BaseModel):
         return self.status in (Status.PASS, Status.WAIVED)
 
 
+class Figure(StrEnum):
+    """What a criterion's figure counts, for the baseline ratchet (``check --baseline``)."""
+
+    COVERAGE = "coverage"  # value: percent covered; worse when lower
+    TESTS = "tests"  # details.counts: failed + error tests; worse when more
+    FINDINGS = "findings"  # value: findings counted against the bar; worse when more
+    VULNERABILITIES = "vulnerabilities"  # value: vulnerabilities (and audit problems)
+
+
+class Regression(BaseModel):
+    """One way a component got worse than in the baseline run."""
+
+    component: str
+    criterion: str = Field(description="Criterion id, e.g. 'dev.coverage'.")
+    title: str
+    before: str = Field(description="The baseline's status and figure, as people read it.")
+    after: str = Field(description="This run's status and figure, as people read it.")
+    reason: str = Field(description="Why it counts as a regression, with both figures.")
+
+
+class BaselineComparison(BaseModel):
+    """This run against a baseline run (``check --baseline REF|FILE``)."""
+
+    requested: str = Field(description="What --baseline named: a report file or a git ref.")
+    source: str | None = Field(
+        default=None, description="Where the baseline came from; None when there was none."
+    )
+    commit: str | None = Field(default=None, description="The baseline run's commit.")
+    timestamp: str | None = Field(default=None, description="When the baseline was measured.")
+    note: str = Field(
+        default="", description="Why there is no baseline (then only the held stage gates)."
+    )
+    regressions: list[Regression] = Field(default_factory=list)
+    new_components: list[str] = Field(
+        default_factory=list, description="Components the baseline does not have."
+    )
+
+
 class GateRole(StrEnum):
     """What a stage's criteria mean for a component, given the stage it holds."""
 
@@ -318,6 +356,10 @@ class RunReport(BaseModel):
         default_factory=list,
         description="Known vulnerabilities of each component whose security patching was"
         " judged (the history store keeps when each was first and last seen).",
+    )
+
+    baseline: BaselineComparison | None = Field(
+        default=None, description="The comparison with a baseline run (check --baseline)."
     )
 
     def component(self, name: str) -> ComponentReport:

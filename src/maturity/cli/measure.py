@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from maturity.baseline import compare, load_baseline
 from maturity.cli.app import (
     ComponentOpt,
     DbOpt,
@@ -32,7 +33,8 @@ from maturity.report.markdown import (
     render_issue_markdown,
 )
 from maturity.report.terminal import render_terminal
-from maturity.store import save_run
+from maturity.store import Store, save_run
+from maturity.store.database import DEFAULT_FILE, default_url, resolve_url
 
 
 @app.command("run")
@@ -74,9 +76,24 @@ def check(
     progress: Annotated[bool, typer.Option(help="Show progress on a TTY.")] = True,
     db: DbOpt = None,
     store: StoreOpt = True,
+    baseline: Annotated[
+        str | None,
+        typer.Option(
+            metavar="REF|FILE",
+            help="Also fail on regressions against a baseline: a JSON report file, or the run"
+            " stored for the merge-base of HEAD and this git ref. Tolerances:"
+            " [tool.maturity.baseline].",
+        ),
+    ] = None,
 ) -> None:
-    """CI gate: every component meets the criteria of the stage it holds."""
+    """CI gate: every component meets the criteria of the stage it holds (and, with
+    --baseline, nothing that was met in the baseline got worse)."""
     report = measure(path, require, component, progress, db)
+    if baseline is not None:
+        history = _history_if_any(path, db)
+        before, comparison = load_baseline(baseline, path, history)
+        tolerance = load_project(path).config.baseline
+        report.baseline = compare(before, report, comparison, tolerance) if before else comparison
     if not quiet:
         render_terminal(report, Console())
     write_outputs(report, outputs)
@@ -94,11 +111,27 @@ def check(
         failed += crit.status is Status.FAIL
         errored += crit.status is Status.ERROR
         print(line, file=sys.stderr)
-    if failed:
+    regressions = report.baseline.regressions if report.baseline else []
+    for r in regressions:
+        print(f"{r.component}: regression {r.criterion} ({r.title}): {r.reason}", file=sys.stderr)
+    if report.baseline and report.baseline.source is None:
+        print(
+            f"no baseline: {report.baseline.note}; gating on the held stage only", file=sys.stderr
+        )
+    if failed or regressions:
         raise typer.Exit(EXIT_CRITERIA_FAILED)
     if errored:
         raise typer.Exit(EXIT_NOT_MEASURED)
     raise typer.Exit(EXIT_OK)
+
+
+def _history_if_any(path: Path, db: str | None) -> Store | None:
+    """The store to look a baseline run up in: the one named, or the repo's own if it
+    exists (a lookup never creates one)."""
+    url = resolve_url(path.resolve(), db)
+    if url == default_url(path.resolve()) and not (path / DEFAULT_FILE).exists():
+        return None
+    return store_for(path, db)
 
 
 @app.command("promote-issue")

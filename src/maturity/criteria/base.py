@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 from maturity.config import Component, MaturityConfig
 from maturity.facts import Facts, ToolFacts
-from maturity.model import BlockerCategory, CriterionResult, Evidence, Stage, Status
+from maturity.model import BlockerCategory, CriterionResult, Evidence, Figure, Stage, Status
 
 
 @dataclass
@@ -57,6 +57,7 @@ class Criterion:
     needs: tuple[str, ...]  # the Facts attributes it reads (each filled by a collector)
     rule: Rule
     bar: Callable[[MaturityConfig], float | None] = _no_number  # the bar as a number
+    figure: Figure | None = None  # what its figure counts, for the baseline ratchet
 
     def evaluate(
         self,

@@ -183,4 +183,30 @@ def pr_summary(report: RunReport) -> str:
         cells = {c.id: f"{ICON[c.status]} {c.display}" for c in comp.criteria}
         rows.append(f"| {comp.name} | " + " | ".join(cells.get(i, "") for i in ids) + " |")
     rows += _tests_line(report)
+    rows += ["", report.status_line(), *baseline_lines(report)]
     return "## Component maturity\n\n" + "\n".join(rows) + "\n"
+
+
+def baseline_lines(report: RunReport) -> list[str]:
+    """The ratchet's result in Markdown: each regression with both figures, or why there
+    was no baseline. Nothing when the run was not compared."""
+    base = report.baseline
+    if base is None:
+        return []
+    if base.source is None:
+        return ["", f"**No baseline**: {base.note}; gated on the held stage only."]
+    at = f" at `{base.commit[:12]}`" if base.commit else ""
+    lines = ["", f"### Against the baseline ({base.source}{at})", ""]
+    if not base.regressions:
+        lines.append("No regressions: nothing that was met got worse.")
+    else:
+        lines += ["| component | criterion | baseline | now | why |", "|---|---|---|---|---|"]
+        lines += [
+            f"| {r.component} | {r.title} | {r.before} | {r.after} | {r.reason} |".replace(
+                "\n", " "
+            )
+            for r in base.regressions
+        ]
+    if base.new_components:
+        lines += ["", f"New components (no baseline): {', '.join(base.new_components)}."]
+    return lines

@@ -125,6 +125,23 @@ def _verdict(comp: ComponentReport) -> Text:
     return text
 
 
+def _baseline(report: RunReport, console: Console) -> None:
+    base = report.baseline
+    if base is None:
+        return
+    if base.source is None:
+        console.print(Text(f"no baseline: {base.note}; gating on the held stage only", "yellow"))
+        return
+    at = f" at {base.commit[:12]}" if base.commit else ""
+    line = f"against the baseline ({base.source}{at}): "
+    if not base.regressions:
+        console.print(Text(line + "no regressions", style="green"))
+        return
+    console.print(Text(line + f"{len(base.regressions)} regressions", style="bold red"))
+    for r in base.regressions:
+        console.print(Text(f"  {r.component}: {r.title}: {r.reason}"))
+
+
 def render_terminal(report: RunReport, console: Console, verbose: bool = False) -> None:
     """Print the whole report."""
     _header(report, console)
@@ -141,6 +158,7 @@ def render_terminal(report: RunReport, console: Console, verbose: bool = False) 
     console.print()
     summary = report.status_line()
     console.print(Text(summary, style="bold"))
+    _baseline(report, console)
     if report.tests is not None:
         console.print(Text(f"tests: {report.tests.summary()}"))
         shown = report.tests.unattributed if verbose else []

@@ -33,9 +33,12 @@ class StoreError(MaturityError):
 BUSY_SECONDS = 30  # how long a SQLite statement waits for another writer's lock
 
 
+DEFAULT_FILE = Path(".maturity") / "history.db"  # relative to the repository root
+
+
 def default_url(root: Path) -> str:
     """The default store: ``<repo>/.maturity/history.db`` (SQLite)."""
-    return f"sqlite:///{root / '.maturity' / 'history.db'}"
+    return f"sqlite:///{root / DEFAULT_FILE}"
 
 
 def resolve_url(root: Path, db: str | None) -> str:

@@ -8,7 +8,7 @@ from maturity.config import Component, MaturityConfig
 from maturity.criteria.base import EVIDENCE_LIMIT, Criterion, Verdict, plural, register, require
 from maturity.criteria.measures import owned_sources
 from maturity.facts import Facts, Finding
-from maturity.model import BlockerCategory, Evidence, Stage, Status
+from maturity.model import BlockerCategory, Evidence, Figure, Stage, Status
 
 
 def _findings_verdict(
@@ -126,6 +126,7 @@ def bandit(facts: Facts, comp: Component, config: MaturityConfig, now: datetime)
 register(
     Criterion(
         id="dev.ruff",
+        figure=Figure.FINDINGS,
         gate=Stage.DEVELOPMENT,
         number=3,
         title="Linting clean (ruff)",
@@ -142,6 +143,7 @@ register(
 register(
     Criterion(
         id="dev.pyright",
+        figure=Figure.FINDINGS,
         gate=Stage.DEVELOPMENT,
         number=4,
         title="Type checking clean (pyright)",
@@ -158,6 +160,7 @@ register(
 register(
     Criterion(
         id="dev.security_scan",
+        figure=Figure.FINDINGS,
         gate=Stage.DEVELOPMENT,
         number=5,
         title="Security scan passed (bandit)",

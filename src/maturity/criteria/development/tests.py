@@ -16,7 +16,7 @@ from maturity.criteria.measures import (
     worst_files,
 )
 from maturity.facts import CoverageFacts, Facts
-from maturity.model import BlockerCategory, Evidence, Stage, Status
+from maturity.model import BlockerCategory, Evidence, Figure, Stage, Status
 
 FAILING = ("failed", "error")
 
@@ -218,6 +218,7 @@ def unit_tests(facts: Facts, comp: Component, config: MaturityConfig, now: datet
 register(
     Criterion(
         id="dev.coverage",
+        figure=Figure.COVERAGE,
         gate=Stage.DEVELOPMENT,
         number=1,
         title="Test coverage",
@@ -234,6 +235,7 @@ register(
 register(
     Criterion(
         id="dev.unit_tests",
+        figure=Figure.TESTS,
         gate=Stage.DEVELOPMENT,
         number=2,
         title="All unit tests passing",

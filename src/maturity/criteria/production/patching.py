@@ -9,7 +9,7 @@ from maturity.config import Component, MaturityConfig
 from maturity.criteria.base import Criterion, NotMeasured, Verdict, plural, register, require
 from maturity.criteria.measures import duration, production_time
 from maturity.facts import PATCH_WINDOWS, Facts, SecurityFacts, Vulnerability
-from maturity.model import BlockerCategory, Evidence, Stage, Status
+from maturity.model import BlockerCategory, Evidence, Figure, Stage, Status
 
 
 def component_vulnerabilities(sec: SecurityFacts, comp: Component) -> list[Vulnerability]:
@@ -80,6 +80,7 @@ def security_patching(
 register(
     Criterion(
         id="prd.security_patching",
+        figure=Figure.VULNERABILITIES,
         gate=Stage.PRODUCTION,
         number=4,
         title="Security patching",

@@ -17,7 +17,7 @@ from maturity.criteria.base import (
 )
 from maturity.criteria.measures import attested
 from maturity.facts import Facts
-from maturity.model import BlockerCategory, Evidence, Stage, Status
+from maturity.model import BlockerCategory, Evidence, Figure, Stage, Status
 
 
 def _bandit_and_acceptances(
@@ -131,6 +131,7 @@ def security_audit(facts: Facts, comp: Component, config: MaturityConfig, now: d
 register(
     Criterion(
         id="stg.security_audit",
+        figure=Figure.VULNERABILITIES,
         gate=Stage.STAGING,
         number=4,
         title="Security audit completed",

@@ -19,7 +19,7 @@ from maturity.criteria.base import (
 )
 from maturity.criteria.measures import not_passing_evidence, outcome_summary
 from maturity.facts import Facts, TestRunFacts
-from maturity.model import BlockerCategory, Evidence, Stage, Status
+from maturity.model import BlockerCategory, Evidence, Figure, Stage, Status
 
 # A skipped integration or E2E test proved nothing: the gate needs every test to run and pass.
 FAILING = ("failed", "error", "skipped", "not run", "deselected")
@@ -81,6 +81,7 @@ e2e_tests = _suite_rule("e2e_tests", "E2E", lambda config: config.staging.e2e_fi
 register(
     Criterion(
         id="stg.integration_tests",
+        figure=Figure.TESTS,
         gate=Stage.STAGING,
         number=1,
         title="All integration tests passing",
@@ -96,6 +97,7 @@ register(
 register(
     Criterion(
         id="stg.e2e_tests",
+        figure=Figure.TESTS,
         gate=Stage.STAGING,
         number=2,
         title="E2E tests passing",

@@ -1,0 +1,161 @@
+"""The baseline ratchet: this run against the run of the commit a change forked from.
+
+``maturity check --baseline REF|FILE`` fails when a criterion that was met in the
+baseline is not met now, or a figure got worse beyond its tolerance
+(``[tool.maturity.baseline]``): the practice of SonarQube's "clean as you code" gate and
+Codecov's patch status. The baseline is a JSON report file, or the run stored for the
+merge-base of HEAD and a git ref. With none available the comparison says why, and the
+gate is the held stage alone.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from maturity.config import BaselineConfig
+from maturity.criteria import REGISTRY
+from maturity.errors import UsageError
+from maturity.git import merge_base
+from maturity.model import (
+    BaselineComparison,
+    ComponentReport,
+    CriterionResult,
+    Figure,
+    Regression,
+    RunReport,
+    Status,
+)
+from maturity.store import Store, latest_run
+
+FIGURES = {c.id: c.figure for c in REGISTRY if c.figure is not None}
+NOT_MET_WORD = {Status.FAIL: "fail", Status.ERROR: "could not measure"}
+
+
+def load_baseline(
+    requested: str, root: Path, store: Store | None
+) -> tuple[RunReport | None, BaselineComparison]:
+    """The baseline report ``--baseline`` names, and the comparison to fill (its note
+    says why there is none). A file that is not a maturity JSON report is a usage error."""
+    comparison = BaselineComparison(requested=requested)
+    path = Path(requested)
+    if path.is_file():
+        try:
+            report = RunReport.model_validate_json(path.read_text(encoding="utf-8"))
+        except OSError as exc:
+            raise UsageError(f"--baseline {requested}: cannot read: {exc.strerror}") from None
+        except ValueError as exc:
+            first = str(exc).splitlines()[0]
+            raise UsageError(
+                f"--baseline {requested}: not a maturity JSON report: {first}"
+            ) from None
+        comparison.source = f"report file {requested}"
+        return report, _about(comparison, report)
+    base, why = merge_base(root, requested)
+    if base is None:
+        comparison.note = f"no report file {requested!r}, and {why}"
+        return None, comparison
+    if store is None:
+        comparison.note = f"no history store to find the run of merge-base {base[:12]}"
+        return None, comparison
+    found = latest_run(store, base)
+    if found is None:
+        comparison.note = f"no run stored for {base[:12]}, the merge-base with {requested}"
+        return None, comparison
+    comparison.source = f"run #{found[0]} stored for {base[:12]}, the merge-base with {requested}"
+    return found[1], _about(comparison, found[1])
+
+
+def _about(comparison: BaselineComparison, report: RunReport) -> BaselineComparison:
+    comparison.commit = report.git.commit
+    comparison.timestamp = report.timestamp
+    if report.git.dirty:
+        comparison.source = f"{comparison.source} (measured on a dirty tree)"
+    return comparison
+
+
+def figure(result: CriterionResult) -> float | None:
+    """The number the ratchet compares for a criterion, None when it has none."""
+    kind = FIGURES.get(result.id)
+    if kind is None or result.status is Status.ERROR:
+        return None
+    if kind is Figure.TESTS:
+        counts = result.details.get("counts")
+        if not isinstance(counts, dict):
+            return None
+        return float(counts.get("failed", 0) + counts.get("error", 0))
+    if kind is Figure.VULNERABILITIES and isinstance(result.details.get("vulnerabilities"), list):
+        return float(len(result.details["vulnerabilities"]))
+    return float(result.value) if isinstance(result.value, int | float) else None
+
+
+def _state(result: CriterionResult) -> str:
+    word = NOT_MET_WORD.get(result.status, result.status.value)
+    return f"{word} ({result.display})"
+
+
+def _worse(kind: Figure, before: float, after: float, tolerance: BaselineConfig) -> str | None:
+    """Why ``after`` is worse than ``before`` beyond the tolerance, or None."""
+    if kind is Figure.COVERAGE:
+        drop = round(before - after, 2)
+        if drop > tolerance.coverage:
+            return (
+                f"coverage {before:.2f}% → {after:.2f}% (-{drop:.2f} pt; tolerance"
+                f" {tolerance.coverage} pt)"
+            )
+        return None
+    noun, allowed = {
+        Figure.TESTS: ("failing tests", tolerance.tests),
+        Figure.FINDINGS: ("findings", tolerance.findings),
+        Figure.VULNERABILITIES: ("vulnerabilities", tolerance.vulnerabilities),
+    }[kind]
+    more = int(after - before)
+    if more > allowed:
+        return f"{noun} {int(before)} → {int(after)} (+{more}; tolerance {allowed})"
+    return None
+
+
+def _component(
+    base: ComponentReport, now: ComponentReport, tolerance: BaselineConfig
+) -> list[Regression]:
+    was = {c.id: c for c in base.criteria}
+    found: list[Regression] = []
+    for result in now.criteria:
+        before = was.get(result.id)
+        if before is None:
+            continue
+        reason = None
+        if before.met and not result.met:
+            reason = f"met in the baseline ({before.display}), {_state(result)} now"
+        else:
+            kind = FIGURES.get(result.id)
+            old, new = figure(before), figure(result)
+            if kind is not None and old is not None and new is not None:
+                reason = _worse(kind, old, new, tolerance)
+        if reason:
+            found.append(
+                Regression(
+                    component=now.name,
+                    criterion=result.id,
+                    title=result.title,
+                    before=_state(before) if not before.met else before.display,
+                    after=_state(result) if not result.met else result.display,
+                    reason=reason,
+                )
+            )
+    return found
+
+
+def compare(
+    baseline: RunReport,
+    current: RunReport,
+    comparison: BaselineComparison,
+    tolerance: BaselineConfig,
+) -> BaselineComparison:
+    """Every regression of ``current`` against ``baseline``, component by component."""
+    base = {c.name: c for c in baseline.components}
+    for comp in current.components:
+        if comp.name not in base:
+            comparison.new_components.append(comp.name)
+            continue
+        comparison.regressions += _component(base[comp.name], comp, tolerance)
+    return comparison
