@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from junitparser import Failure, JUnitXml
 from rich.console import Console
 
 from maturity.blockers import blockers_of
@@ -45,7 +46,10 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, RunReport]
         )
     config.write_text(text)
     db = f"sqlite:///{repo / 'history.db'}"
-    code, _, err = cli("run", str(repo), "--db", db, "--json", str(repo / "report.json"))
+    code, _, err = cli(
+        "run", str(repo), "--db", db,
+        "--json", str(repo / "report.json"), "--junit", str(repo / "junit.xml"),
+    )  # fmt: skip
     assert code == 0, err
     report = RunReport.model_validate_json((repo / "report.json").read_text())
     return repo, db, report
@@ -111,6 +115,26 @@ def test_json_carries_the_model_verbatim(run) -> None:
         assert raw["verdict"] == comp.verdict
         assert raw["next_step"] == comp.next_step and raw["blocking"] == comp.blocking
         assert [g["role"] for g in raw["gates"]] == [g.role.value for g in comp.gates]
+
+
+def test_junit_suites_carry_the_model(run) -> None:
+    repo, _, report = run
+    xml = JUnitXml.fromfile(str(repo / "junit.xml"))
+    assert isinstance(xml, JUnitXml)
+    suites = list(xml)
+    assert [s.name for s in suites] == [c.name for c in report.components]
+    for suite, comp in zip(suites, report.components, strict=True):
+        props = {p.name: p.value for p in suite.properties()}
+        assert (props["verdict"], props["next_step"]) == (comp.verdict, comp.next_step)
+        roles = {
+            k.removeprefix("gate."): v.split(":")[0]
+            for k, v in props.items()
+            if k.startswith("gate.")
+        }
+        assert roles == {g.gate.value: g.role.value for g in comp.gates}
+        failed = [c.name.split(":")[0] for c in suite if any(isinstance(r, Failure) for r in c)]
+        assert failed == [c.id for c in comp.criteria if c.status.value == "fail"]
+    assert (xml.failures or 0) > 0  # narrative_engine regressed: its development criteria fail
 
 
 def test_check_fails_exactly_the_gates_the_model_requires(run) -> None:

@@ -1,1 +1,1 @@
-"""Renderers of one evaluation: terminal, JSON, Markdown."""
+"""Renderers of one evaluation: terminal, JSON, Markdown, JUnit XML."""

@@ -17,6 +17,7 @@ from maturity.errors import UsageError
 from maturity.model import RunReport
 from maturity.report.files import atomic_write
 from maturity.report.json_report import to_json
+from maturity.report.junit import render_junit
 from maturity.report.markdown import pr_summary, render_markdown
 
 
@@ -82,7 +83,18 @@ class Summary(Format):
         return pr_summary(report)
 
 
-FORMATS: tuple[Format, ...] = (Json(), Markdown(), Summary())
+class Junit(Format):
+    """JUnit XML for CI test reporters: a suite per component, a case per criterion."""
+
+    name = "junit"
+    help = "Write a JUnit XML report here (CI test reporters)."
+
+    def render(self, report: RunReport) -> str:
+        """Failures, errors (not measured) and skipped (waived) criteria (docs/junit.md)."""
+        return render_junit(report)
+
+
+FORMATS: tuple[Format, ...] = (Json(), Markdown(), Summary(), Junit())
 
 
 def formats_for(command: str) -> list[Format]:
