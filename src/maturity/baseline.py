@@ -14,6 +14,7 @@ from pathlib import Path
 
 from maturity.config import BaselineConfig
 from maturity.criteria import REGISTRY
+from maturity.criteria.base import plural
 from maturity.errors import UsageError
 from maturity.git import merge_base
 from maturity.model import (
@@ -93,25 +94,39 @@ def _state(result: CriterionResult) -> str:
     return f"{word} ({result.display})"
 
 
-def _worse(kind: Figure, before: float, after: float, tolerance: BaselineConfig) -> str | None:
-    """Why ``after`` is worse than ``before`` beyond the tolerance, or None."""
+def _worse(
+    kind: Figure, before: float, after: float, tolerance: BaselineConfig
+) -> tuple[str, str, str] | None:
+    """(before, after, why) when ``after`` is worse than ``before`` beyond the tolerance."""
     if kind is Figure.COVERAGE:
         drop = round(before - after, 2)
         if drop > tolerance.coverage:
-            return (
-                f"coverage {before:.2f}% → {after:.2f}% (-{drop:.2f} pt; tolerance"
-                f" {tolerance.coverage} pt)"
-            )
+            why = f"-{drop:.2f} pt, more than the tolerance of {tolerance.coverage} pt"
+            return f"{before:.2f}%", f"{after:.2f}%", why
         return None
-    noun, allowed = {
-        Figure.TESTS: ("failing tests", tolerance.tests),
-        Figure.FINDINGS: ("findings", tolerance.findings),
-        Figure.VULNERABILITIES: ("vulnerabilities", tolerance.vulnerabilities),
+    (word, many), allowed = {
+        Figure.TESTS: (("failing test", "failing tests"), tolerance.tests),
+        Figure.FINDINGS: (("finding", "findings"), tolerance.findings),
+        Figure.VULNERABILITIES: (("vulnerability", "vulnerabilities"), tolerance.vulnerabilities),
     }[kind]
     more = int(after - before)
     if more > allowed:
-        return f"{noun} {int(before)} → {int(after)} (+{more}; tolerance {allowed})"
+        why = f"+{plural(more, word, many)}, more than the tolerance of {allowed}"
+        return plural(int(before), word, many), plural(int(after), word, many), why
     return None
+
+
+def _regression(
+    before: CriterionResult, now: CriterionResult, tolerance: BaselineConfig
+) -> tuple[str, str, str] | None:
+    """(before, after, why) when ``now`` is worse than ``before``, else None."""
+    if before.met and not now.met:
+        return before.display, _state(now), "met in the baseline, not met now"
+    kind = FIGURES.get(now.id)
+    old, new = figure(before), figure(now)
+    if kind is None or old is None or new is None:
+        return None
+    return _worse(kind, old, new, tolerance)
 
 
 def _component(
@@ -121,25 +136,16 @@ def _component(
     found: list[Regression] = []
     for result in now.criteria:
         before = was.get(result.id)
-        if before is None:
-            continue
-        reason = None
-        if before.met and not result.met:
-            reason = f"met in the baseline ({before.display}), {_state(result)} now"
-        else:
-            kind = FIGURES.get(result.id)
-            old, new = figure(before), figure(result)
-            if kind is not None and old is not None and new is not None:
-                reason = _worse(kind, old, new, tolerance)
-        if reason:
+        worse = _regression(before, result, tolerance) if before is not None else None
+        if worse is not None:
             found.append(
                 Regression(
                     component=now.name,
                     criterion=result.id,
                     title=result.title,
-                    before=_state(before) if not before.met else before.display,
-                    after=_state(result) if not result.met else result.display,
-                    reason=reason,
+                    before=worse[0],
+                    after=worse[1],
+                    reason=worse[2],
                 )
             )
     return found

@@ -154,9 +154,13 @@ class Regression(BaseModel):
     component: str
     criterion: str = Field(description="Criterion id, e.g. 'dev.coverage'.")
     title: str
-    before: str = Field(description="The baseline's status and figure, as people read it.")
-    after: str = Field(description="This run's status and figure, as people read it.")
-    reason: str = Field(description="Why it counts as a regression, with both figures.")
+    before: str = Field(description="The baseline's figure (or status), as people read it.")
+    after: str = Field(description="This run's figure (or status), as people read it.")
+    reason: str = Field(description="Why it counts as a regression (the change, the tolerance).")
+
+    def line(self) -> str:
+        """One line with both figures, as every surface prints it."""
+        return f"{self.component}: {self.title}: {self.before} → {self.after} ({self.reason})"
 
 
 class BaselineComparison(BaseModel):

@@ -56,7 +56,7 @@ def test_a_change_that_breaks_what_main_met_fails_the_ratchet(forked: Path) -> N
     assert code == 1
     main = git(forked, "rev-parse", "main")
     assert f"run #1 stored for {main[:12]}, the merge-base with main" in out
-    lines = [line for line in err.splitlines() if ": regression " in line]
+    lines = [line for line in err.splitlines() if line.startswith("regression: ")]
     raw = subprocess.run(
         [str(BIN / "ruff"), "check", "--output-format", "json", "src/calc"],
         cwd=forked, capture_output=True, text=True, check=False,
@@ -64,10 +64,10 @@ def test_a_change_that_breaks_what_main_met_fails_the_ratchet(forked: Path) -> N
     findings = len(json.loads(raw.stdout))
     assert findings >= 1
     assert lines == [
-        "calc: regression dev.unit_tests (All unit tests passing): met in the baseline"
-        " (1 passed), fail (1 passed, 1 failed) now",
-        "calc: regression dev.ruff (Linting clean (ruff)): met in the baseline (0 findings),"
-        f" fail ({findings} finding{'s' if findings > 1 else ''}) now",
+        "regression: calc: All unit tests passing: 1 passed → fail (1 passed, 1 failed) (met in"
+        " the baseline, not met now) [dev.unit_tests]",
+        f"regression: calc: Linting clean (ruff): 0 findings → fail ({findings} finding"
+        f"{'s' if findings > 1 else ''}) (met in the baseline, not met now) [dev.ruff]",
     ]
     text = summary.read_text()
     assert "| calc | All unit tests passing | 1 passed | fail (1 passed, 1 failed) |" in text
@@ -87,7 +87,7 @@ def test_the_baseline_can_be_a_report_file(forked: Path) -> None:
         "dev.unit_tests",
         "dev.ruff",
     ]
-    assert "calc: regression dev.ruff" in err
+    assert "regression: calc: Linting clean (ruff): 0 findings → fail (" in err
 
 
 def test_no_baseline_says_so_and_gates_on_the_held_stage(forked: Path) -> None:

@@ -25,7 +25,7 @@ def with_criteria(report: RunReport, name: str, *results) -> RunReport:
 
 def regressions(before: RunReport, after: RunReport) -> list[tuple[str, str, str]]:
     found = compare(before, after, BaselineComparison(requested="x"), TOLERANCE)
-    return [(r.component, r.criterion, r.reason) for r in found.regressions]
+    return [(r.component, r.criterion, r.line()) for r in found.regressions]
 
 
 def coverage(value: float) -> object:
@@ -47,7 +47,8 @@ def test_coverage_may_drop_by_the_tolerance_and_no_more(now: float, regressed: b
             (
                 "player_experience",
                 "dev.coverage",
-                f"coverage 72.00% → {now:.2f}% (-0.11 pt; tolerance 0.1 pt)",
+                f"player_experience: Test coverage: 72.00% → {now:.2f}% (-0.11 pt, more than"
+                " the tolerance of 0.1 pt)",
             )
         ]
 
@@ -59,7 +60,12 @@ def test_a_criterion_met_before_and_not_now_names_both_figures() -> None:
         crit("dev.ruff", "Linting clean (ruff)", Status.FAIL, "1 finding", value=1),
     )
     assert regressions(make_report(), after) == [
-        ("player_experience", "dev.ruff", "met in the baseline (0 findings), fail (1 finding) now")
+        (
+            "player_experience",
+            "dev.ruff",
+            "player_experience: Linting clean (ruff): 0 findings → fail (1 finding) (met in the"
+            " baseline, not met now)",
+        )
     ]
 
 
@@ -70,7 +76,9 @@ def test_could_not_measure_now_is_a_regression_of_a_criterion_that_was_met() -> 
         crit("dev.ruff", "Linting clean (ruff)", Status.ERROR, "not measured"),
     )
     (found,) = regressions(make_report(), after)
-    assert found[2] == "met in the baseline (0 findings), could not measure (not measured) now"
+    assert found[2].endswith(
+        ": 0 findings → could not measure (not measured) (met in the baseline, not met now)"
+    )
 
 
 def test_one_more_finding_of_a_criterion_failing_in_both_runs() -> None:
@@ -81,7 +89,12 @@ def test_one_more_finding_of_a_criterion_failing_in_both_runs() -> None:
     assert regressions(before, with_criteria(make_report(), "ai_components", ruff(7))) == []
     assert regressions(before, with_criteria(make_report(), "ai_components", ruff(6))) == []
     assert regressions(before, with_criteria(make_report(), "ai_components", ruff(8))) == [
-        ("ai_components", "dev.ruff", "findings 7 → 8 (+1; tolerance 0)")
+        (
+            "ai_components",
+            "dev.ruff",
+            "ai_components: Linting clean (ruff): 7 findings → 8 findings (+1 finding, more"
+            " than the tolerance of 0)",
+        )
     ]
 
 
@@ -99,7 +112,12 @@ def test_one_more_failing_test_counts_failed_and_errored_tests() -> None:
     )
     assert figure(after.component("ai_components").criteria[-1]) == 2.0
     assert regressions(before, after) == [
-        ("ai_components", "dev.unit_tests", "failing tests 1 → 2 (+1; tolerance 0)")
+        (
+            "ai_components",
+            "dev.unit_tests",
+            "ai_components: All unit tests passing: 1 failing test → 2 failing tests (+1 failing"
+            " test, more than the tolerance of 0)",
+        )
     ]
 
 
@@ -123,7 +141,7 @@ def test_the_step_summary_names_each_regression_with_both_figures() -> None:
     assert "### Against the baseline (run #3)" in text
     assert (
         "| player_experience | Linting clean (ruff) | 0 findings | fail (1 finding) |"
-        " met in the baseline (0 findings), fail (1 finding) now |"
+        " met in the baseline, not met now |"
     ) in text
 
 

@@ -113,7 +113,7 @@ def check(
         print(line, file=sys.stderr)
     regressions = report.baseline.regressions if report.baseline else []
     for r in regressions:
-        print(f"{r.component}: regression {r.criterion} ({r.title}): {r.reason}", file=sys.stderr)
+        print(f"regression: {r.line()} [{r.criterion}]", file=sys.stderr)
     if report.baseline and report.baseline.source is None:
         print(
             f"no baseline: {report.baseline.note}; gating on the held stage only", file=sys.stderr

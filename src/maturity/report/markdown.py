@@ -200,7 +200,10 @@ def baseline_lines(report: RunReport) -> list[str]:
     if not base.regressions:
         lines.append("No regressions: nothing that was met got worse.")
     else:
-        lines += ["| component | criterion | baseline | now | why |", "|---|---|---|---|---|"]
+        lines += [
+            "| component | criterion | baseline | now | why it fails |",
+            "|---|---|---|---|---|",
+        ]
         lines += [
             f"| {r.component} | {r.title} | {r.before} | {r.after} | {r.reason} |".replace(
                 "\n", " "

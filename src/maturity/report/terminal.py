@@ -139,7 +139,7 @@ def _baseline(report: RunReport, console: Console) -> None:
         return
     console.print(Text(line + f"{len(base.regressions)} regressions", style="bold red"))
     for r in base.regressions:
-        console.print(Text(f"  {r.component}: {r.title}: {r.reason}"))
+        console.print(Text(f"  {r.line()}"))
 
 
 def render_terminal(report: RunReport, console: Console, verbose: bool = False) -> None:
