@@ -241,6 +241,11 @@ def test_osv_ranges_follow_the_osv_semantics(tmp_path: Path) -> None:
     listed = yaml.safe_load(advisory("X-2", "pkg", []))
     listed["affected"][0]["versions"] = ["1.0"]
     assert [v.id for v in match_advisories([("x", listed)], {"pkg": "1.0"})] == ["X-2"]
+    # a withdrawn entry no longer applies (OSV schema: "withdrawn"); seen on the PyPA
+    # advisory database: PYSEC-2022-43059 (aiohttp, disputed) was withdrawn in 2023
+    withdrawn = {**listed, "id": "X-3", "withdrawn": "2023-11-08T00:54:24Z"}
+    assert match_advisories([("x", listed), ("w", withdrawn)], {"pkg": "1.0"})[0].id == "X-2"
+    assert match_advisories([("w", withdrawn)], {"pkg": "1.0"}) == []
 
 
 # --- performance ------------------------------------------------------------------

@@ -134,10 +134,13 @@ def match_advisories(
     unverifiable: dict[str, str] | None = None,
 ) -> list[Vulnerability]:
     """The advisories that affect the installed versions (``installed``: canonical name ->
-    version). An advisory that cannot be evaluated for an installed version (see
-    :mod:`maturity.collectors.osv`) is added to ``unverifiable``: distribution -> why."""
+    version); withdrawn advisories never do. An advisory that cannot be evaluated for an
+    installed version (see :mod:`maturity.collectors.osv`) is added to ``unverifiable``:
+    distribution -> why."""
     found: list[Vulnerability] = []
     for rel, doc in advisories:
+        if doc.get("withdrawn"):  # OSV: the entry was withdrawn and no longer applies
+            continue
         entries: dict[str, list[dict[str, Any]]] = {}
         for affected in doc.get("affected") or []:
             package = affected.get("package") or {}
