@@ -38,3 +38,12 @@ def user_name(root: Path) -> str | None:
 def origin_url(root: Path) -> str | None:
     """The URL of the ``origin`` remote, if any."""
     return _git(root, "remote", "get-url", "origin") or None
+
+
+def default_branch(root: Path) -> str | None:
+    """The branch ``origin/HEAD`` names, else the branch checked out (even one with no
+    commit yet); None outside git or on a detached HEAD."""
+    remote = _git(root, "symbolic-ref", "--quiet", "--short", "refs/remotes/origin/HEAD")
+    if remote and "/" in remote:
+        return remote.split("/", 1)[1]
+    return _git(root, "symbolic-ref", "--quiet", "--short", "HEAD")
