@@ -48,3 +48,12 @@ def merge_base(root: Path, ref: str) -> tuple[str | None, str]:
         return None, f"{ref!r} is not a commit in this repository"
     base = _git(root, "merge-base", "HEAD", commit)
     return (base, "") if base else (None, f"HEAD and {ref!r} have no common history")
+
+
+def default_branch(root: Path) -> str | None:
+    """The branch ``origin/HEAD`` names, else the branch checked out (even one with no
+    commit yet); None outside git or on a detached HEAD."""
+    remote = _git(root, "symbolic-ref", "--quiet", "--short", "refs/remotes/origin/HEAD")
+    if remote and "/" in remote:
+        return remote.split("/", 1)[1]
+    return _git(root, "symbolic-ref", "--quiet", "--short", "HEAD")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -118,9 +119,12 @@ class GitHub:
 def repo_of(project: Project) -> str | None:
     """owner/name: config, else $GITHUB_REPOSITORY, else a github.com origin remote."""
     configured = project.config.issues.github_repo or os.environ.get("GITHUB_REPOSITORY")
-    if configured:
-        return configured
-    remote = origin_url(project.root)
+    return configured or remote_repo(project.root)
+
+
+def remote_repo(root: Path) -> str | None:
+    """owner/name of a github.com ``origin`` remote, if the repository has one."""
+    remote = origin_url(root)
     match = _REMOTE.search(remote) if remote else None
     return f"{match.group(1)}/{match.group(2)}" if match else None
 

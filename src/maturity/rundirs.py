@@ -15,7 +15,9 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-RUNS_DIR = Path(".maturity") / "runs"
+from maturity.workdir import DIRECTORY, ignore_generated
+
+RUNS_DIR = DIRECTORY / "runs"
 KEEP = 10
 LOCK = ".lock"
 
@@ -23,6 +25,7 @@ LOCK = ".lock"
 @contextmanager
 def run_directory(root: Path, keep: int = KEEP) -> Iterator[Path]:
     """A new directory for one run (``.maturity/runs/<UTC time>-<random>``), locked."""
+    ignore_generated(root)
     base = root / RUNS_DIR
     base.mkdir(parents=True, exist_ok=True)
     (base / ".gitignore").write_text("*\n", encoding="utf-8")

@@ -266,6 +266,7 @@ def test_init_writes_config_and_valid_workflows(tmp_path: Path) -> None:
     assert code == 0, err
     assert out.splitlines() == [
         "wrote pyproject.toml",
+        "wrote .maturity/issues.yaml",
         "wrote .github/workflows/component-quality-check.yml",
         "wrote .github/workflows/staging-validation.yml",
     ]
@@ -274,8 +275,8 @@ def test_init_writes_config_and_valid_workflows(tmp_path: Path) -> None:
     assert '[tool.maturity.components.alpha]\nstage = "development"' in text
     quality = yaml.safe_load((repo / ".github/workflows/component-quality-check.yml").read_text())
     assert quality["name"] == "Component Quality Check"
-    assert quality[True] == ["pull_request"]  # YAML 1.1 reads the key `on` as true
-    steps = quality["jobs"]["quality"]["steps"]
+    assert set(quality[True]) == {"push", "pull_request"}  # YAML 1.1 reads `on` as true
+    steps = quality["jobs"]["check"]["steps"]  # the rest: tests/integration/test_init_workflows
     assert any(
         "maturity check" in s.get("run", "") and "GITHUB_STEP_SUMMARY" in s["run"] for s in steps
     )
@@ -285,13 +286,14 @@ def test_init_writes_config_and_valid_workflows(tmp_path: Path) -> None:
     assert staging[True]["workflow_dispatch"]["inputs"]["component"]["required"] is True
     assert "--require staging" in staging["jobs"]["validate"]["steps"][-2]["run"]
 
-    code, _, err = cli("init", str(repo))
+    install = ("--install", "maturity @ git+https://git.example/maturity")
+    code, _, err = cli("init", str(repo), *install)
     assert code == 2
     assert (
         "already present (use --force to overwrite): .github/workflows/component-quality-check.yml"
         in err
     )
-    assert cli("init", str(repo), "--force")[0] == 0
+    assert cli("init", str(repo), *install, "--force")[0] == 0
 
 
 def test_database_url_from_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

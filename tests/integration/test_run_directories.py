@@ -1,4 +1,5 @@
-"""Each run measures in a directory of its own; concurrent runs never share one."""
+"""Each run measures in a directory of its own; concurrent runs never share one; what
+maturity generates in ``.maturity/`` never shows in ``git status``."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from maturity.rundirs import LOCK, RUNS_DIR, prune, run_directory
-from tests.helpers import write_tree
+from maturity.workdir import ignore_generated
+from tests.helpers import cli, write_tree
 
 pytestmark = pytest.mark.slow
 
@@ -56,3 +58,36 @@ def test_old_run_directories_are_pruned_unless_a_run_holds_them(tmp_path: Path) 
     assert removed == made[1:3]
     assert sorted(p for p in base.iterdir() if p.is_dir()) == [made[0], made[3]]
     assert (base / ".gitignore").read_text() == "*\n"
+
+
+def git(repo: Path, *args: str) -> str:
+    out = subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True)
+    return out.stdout.decode()
+
+
+def test_the_first_run_leaves_git_status_clean(tmp_path: Path) -> None:
+    repo = write_tree(tmp_path / "r", SHOP)
+    git(repo, "init", "-q")
+    git(repo, "add", "-A")
+    git(repo, "-c", "user.name=T", "-c", "user.email=t@e", "commit", "-q", "-m", "start")
+    code, _, err = cli("run", str(repo), "--no-progress")
+    assert code == 0, err
+    assert (repo / ".maturity/history.db").is_file()
+    assert list((repo / ".maturity/runs").iterdir())
+    assert git(repo, "status", "--porcelain", "--untracked-files=all", "--ignored=no") == ""
+    ignored = git(repo, "status", "--porcelain", "--untracked-files=all", "--ignored")
+    assert "!! .maturity/.gitignore" in ignored.splitlines()
+    assert "!! .maturity/history.db" in ignored.splitlines()
+
+
+def test_an_older_ignore_file_gets_the_missing_lines(tmp_path: Path) -> None:
+    old = tmp_path / ".maturity/.gitignore"
+    old.parent.mkdir()
+    old.write_text("history.db*\nrun/\nmy-notes.txt\n")  # the team's, maybe committed
+    ignore_generated(tmp_path)
+    assert old.read_text() == "history.db*\nrun/\nmy-notes.txt\n/runs/\n"
+    ignore_generated(tmp_path)  # nothing missing: unchanged
+    assert old.read_text().count("/runs/") == 1
+    old.write_text("history.db*\nrun/\n")  # what maturity itself wrote before
+    ignore_generated(tmp_path)
+    assert old.read_text() == "history.db*\nrun/\n/.gitignore\n/runs/\n"

@@ -43,6 +43,20 @@ def test_files_are_written_whole_with_the_umask_and_summaries_appended(tmp_path:
     assert text.startswith("earlier step\n## Component maturity")
 
 
+@pytest.mark.parametrize("fmt", FORMATS, ids=lambda f: f.name)
+@pytest.mark.parametrize(("umask", "mode"), [(0o002, 0o664), (0o077, 0o600)])
+def test_every_format_creates_its_file_with_the_umask(
+    fmt: Format, umask: int, mode: int, tmp_path: Path
+) -> None:
+    old = os.umask(umask)
+    try:
+        fmt.write(make_report(), tmp_path / "report")
+        fmt.write(make_report(), tmp_path / "report")  # replaced (or appended to): same mode
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "report").stat().st_mode) == mode
+
+
 def test_a_path_that_cannot_be_written_is_a_one_line_usage_error(tmp_path: Path) -> None:
     (tmp_path / "a-directory").mkdir()
     with pytest.raises(UsageError) as caught:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import getpass
 import inspect
-import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -25,7 +24,8 @@ from maturity.model import RunReport, Stage
 from maturity.report.formats import Format, formats_for
 from maturity.runner import Progress, run
 from maturity.store import Store, open_store
-from maturity.store.database import resolve_url
+from maturity.store.database import default_url, resolve_url
+from maturity.workdir import ignore_generated
 
 app = typer.Typer(
     name="maturity",
@@ -129,13 +129,16 @@ def write_outputs(report: RunReport, outputs: dict[Format, Path]) -> None:
 
 def store_for(root: Path, db: str | None) -> Store:
     """Open (and migrate) the store of a repository."""
+    return open_store(store_url(root, db))
+
+
+def store_url(root: Path, db: str | None) -> str:
+    """``--db``, else ``$MATURITY_DATABASE_URL``, else ``.maturity/history.db`` (made
+    git-ignored before it is created)."""
     url = resolve_url(root.resolve(), db)
-    if url.startswith("sqlite:///") and not db and not os.environ.get("MATURITY_DATABASE_URL"):
-        ignore = root.resolve() / ".maturity" / ".gitignore"
-        if not ignore.exists():
-            ignore.parent.mkdir(parents=True, exist_ok=True)
-            ignore.write_text("history.db*\nrun/\n", encoding="utf-8")
-    return open_store(url)
+    if url == default_url(root.resolve()):
+        ignore_generated(root.resolve())
+    return url
 
 
 def actor(root: Path, given: str | None) -> str:

@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from maturity.cli.app import ByOpt, DbOpt, PathArg, actor, app, store_for
+from maturity.cli.app import ByOpt, DbOpt, PathArg, actor, app, store_for, store_url
 from maturity.config import load_project
 from maturity.errors import UsageError
 from maturity.git import git_info
@@ -200,9 +200,8 @@ def serve(
     import uvicorn
 
     from maturity.dashboard.app import configure_logging, create_app
-    from maturity.store import resolve_url
 
     configure_logging()
-    url = resolve_url(path.resolve(), db)
+    url = store_url(path, db)
     typer.echo(f"Maturity Dashboard on http://{host}:{port}/dashboard/maturity (store: {url})")
     uvicorn.run(create_app(url, token), host=host, port=port, log_level="warning")

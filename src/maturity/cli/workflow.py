@@ -16,7 +16,6 @@ from maturity.config import load_project
 from maturity.errors import UsageError
 from maturity.facts import IssuesFacts
 from maturity.github import client_for
-from maturity.init import DEFAULT_INSTALL
 from maturity.init import init as init_repo
 from maturity.model import BlockerCategory, RunReport, Stage
 from maturity.report.markdown import promotion_issue
@@ -165,10 +164,14 @@ def init_cmd(
     path: PathArg = Path("."),
     force: Annotated[bool, typer.Option(help="Overwrite existing config and workflows.")] = False,
     install: Annotated[
-        str, typer.Option(help="pip requirement the workflows install maturity from.")
-    ] = DEFAULT_INSTALL,
+        str | None,
+        typer.Option(
+            help="pip requirement the workflows install maturity from (required), e.g."
+            " 'maturity @ git+https://github.com/<org>/maturity@<tag>'."
+        ),
+    ] = None,
 ) -> None:
-    """Write a starter [tool.maturity] config and the spec's two GitHub workflows."""
+    """Write a starter [tool.maturity] config, the issue source and the GitHub workflows."""
     result = init_repo(path, force, install)
     for written in result.written:
         typer.echo(f"wrote {written.relative_to(path.resolve())}")
