@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field, computed_field
 
-SCHEMA_VERSION = "2.0"
+SCHEMA_VERSION = "2.1"
 
 COVERAGE = "dev.coverage"  # the criterion whose value is a component's test coverage %
 
@@ -79,6 +79,11 @@ class Evidence(BaseModel):
     file: str | None = None
     line: int | None = None
     url: str | None = Field(default=None, description="A web page for it (e.g. the issue).")
+    code: str | None = Field(
+        default=None,
+        description="The tool's own id for what it found: a ruff or bandit code, a pyright rule,"
+        " a detect-secrets type, an advisory id.",
+    )
 
     @property
     def link(self) -> str | None:

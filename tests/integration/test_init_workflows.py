@@ -103,11 +103,15 @@ def test_the_pull_request_job_compares_with_the_default_branch_report(tmp_path: 
     assert quality["permissions"] == {"contents": "read"}
     report, check = quality["jobs"]["report"], quality["jobs"]["check"]
     assert report["if"] == "github.event_name == 'push'"
-    assert report["permissions"] == {"contents": "read"}
+    assert report["permissions"] == {"contents": "read", "security-events": "write"}
     upload = step(report["steps"], "actions/upload-artifact@v4")
     assert upload["with"] == {"name": "maturity-report", "path": "maturity-report.json"}
     measure = run_script(report["steps"], "maturity run")
-    assert "--json maturity-report.json" in measure["run"]
+    assert "--json maturity-report.json --sarif maturity.sarif" in measure["run"]
+    assert step(report["steps"], "github/codeql-action/upload-sarif@v3")["with"] == {
+        "sarif_file": "maturity.sarif",
+        "category": "maturity",
+    }
     assert "secrets.MATURITY_DATABASE_URL" in measure["env"]["MATURITY_DATABASE_URL"]
 
     assert check["if"] == "github.event_name == 'pull_request'"

@@ -22,8 +22,8 @@ from tests.unit.test_reports import make_report
 
 
 def test_each_command_offers_its_registered_formats() -> None:
-    assert [f.name for f in formats_for("run")] == ["json", "markdown", "junit"]
-    assert [f.name for f in formats_for("check")] == ["json", "summary", "junit"]
+    assert [f.name for f in formats_for("run")] == ["json", "markdown", "junit", "sarif"]
+    assert [f.name for f in formats_for("check")] == ["json", "summary", "junit", "sarif"]
     assert len({f.name for f in FORMATS}) == len(FORMATS)
 
 

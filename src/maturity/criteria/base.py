@@ -35,7 +35,25 @@ class Verdict:
 
 Rule = Callable[[Facts, Component, MaturityConfig, datetime], Verdict]
 F = TypeVar("F", bound=ToolFacts)
-EVIDENCE_LIMIT = 50  # evidence items kept per criterion
+# Evidence items without a file kept per criterion. An item with a file is a finding at a
+# place (a ruff finding, a missing docstring, an uncovered file…): every one is kept, so the
+# JSON report and the SARIF carry all of them; the count of dropped items is in
+# ``details["evidence_omitted"]``.
+EVIDENCE_LIMIT = 50
+
+
+def cap_evidence(evidence: list[Evidence]) -> tuple[list[Evidence], int]:
+    """Every item with a file, and the first ``EVIDENCE_LIMIT`` without one, in their order;
+    and how many were left out."""
+    kept: list[Evidence] = []
+    unlocated = 0
+    for item in evidence:
+        if item.file is None:
+            unlocated += 1
+            if unlocated > EVIDENCE_LIMIT:
+                continue
+        kept.append(item)
+    return kept, len(evidence) - len(kept)
 
 
 def _no_number(config: MaturityConfig) -> float | None:
@@ -74,6 +92,9 @@ class Criterion:
             verdict = exc.verdict
         threshold = self.shown(config)
         details = {"checklist": self.checklist.format(threshold=threshold), **verdict.details}
+        evidence, omitted = cap_evidence(verdict.evidence)
+        if omitted:
+            details["evidence_omitted"] = omitted
         return CriterionResult(
             id=self.id,
             title=self.title,
@@ -86,7 +107,7 @@ class Criterion:
             bar=self.bar(config),
             summary=verdict.summary,
             remediation=self.remediation,
-            evidence=verdict.evidence,
+            evidence=evidence,
             commands=verdict.commands,
             details=details,
         )

@@ -56,11 +56,12 @@ def category_of(relpath: str, config: MaturityConfig) -> str | None:
     return None
 
 
-def worst_files(files: Mapping[str, FileCoverage], scope: str, limit: int = 5) -> list[Evidence]:
-    """Evidence for the files of ``scope`` with the most uncovered statements."""
+def worst_files(files: Mapping[str, FileCoverage], scope: str) -> list[Evidence]:
+    """Evidence for every file of ``scope`` with statements never run, the most first; each
+    at its first line never run."""
     ranked = sorted(files.items(), key=lambda kv: (-len(kv[1].missing_lines), kv[0]))
     out: list[Evidence] = []
-    for file, cov in ranked[:limit]:
+    for file, cov in ranked:
         if not cov.missing_lines:
             continue
         c, t = coverage_numbers([cov])
@@ -90,7 +91,7 @@ def outcome_summary(tests: list[TestOutcome]) -> tuple[dict[str, int], int, str]
     return counts, passed, display
 
 
-def not_passing_evidence(tests: Iterable[TestOutcome], limit: int) -> list[Evidence]:
+def not_passing_evidence(tests: Iterable[TestOutcome]) -> list[Evidence]:
     """One evidence item per test that did not pass: outcome, test name, message."""
     return [
         Evidence(
@@ -98,7 +99,7 @@ def not_passing_evidence(tests: Iterable[TestOutcome], limit: int) -> list[Evide
             file=t.file,
             line=t.line,
         )
-        for t in list(tests)[:limit]
+        for t in tests
     ]
 
 

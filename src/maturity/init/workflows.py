@@ -1,7 +1,8 @@
 """The GitHub Actions workflows ``maturity init`` writes.
 
 ``component-quality-check.yml`` has two jobs. On a push to the default branch, ``report``
-runs ``maturity run``, uploads the JSON report as the ``maturity-report`` artifact and, when
+runs ``maturity run``, uploads its findings to code scanning and the JSON report as the
+``maturity-report`` artifact and, when
 the secret or variable ``MATURITY_DATABASE_URL`` is set, stores the run in that team
 database. On a pull request, ``check`` takes that report as the baseline (the newest
 ``maturity-report`` artifact of the default branch, or the team database's run at the
@@ -71,13 +72,20 @@ jobs:
     runs-on: ubuntu-latest
     permissions:
       contents: read
+      security-events: write
 <<setup>>      - name: Measure every component (stored in the team database when one is set)
         env:
           MATURITY_DATABASE_URL: ${{ secrets.MATURITY_DATABASE_URL || vars.MATURITY_DATABASE_URL }}
         run: |
           store=--no-store
           if [ -n "$MATURITY_DATABASE_URL" ]; then store=--store; fi
-          .venv/bin/maturity run --no-progress "$store" --json <<report>>
+          .venv/bin/maturity run --no-progress "$store" --json <<report>> --sarif maturity.sarif
+      - name: Upload the findings to code scanning (what pull requests' alerts compare with)
+        if: always() && hashFiles('maturity.sarif') != ''
+        uses: github/codeql-action/upload-sarif@v3
+        with:
+          sarif_file: maturity.sarif
+          category: maturity
       - name: Upload the JSON report (the baseline of pull requests)
         if: always() && hashFiles('<<report>>') != ''
         uses: actions/upload-artifact@v4

@@ -19,6 +19,7 @@ from maturity.report.files import atomic_write
 from maturity.report.json_report import to_json
 from maturity.report.junit import render_junit
 from maturity.report.markdown import pr_summary, render_markdown
+from maturity.report.sarif import render_sarif
 
 
 class Format(ABC):
@@ -94,7 +95,18 @@ class Junit(Format):
         return render_junit(report)
 
 
-FORMATS: tuple[Format, ...] = (Json(), Markdown(), Summary(), Junit())
+class Sarif(Format):
+    """SARIF 2.1.0: one result per finding at a file, for code scanning (docs/sarif.md)."""
+
+    name = "sarif"
+    help = "Write the findings as SARIF 2.1.0 here (e.g. for GitHub code scanning)."
+
+    def render(self, report: RunReport) -> str:
+        """Rules from the criteria, a result per located finding, notifications for the rest."""
+        return render_sarif(report)
+
+
+FORMATS: tuple[Format, ...] = (Json(), Markdown(), Summary(), Junit(), Sarif())
 
 
 def formats_for(command: str) -> list[Format]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from maturity.config import Component, MaturityConfig
-from maturity.criteria.base import EVIDENCE_LIMIT, Criterion, Verdict, plural, register, require
+from maturity.criteria.base import Criterion, Verdict, plural, register, require
 from maturity.criteria.measures import owned_sources, percent
 from maturity.facts import Facts
 from maturity.model import BlockerCategory, Evidence, Stage, Status
@@ -70,7 +70,7 @@ def documentation(facts: Facts, comp: Component, config: MaturityConfig, now: da
         problems.append(f"{plural(len(missing), 'public symbol')} without a docstring")
         evidence += [
             Evidence(message=f"{s.kind} {s.name} has no docstring", file=s.file, line=s.line)
-            for s in missing[:EVIDENCE_LIMIT]
+            for s in missing
         ]
     thresholds = config.thresholds
     complex_ = (

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from maturity.config import Component, MaturityConfig
-from maturity.criteria.base import EVIDENCE_LIMIT, Criterion, Verdict, plural, register, require
+from maturity.criteria.base import Criterion, Verdict, plural, register, require
 from maturity.criteria.measures import owned_sources
 from maturity.facts import Facts, Finding
 from maturity.model import BlockerCategory, Evidence, Figure, Stage, Status
@@ -15,8 +15,8 @@ def _findings_verdict(
     findings: list[Finding], command: str, noun: str = "finding"
 ) -> tuple[Status, list[Evidence]]:
     evidence = [
-        Evidence(message=f"{f.code} {f.message}", file=f.file, line=f.line)
-        for f in findings[:EVIDENCE_LIMIT]
+        Evidence(message=f"{f.code} {f.message}", file=f.file, line=f.line, code=f.code)
+        for f in findings
     ]
     return (Status.FAIL if findings else Status.PASS), evidence
 
@@ -88,7 +88,12 @@ def bandit(facts: Facts, comp: Component, config: MaturityConfig, now: datetime)
     accepted_low = [f for f in low if accepted(f)]
     unaccepted = [f for f in low if not accepted(f)]
     evidence = [
-        Evidence(message=f"{f.severity.upper()} {f.code} {f.message}", file=f.file, line=f.line)
+        Evidence(
+            message=f"{f.severity.upper()} {f.code} {f.message}",
+            file=f.file,
+            line=f.line,
+            code=f.code,
+        )
         for f in (*high, *medium)
     ] + [
         Evidence(
@@ -96,6 +101,7 @@ def bandit(facts: Facts, comp: Component, config: MaturityConfig, now: datetime)
             " SECURITY_FINDINGS_ACCEPTED_RISKS.md",
             file=f.file,
             line=f.line,
+            code=f.code,
         )
         for f in unaccepted
     ]
@@ -112,7 +118,7 @@ def bandit(facts: Facts, comp: Component, config: MaturityConfig, now: datetime)
         display,
         "; ".join(problems) if problems else "no high or medium findings; lows accepted",
         value=len(high) + len(medium) + len(unaccepted),
-        evidence=evidence[:EVIDENCE_LIMIT],
+        evidence=evidence,
         commands=[command],
         details={
             "high": len(high),

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from maturity.attribution import METHODS, NOT_RUN, RAN, attribute
 from maturity.config import Component, MaturityConfig
-from maturity.criteria.base import EVIDENCE_LIMIT, Criterion, Verdict, plural, register, require
+from maturity.criteria.base import Criterion, Verdict, plural, register, require
 from maturity.criteria.measures import (
     category_of,
     coverage_numbers,
@@ -119,7 +119,7 @@ def coverage(facts: Facts, comp: Component, config: MaturityConfig, now: datetim
         f"{pct:.1f}%" + (f" ({', '.join(weak)})" if weak else ""),
         summary,
         value=round(pct, 2),
-        evidence=evidence[:EVIDENCE_LIMIT],
+        evidence=evidence,
         commands=[command],
         details={
             "covered": covered,
@@ -170,7 +170,7 @@ def unit_tests(facts: Facts, comp: Component, config: MaturityConfig, now: datet
             f"{plural(len(never), 'test')} of this component never ran"
             f" ({', '.join(sorted({t.outcome for t in never}))}: -m/-k or a plugin took them"
             " out of the session): its tests are not all known to pass",
-            evidence=not_passing_evidence(never, EVIDENCE_LIMIT),
+            evidence=not_passing_evidence(never),
             commands=commands,
             details=details,
         )
@@ -190,7 +190,7 @@ def unit_tests(facts: Facts, comp: Component, config: MaturityConfig, now: datet
             display,
             f"{plural(len(bad), 'test')} failing of {len(att.tests)} ({how})",
             value=passed,
-            evidence=not_passing_evidence(bad, EVIDENCE_LIMIT),
+            evidence=not_passing_evidence(bad),
             commands=commands,
             details=details,
         )
@@ -201,7 +201,7 @@ def unit_tests(facts: Facts, comp: Component, config: MaturityConfig, now: datet
             f"none of this component's {plural(len(att.tests), 'test')} ran: a skipped test"
             " proves nothing",
             value=0,
-            evidence=not_passing_evidence(att.tests, EVIDENCE_LIMIT),
+            evidence=not_passing_evidence(att.tests),
             commands=commands,
             details=details,
         )

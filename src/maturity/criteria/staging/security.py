@@ -7,7 +7,6 @@ from datetime import datetime
 from maturity import attestations
 from maturity.config import Component, MaturityConfig
 from maturity.criteria.base import (
-    EVIDENCE_LIMIT,
     Criterion,
     NotMeasured,
     Verdict,
@@ -30,7 +29,7 @@ def _bandit_and_acceptances(
     else:
         failing += [
             Evidence(message=f"bandit {f.severity.upper()} {f.code} {f.message}", file=f.file,
-                     line=f.line)
+                     line=f.line, code=f.code)
             for f in bandit.findings
             if comp.owns(f.file) and f.severity in ("high", "medium")
         ]  # fmt: skip
@@ -77,7 +76,11 @@ def security_audit(facts: Facts, comp: Component, config: MaturityConfig, now: d
                 fix = f"; fixed in {', '.join(v.fixed)}" if v.fixed else ""
                 sev = f" [{v.severity}]" if v.severity else ""
                 failing.append(
-                    Evidence(message=f"{v.id}{sev}: {v.package} {v.version}{fix}", file=v.source)
+                    Evidence(
+                        message=f"{v.id}{sev}: {v.package} {v.version}{fix}",
+                        file=v.source,
+                        code=v.id,
+                    )
                 )
     # 2. secrets that are not in the baseline
     if sec.secrets_error:
@@ -89,7 +92,12 @@ def security_audit(facts: Facts, comp: Component, config: MaturityConfig, now: d
             failing.append(Evidence(message=f"no {config.security.secrets_baseline} ({hint})"))
         new = [s for s in mine if (s.file, s.hashed) not in sec.baseline_entries]
         failing += [
-            Evidence(message=f"new secret ({s.type}) not in the baseline", file=s.file, line=s.line)
+            Evidence(
+                message=f"new secret ({s.type}) not in the baseline",
+                file=s.file,
+                line=s.line,
+                code=s.type,
+            )
             for s in new
         ]
     _bandit_and_acceptances(facts, comp, failing, unmeasured)
@@ -113,7 +121,7 @@ def security_audit(facts: Facts, comp: Component, config: MaturityConfig, now: d
             summary += "; also " + "; ".join(unmeasured)
         return Verdict(
             Status.FAIL, plural(len(failing), "problem"), summary, len(failing),
-            failing[:EVIDENCE_LIMIT], commands, details,
+            failing, commands, details,
         )  # fmt: skip
     if unmeasured:
         return Verdict(

@@ -9,7 +9,6 @@ from fnmatch import fnmatch
 
 from maturity.config import Component, MaturityConfig
 from maturity.criteria.base import (
-    EVIDENCE_LIMIT,
     Criterion,
     Rule,
     Verdict,
@@ -58,7 +57,7 @@ def _suite_rule(attr: str, label: str, pattern: Callable[[MaturityConfig], str])
             )  # fmt: skip
         bad = [t for t in tests if t.outcome in FAILING]
         if bad or passed == 0:
-            evidence = not_passing_evidence(bad, EVIDENCE_LIMIT)
+            evidence = not_passing_evidence(bad)
             return Verdict(
                 Status.FAIL, display,
                 f"{plural(len(bad), 'test')} not passing of {len(tests)} (by {method})",
