@@ -5,6 +5,7 @@ breaks; the baseline comes from the run stored for the merge-base, or a JSON rep
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -105,3 +106,61 @@ def test_no_baseline_says_so_and_gates_on_the_held_stage(forked: Path) -> None:
     code, _, err = cli("check", str(forked), "--no-store", "--baseline", str(broken))
     assert code == 2
     assert len(err.strip().splitlines()) == 1 and "not a maturity JSON report" in err
+
+
+def test_the_generated_workflow_fails_a_pull_request_that_breaks_a_test_main_passed(
+    tmp_path: Path,
+) -> None:
+    """The push job's and the pull request job's own scripts, as `maturity init` wrote
+    them, run with bash -e and the real maturity: main's report is the artifact, the pull
+    request's check compares with it, writes the step summary and SARIF, and fails."""
+    from tests.integration.test_init_workflows import QUALITY_FILE, run_script, workflow
+
+    repo = write_tree(tmp_path / "repo", GOOD)
+    (repo / ".gitignore").write_text(".venv\n")
+    (repo / ".venv").symlink_to(Path(sys.prefix))  # the runner's venv: the repo's deps + maturity
+    git(repo, "init", "-q", "-b", "main")
+    code, _, err = cli(
+        "init", str(repo), "--force", "--install", "maturity @ git+https://example.org/m@v1"
+    )
+    assert code == 0, err
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "main")
+    jobs = workflow(repo, QUALITY_FILE)["jobs"]
+    summary = tmp_path / "step-summary.md"
+    env = {**os.environ, "RUNNER_TEMP": str(tmp_path), "GITHUB_STEP_SUMMARY": str(summary),
+           "DEFAULT_BRANCH": "main"}  # fmt: skip
+    env.pop("MATURITY_DATABASE_URL", None)
+
+    def step(job: str, command: str) -> subprocess.CompletedProcess[str]:
+        script = run_script(jobs[job]["steps"], command)["run"]
+        return subprocess.run(
+            ["bash", "-e", "-c", script], cwd=repo, env=env,
+            capture_output=True, text=True, check=False, timeout=600,
+        )  # fmt: skip
+
+    pushed = step("report", "maturity run")
+    assert pushed.returncode == 0, pushed.stderr
+    artifact = tmp_path / "maturity-baseline" / "maturity-report.json"
+    artifact.parent.mkdir()
+    (repo / "maturity-report.json").rename(artifact)  # what the download action fetches
+    assert (repo / "maturity.sarif").is_file()
+    (repo / "maturity.sarif").unlink()
+
+    git(repo, "checkout", "-qb", "change")
+    test = repo / "tests" / "unit" / "test_ops.py"
+    test.write_text(test.read_text() + "\n\ndef test_broken():\n    assert add(2, 2) == 5\n")
+    git(repo, "commit", "-qam", "break a test")
+    checked = step("check", "maturity check")
+    assert checked.returncode == 1, checked.stderr
+    assert (
+        "regression: calc: All unit tests passing: 1 passed → fail (1 passed, 1 failed) (met in"
+        " the baseline, not met now) [dev.unit_tests]"
+    ) in checked.stderr
+    text = summary.read_text()
+    assert text.startswith("## Component maturity")
+    assert f"### Against the baseline (report file {artifact}" in text
+    assert "| calc | All unit tests passing | 1 passed | fail (1 passed, 1 failed) |" in text
+    assert (repo / "maturity-summary.md").read_text() == text  # the sticky comment's body
+    sarif = json.loads((repo / "maturity.sarif").read_text())
+    assert sarif["version"] == "2.1.0"
