@@ -8,6 +8,7 @@ photographed with headless Chromium. Run from the repository root:
 
     .venv/bin/python docs/images/make_ci_summary.py
 
+Chromium needs an emoji font for the status icons (Debian: fonts-noto-color-emoji).
 It writes docs/images/ci-step-summary.png and docs/images/ci-step-summary.md (the
 Markdown it photographed), and prints the exit code ``check`` returned.
 """

@@ -217,10 +217,13 @@ def test_run_markdown_and_pr_summary() -> None:
     assert doc.count("Title: Promote") == 2
     summary = pr_summary(make_report())
     assert (
-        "| component | Test coverage ≥70% | Linting clean (ruff) | Security scan passed |"
+        "| component | status | Test coverage ≥70% | Linting clean (ruff) | Security scan passed |"
         in summary
     )
-    assert "| ai_components |  | ❌ 7 findings | ⚠️ not measured |" in summary
+    assert (
+        "| ai_components | development: NOT READY for staging |  | ❌ 7 findings | ⚠️ not measured |"
+        in summary
+    )
 
 
 def test_terminal_report_escapes_markup_and_says_ready() -> None:

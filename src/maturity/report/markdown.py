@@ -177,11 +177,14 @@ def pr_summary(report: RunReport) -> str:
             if crit.id not in titles:
                 ids.append(crit.id)
                 titles[crit.id] = crit.title
-    head = "| component | " + " | ".join(titles[i] for i in ids) + " |"
-    rows = [head, "|---" * (len(ids) + 1) + "|"]
+    head = "| component | status | " + " | ".join(titles[i] for i in ids) + " |"
+    rows = [head, "|---" * (len(ids) + 2) + "|"]
     for comp in report.components:
         cells = {c.id: f"{ICON[c.status]} {c.display}" for c in comp.criteria}
-        rows.append(f"| {comp.name} | " + " | ".join(cells.get(i, "") for i in ids) + " |")
+        status = f"{comp.stage}: {comp.verdict}"
+        rows.append(
+            f"| {comp.name} | {status} | " + " | ".join(cells.get(i, "") for i in ids) + " |"
+        )
     rows += _tests_line(report)
     rows += ["", report.status_line(), *baseline_lines(report)]
     return "## Component maturity\n\n" + "\n".join(rows) + "\n"
@@ -195,7 +198,7 @@ def baseline_lines(report: RunReport) -> list[str]:
         return []
     if base.source is None:
         return ["", f"**No baseline**: {base.note}; gated on the held stage only."]
-    at = f" at `{base.commit[:12]}`" if base.commit else ""
+    at = f" at `{base.commit[:12]}`" if base.commit and base.commit[:12] not in base.source else ""
     lines = ["", f"### Against the baseline ({base.source}{at})", ""]
     if not base.regressions:
         lines.append("No regressions: nothing that was met got worse.")

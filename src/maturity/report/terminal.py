@@ -132,7 +132,7 @@ def _baseline(report: RunReport, console: Console) -> None:
     if base.source is None:
         console.print(Text(f"no baseline: {base.note}; gating on the held stage only", "yellow"))
         return
-    at = f" at {base.commit[:12]}" if base.commit else ""
+    at = f" at {base.commit[:12]}" if base.commit and base.commit[:12] not in base.source else ""
     line = f"against the baseline ({base.source}{at}): "
     if not base.regressions:
         console.print(Text(line + "no regressions", style="green"))
