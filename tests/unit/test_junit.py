@@ -183,3 +183,34 @@ def test_long_evidence_is_cut_with_the_count_left_out() -> None:
     assert "finding 49\n" in text
     assert "finding 50" not in text
     assert "… and 10 more" in text
+
+
+def test_baseline_regressions_fail_a_baseline_suite_as_check_does(tmp_path: Path) -> None:
+    from maturity.model import BaselineComparison, Regression
+
+    report = make_report()
+    regression = Regression(
+        component="player_experience", criterion="dev.ruff", title="Linting clean (ruff)",
+        before="0 findings", after="fail (1 finding)", reason="met in the baseline, not met now",
+    )  # fmt: skip
+    report.baseline = BaselineComparison(
+        requested="main", source="run #1", regressions=[regression]
+    )
+    path, parsed = read(tmp_path, report)
+    xmlschema.XMLSchema(str(SCHEMA)).validate(str(path))
+    suites = {suite.name: suite for suite in parsed}
+    baseline = suites["baseline"]
+    assert (baseline.tests, baseline.failures) == (1, 1)
+    (result,) = cases(baseline)["dev.ruff: Linting clean (ruff)"]
+    assert isinstance(result, Failure)
+    assert result.message == "met in the baseline, not met now"
+    assert result.text == regression.line()
+    per_component = sum(s.failures or 0 for name, s in suites.items() if name != "baseline")
+    assert parsed.failures == per_component + 1  # the totals count it
+
+    report.baseline = BaselineComparison(requested="main", note="'main' is not a commit")
+    path, parsed = read(tmp_path, report)
+    xmlschema.XMLSchema(str(SCHEMA)).validate(str(path))
+    (skipped,) = cases({s.name: s for s in parsed}["baseline"])["no baseline"]
+    assert isinstance(skipped, Skipped)
+    assert skipped.message == "no baseline: 'main' is not a commit"

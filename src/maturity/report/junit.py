@@ -139,6 +139,35 @@ def _testsuite(root: Element, report: RunReport, comp: ComponentReport) -> None:
         _testcase(suite, comp, crit)
 
 
+def _baseline_suite(root: Element, report: RunReport) -> dict[str, int]:
+    """``check --baseline``: a suite ``baseline`` with a failing case per regression (a
+    passing one when there is none, a skipped one when there was no baseline), so a CI
+    test report fails where ``check`` does. Returns its counts."""
+    base = report.baseline
+    if base is None:
+        return {"tests": 0, "failures": 0, "errors": 0}
+    figures = {"tests": max(len(base.regressions), 1), "failures": len(base.regressions),
+               "errors": 0, "skipped": int(base.source is None)}  # fmt: skip
+    suite = _element(
+        root, "testsuite", name="baseline", **{k: str(v) for k, v in figures.items()},
+        time=TIME, timestamp=report.timestamp,
+    )  # fmt: skip
+    props = _element(suite, "properties")
+    _element(props, "property", name="baseline", value=base.source or base.requested)
+    if base.source is None:
+        case = _element(suite, "testcase", classname="maturity.baseline", name="no baseline",
+                        time=TIME)  # fmt: skip
+        _element(case, "skipped", base.note, message=f"no baseline: {base.note}")
+    elif not base.regressions:
+        _element(suite, "testcase", classname="maturity.baseline", name="no regressions",
+                 time=TIME)  # fmt: skip
+    for r in base.regressions:
+        case = _element(suite, "testcase", classname=f"maturity.baseline.{r.component}",
+                        name=f"{r.criterion}: {r.title}", time=TIME)  # fmt: skip
+        _element(case, "failure", r.line(), message=r.reason, type="regression")
+    return figures
+
+
 def render_junit(report: RunReport) -> str:
     """The run as a JUnit XML document (UTF-8 declared), indented."""
     totals = {"tests": 0, "failures": 0, "errors": 0}
@@ -153,6 +182,9 @@ def render_junit(report: RunReport) -> str:
     root.set("time", TIME)
     for comp in report.components:
         _testsuite(root, report, comp)
+    for key, value in _baseline_suite(root, report).items():
+        if key in totals:
+            root.set(key, str(totals[key] + value))
     indent(root)
     body = tostring(root, encoding="unicode")
     return f'<?xml version="1.0" encoding="UTF-8"?>\n{body}\n'
