@@ -15,7 +15,6 @@ from pathlib import Path
 from maturity.config import BaselineConfig
 from maturity.criteria import REGISTRY
 from maturity.criteria.base import plural
-from maturity.errors import UsageError
 from maturity.git import merge_base
 from maturity.model import (
     BaselineComparison,
@@ -26,6 +25,7 @@ from maturity.model import (
     RunReport,
     Status,
 )
+from maturity.report.json_report import read_report
 from maturity.store import Store, latest_run
 
 FIGURES = {c.id: c.figure for c in REGISTRY if c.figure is not None}
@@ -40,15 +40,7 @@ def load_baseline(
     comparison = BaselineComparison(requested=requested)
     path = Path(requested)
     if path.is_file():
-        try:
-            report = RunReport.model_validate_json(path.read_text(encoding="utf-8"))
-        except OSError as exc:
-            raise UsageError(f"--baseline {requested}: cannot read: {exc.strerror}") from None
-        except ValueError as exc:
-            first = str(exc).splitlines()[0]
-            raise UsageError(
-                f"--baseline {requested}: not a maturity JSON report: {first}"
-            ) from None
+        report = read_report(path, f"--baseline {requested}")
         comparison.source = f"report file {requested}"
         return report, _about(comparison, report)
     base, why = merge_base(root, requested)

@@ -25,9 +25,9 @@ from maturity.cli.app import (
 from maturity.config import load_project
 from maturity.errors import EXIT_CRITERIA_FAILED, EXIT_NOT_MEASURED, EXIT_OK, UsageError
 from maturity.evaluate import gate_failures
-from maturity.model import RunReport, Stage, Status
+from maturity.model import Stage, Status
 from maturity.report.formats import Format
-from maturity.report.json_report import json_schema
+from maturity.report.json_report import json_schema, read_report
 from maturity.report.markdown import (
     promotion_issue,
     render_issue_markdown,
@@ -155,13 +155,7 @@ def promote_issue_cmd(
     if stage is Stage.PRODUCTION:
         raise UsageError("--stage production: there is no stage after production")
     if from_json is not None:
-        try:
-            report = RunReport.model_validate_json(from_json.read_text(encoding="utf-8"))
-        except OSError as exc:
-            raise UsageError(f"{from_json}: cannot read: {exc.strerror}") from exc
-        except ValueError as exc:
-            first = str(exc).splitlines()[0]
-            raise UsageError(f"{from_json}: not a maturity JSON report: {first}") from exc
+        report = read_report(from_json)
     else:
         report = measure(path, stage, [component], progress)  # not stored: a preview
     try:

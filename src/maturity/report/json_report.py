@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from maturity.errors import UsageError
 from maturity.model import SCHEMA_VERSION, RunReport
 from maturity.report.files import atomic_write
 
@@ -25,3 +26,16 @@ def json_schema() -> dict[str, Any]:
     schema["$id"] = f"https://maturity.dev/schema/run-report/{SCHEMA_VERSION}.json"
     schema["title"] = f"maturity run report, schema {SCHEMA_VERSION}"
     return schema
+
+
+def read_report(path: Path, named: str = "") -> RunReport:
+    """A JSON report read back; a file that cannot be read or is not a maturity report is
+    a usage error naming it (``named``: how the user gave it, e.g. ``--baseline X``)."""
+    where = named or str(path)
+    try:
+        return RunReport.model_validate_json(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise UsageError(f"{where}: cannot read: {exc.strerror}") from None
+    except ValueError as exc:
+        first = str(exc).splitlines()[0]
+        raise UsageError(f"{where}: not a maturity JSON report: {first}") from None
