@@ -166,7 +166,7 @@ def test_form_is_csrf_protected(client: TestClient) -> None:
     page = client.get(f"{P}/deployments")
     csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', page.text)
     assert csrf
-    form = {"component": "api", "environment": "staging", "version": "3.1", "status": "success"}
+    form = {"component": "player_experience", "environment": "staging", "version": "3.1", "status": "success"}
     assert client.post(f"{P}/deployments", data={**form, "token": "s3cret"}).status_code == 403
     forged = {**form, "token": "s3cret", "csrf": "0" * 64}
     assert client.post(f"{P}/deployments", data=forged).status_code == 403
