@@ -4,6 +4,7 @@ components only, HEAD on every GET route, security headers everywhere, a corrupt
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -231,3 +232,17 @@ def test_a_store_with_corrupt_pages_is_a_503_never_a_500(tmp_path: Path) -> None
             assert str(path) in response.text, route
     assert 503 in statuses.values(), statuses
     assert path.read_bytes() == before
+
+
+def test_a_chunked_body_over_the_limit_is_a_413(client: TestClient) -> None:
+    def chunks() -> Iterator[bytes]:
+        yield b'{"component": "'
+        for _ in range(100):
+            yield b"x" * 1024
+        yield b'"}'
+
+    headers = {"Authorization": "Bearer s3cret", "Content-Type": "application/json"}
+    response = client.post("/api/deployments", content=chunks(), headers=headers)
+    assert response.status_code == 413
+    assert response.json() == {"detail": "the request body is over 65536 bytes"}
+    assert_secure(response)

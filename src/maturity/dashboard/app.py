@@ -21,7 +21,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from maturity.dashboard import api, blockers, component, deployments, events, overview, service
-from maturity.dashboard.hardening import HeadAsGet, SecurityHeaders
+from maturity.dashboard.hardening import BodyLimit, HeadAsGet, SecurityHeaders
 from maturity.dashboard.state import HERE, PREFIX, Dashboard, Unavailable
 from maturity.dashboard.state import unavailable as to_unavailable
 
@@ -70,8 +70,8 @@ class DashboardApp(FastAPI):
     headers and HEAD also reach the responses of Starlette's own error middleware."""
 
     def build_middleware_stack(self) -> ASGIApp:
-        """Starlette's stack, wrapped in :class:`SecurityHeaders` and :class:`HeadAsGet`."""
-        return SecurityHeaders(HeadAsGet(super().build_middleware_stack()))
+        """Starlette's stack in :class:`SecurityHeaders`, :class:`BodyLimit`, :class:`HeadAsGet`."""
+        return SecurityHeaders(BodyLimit(HeadAsGet(super().build_middleware_stack())))
 
 
 def configure_logging() -> None:

@@ -7,7 +7,12 @@ responses such as the live event stream pass through untouched.
 
 from __future__ import annotations
 
+from starlette.exceptions import HTTPException
+from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+MAX_BODY = 64 * 1024
+"""The largest request body: a deployment or the form is a few hundred bytes."""
 
 CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -57,6 +62,37 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, with_headers)
+
+
+class BodyLimit:
+    """413 for a request body over :data:`MAX_BODY`: at once when its Content-Length says
+    so, else (chunked) as soon as the bytes read pass it."""
+
+    def __init__(self, app: ASGIApp, limit: int = MAX_BODY) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Refuse a declared oversized body; count the bytes of any other."""
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        lengths = [v for k, v in scope["headers"] if k.lower() == b"content-length"]
+        if any(not v.isdigit() or int(v) > self.limit for v in lengths):
+            detail = f"the request body is over {self.limit} bytes"
+            await JSONResponse({"detail": detail}, status_code=413)(scope, receive, send)
+            return
+        seen = 0
+
+        async def counted() -> Message:
+            nonlocal seen
+            message = await receive()
+            seen += len(message.get("body", b""))
+            if seen > self.limit:
+                raise HTTPException(413, f"the request body is over {self.limit} bytes")
+            return message
+
+        await self.app(scope, counted, send)
 
 
 class _HeadDone(Exception):
