@@ -6,6 +6,9 @@ EXIT_OK = 0
 EXIT_CRITERIA_FAILED = 1
 EXIT_USAGE = 2
 EXIT_NOT_MEASURED = 3
+EXIT_DATABASE = 4
+EXIT_GITHUB = 5
+EXIT_PORT_IN_USE = 6
 
 
 class MaturityError(Exception):
@@ -27,3 +30,9 @@ class ConfigError(MaturityError):
 
 class UsageError(MaturityError):
     """The command line asks for something that does not exist."""
+
+
+class PortInUse(MaturityError):
+    """``serve`` cannot listen: another process holds the address."""
+
+    exit_code = EXIT_PORT_IN_USE

@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 
 from maturity.config import Project
-from maturity.errors import MaturityError
+from maturity.errors import EXIT_GITHUB, MaturityError
 from maturity.git import origin_url
 from maturity.retry import retry
 
@@ -22,7 +22,7 @@ _REMOTE = re.compile(r"github\.com[:/]([\w.-]+)/([\w.-]+?)(?:\.git)?/?$")
 class GitHubError(MaturityError):
     """GitHub could not be reached or refused the request; the message says why."""
 
-    exit_code = 5
+    exit_code = EXIT_GITHUB
 
 
 class GitHub:

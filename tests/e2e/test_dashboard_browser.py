@@ -52,10 +52,30 @@ def site(tmp_path: Path) -> Iterator[tuple[str, str]]:
         yield base, url
 
 
-def run_axe(page: Page) -> list[dict[str, object]]:
+def console_errors(page: Page) -> list[str]:
+    """Errors the page logs from now on (a Content-Security-Policy violation is one); a
+    404 status of the page itself is not one."""
+    errors: list[str] = []
+    page.on(
+        "console",
+        lambda m: (
+            errors.append(m.text) if m.type == "error" and "status of 404" not in m.text else None
+        ),
+    )
+    return errors
+
+
+def add_axe(page: Page) -> None:
+    """axe-core in every document the page loads: an init script, which the dashboard's
+    Content-Security-Policy (no inline scripts) does not apply to, unlike a script tag."""
     if not AXE.exists():
         pytest.fail(f"axe-core missing at {AXE}: scripts/test installs it with npm")
-    page.add_script_tag(path=str(AXE))
+    page.add_init_script(path=str(AXE))
+
+
+def run_axe(page: Page) -> list[dict[str, object]]:
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE))  # a page of set_content, without the policy
     tags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
     result = page.evaluate(
         "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", tags
@@ -72,6 +92,8 @@ def test_every_page_is_usable_and_accessible(
     base, _ = site
     width, height = VIEWPORTS[viewport]
     page = browser.new_page(viewport={"width": width, "height": height})
+    add_axe(page)
+    errors = console_errors(page)
     SHOTS.mkdir(parents=True, exist_ok=True)
     for name, path in PAGES.items():
         response = page.goto(base + path)
@@ -84,6 +106,8 @@ def test_every_page_is_usable_and_accessible(
         assert page.get_by_role("heading", level=1).is_visible()
         assert run_axe(page) == [], f"{name} at {viewport}"
         page.screenshot(path=str(SHOTS / f"{name}-{viewport}.png"), full_page=True)
+        assert "content-security-policy" in response.headers
+    assert errors == []
     page.close()
 
 
@@ -95,6 +119,7 @@ def test_pages_show_what_the_store_holds(browser: Browser, site: tuple[str, str]
     assert found is not None
     run_id, report = found
     page = browser.new_page()
+    errors = console_errors(page)
     page.goto(base + P)
     rows = page.locator("table.matrix tbody tr")
     assert rows.count() == len(report.components)
@@ -115,6 +140,7 @@ def test_pages_show_what_the_store_holds(browser: Browser, site: tuple[str, str]
     page.locator("details summary").first.click()
     assert page.get_by_text("src/x/a.py:0").first.is_visible()
     assert page.evaluate("() => window.__pwned__") is None  # the hostile text never ran
+    assert errors == []  # no Content-Security-Policy violation
     page.close()
 
 
@@ -123,6 +149,7 @@ def test_a_stored_run_appears_without_a_reload(browser: Browser, site: tuple[str
     from maturity.store import open_store
 
     page = browser.new_page()
+    errors = console_errors(page)
     page.goto(base + P)
     page.evaluate("() => { window.__sameDocument = true; }")
     assert page.locator("body").get_attribute("data-run-id") == "3"
@@ -132,6 +159,24 @@ def test_a_stored_run_appears_without_a_reload(browser: Browser, site: tuple[str
     page.wait_for_function(f"() => document.body.dataset.runId === '{new_id}'", timeout=10_000)
     assert "99.5%" in page.locator("table.matrix").inner_text()
     assert page.evaluate("() => window.__sameDocument") is True  # no reload happened
+    assert errors == []  # live.js, its event stream and fetch all pass the policy
+    page.close()
+
+
+def test_the_policy_violations_would_be_seen(browser: Browser, site: tuple[str, str]) -> None:
+    """The console check is no blind spot: an inline script on a dashboard page is refused
+    by its policy, and the refusal is a console error."""
+    base, _ = site
+    page = browser.new_page()
+    errors = console_errors(page)
+    page.goto(base + P)
+    page.evaluate(
+        "() => { const s = document.createElement('script');"
+        " s.textContent = 'window.__inline = 1'; document.body.appendChild(s); }"
+    )
+    page.wait_for_timeout(200)
+    assert page.evaluate("() => window.__inline") is None
+    assert any("Content Security Policy" in e for e in errors), errors
     page.close()
 
 

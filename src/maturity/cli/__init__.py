@@ -1,13 +1,15 @@
 """The ``maturity`` command line: thin commands over the library.
 
 Exit codes: 0 ok, 1 criteria failed, 2 usage or configuration error, 3 a criterion
-could not be measured (and none failed), 4 the history database cannot be used.
+could not be measured (and none failed), 4 the history database cannot be used, 5 GitHub
+refused or could not be reached, 6 ``serve`` cannot listen: the address is in use.
 """
 
 from maturity.cli import (  # noqa: F401  (register commands)
     history,
     measure,
     production,
+    serve,
     staging,
     workflow,
 )

@@ -17,7 +17,7 @@ from rich.progress import SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
 
 from maturity import __version__
 from maturity.config import load_project
-from maturity.errors import MaturityError
+from maturity.errors import EXIT_USAGE, MaturityError
 from maturity.facts import ToolFacts
 from maturity.git import user_name
 from maturity.model import RunReport, Stage
@@ -164,9 +164,20 @@ def _root(
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Console entry point: user errors are one line on stderr with their exit code."""
+    """Console entry point: user errors, ours and the command line's (an unknown option, a
+    value out of range), are one line on stderr with their exit code."""
     try:
-        app(args=argv, prog_name="maturity")
+        code = app(args=argv, prog_name="maturity", standalone_mode=False)
     except MaturityError as exc:
         print(f"maturity: error: {exc}", file=sys.stderr)
         sys.exit(exc.exit_code)
+    except typer.Abort:
+        print("maturity: aborted", file=sys.stderr)
+        sys.exit(1)
+    except typer.TyperException as exc:  # the command line's own errors (click's, vendored)
+        if type(exc).__name__ == "NoArgsIsHelpError":
+            app(args=argv, prog_name="maturity")  # the help, as typer shows it (exit 2)
+        message = " ".join(str(getattr(exc, "format_message", exc.__str__)()).split())
+        print(f"maturity: error: {message}", file=sys.stderr)
+        sys.exit(int(getattr(exc, "exit_code", EXIT_USAGE)))
+    sys.exit(code if isinstance(code, int) else 0)

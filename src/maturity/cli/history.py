@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from maturity.cli.app import ByOpt, DbOpt, PathArg, actor, app, store_for, store_url
+from maturity.cli.app import ByOpt, DbOpt, PathArg, actor, app, store_for
 from maturity.config import load_project
 from maturity.errors import UsageError
 from maturity.git import git_info
@@ -181,27 +181,3 @@ def history(
         cells = [_cell(p["values"][k], p["statuses"][k]) for k in TREND_COLUMNS]
         runs.add_row(str(p["run"]), p["at"][:16], (p["commit"] or "")[:8], *cells)
     console.print(runs)
-
-
-@app.command()
-def serve(
-    path: PathArg = Path("."),
-    db: DbOpt = None,
-    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8080,
-    token: Annotated[
-        str | None,
-        typer.Option(
-            envvar="MATURITY_DASHBOARD_TOKEN", help="Write token (default: read-only dashboard)."
-        ),
-    ] = None,
-) -> None:
-    """Serve the Maturity Dashboard at http://HOST:PORT/dashboard/maturity."""
-    import uvicorn
-
-    from maturity.dashboard.app import configure_logging, create_app
-
-    configure_logging()
-    url = store_url(path, db)
-    typer.echo(f"Maturity Dashboard on http://{host}:{port}/dashboard/maturity (store: {url})")
-    uvicorn.run(create_app(url, token), host=host, port=port, log_level="warning")

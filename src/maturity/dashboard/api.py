@@ -3,25 +3,42 @@
 from __future__ import annotations
 
 import hmac
+import re
 from typing import Any
 
-from fastapi import APIRouter, Depends, Header, HTTPException, Request
+from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import JSONResponse, Response
 
 from maturity.dashboard import queries
+from maturity.dashboard.params import ComponentName, TrendLimit
 from maturity.dashboard.schemas import DeploymentIn
-from maturity.dashboard.state import State, component_of
+from maturity.dashboard.state import State, component_of, unknown_component
 from maturity.model import ComponentReport, RunReport
 from maturity.store import record_deployment
 
 router = APIRouter()
+TOKEN68 = re.compile(r"[A-Za-z0-9\-._~+/]+=*")
 
 
-def require_token(state: State, authorization: str = Header(default="")) -> None:
-    """401 unless ``Authorization: Bearer <the configured write token>``."""
-    given = authorization.removeprefix("Bearer ").strip()
-    if not state.token or not given or not hmac.compare_digest(given, state.token):
-        raise HTTPException(401, "a valid write token is required")
+def bearer_token(authorization: str) -> str | None:
+    """The token of ``Bearer <token>``: the scheme in any case (RFC 7235), one space, one
+    token of token68 characters (RFC 6750); None for anything else."""
+    scheme, space, token = authorization.partition(" ")
+    if scheme.lower() != "bearer" or not space or not TOKEN68.fullmatch(token):
+        return None
+    return token
+
+
+def require_token(request: Request, state: State) -> None:
+    """401 with ``WWW-Authenticate: Bearer`` unless exactly one ``Authorization: Bearer
+    <the configured write token>`` header is given (compared in constant time)."""
+    headers = request.headers.getlist("authorization")
+    given = bearer_token(headers[0]) if len(headers) == 1 else None
+    expected = (state.token or "").encode()
+    if not expected or given is None or not hmac.compare_digest(given.encode(), expected):
+        raise HTTPException(
+            401, "a valid write token is required", headers={"WWW-Authenticate": "Bearer"}
+        )
 
 
 @router.get("/api/runs/latest", response_model=RunReport, tags=["runs"])
@@ -61,14 +78,16 @@ async def components_api(state: State) -> list[dict[str, Any]]:
 
 
 @router.get("/api/components/{name}", response_model=ComponentReport, tags=["components"])
-def component_api(request: Request, state: State, name: str) -> Any:
+def component_api(request: Request, state: State, name: ComponentName) -> Any:
     """One component of the latest run, every criterion with evidence."""
     comp = component_of(state.latest(), name)
     return comp if comp else state.not_found(request, f"Component {name!r}")
 
 
 @router.get("/api/components/{name}/trend", tags=["components"])
-def trend_api(state: State, name: str, limit: int = 90) -> dict[str, list[dict[str, Any]]]:
+def trend_api(
+    state: State, name: ComponentName, limit: TrendLimit = 90
+) -> dict[str, list[dict[str, Any]]]:
     """Numeric criteria of the component over its recent runs."""
     data = queries.series(state.store(), name, limit)
     return {k: [{"at": at.isoformat(), "value": v} for at, v in pts] for k, pts in data.items()}
@@ -113,7 +132,10 @@ def deployments_api(state: State) -> list[dict[str, Any]]:
     dependencies=[Depends(require_token)],
 )
 def record_deployment_api(state: State, item: DeploymentIn) -> Response:
-    """Record a deployment (needs ``Authorization: Bearer <token>``)."""
+    """Record a deployment (needs ``Authorization: Bearer <token>``) of a component of the
+    latest run (422 for any other name)."""
+    if component_of(state.latest(), item.component) is None:
+        raise HTTPException(422, unknown_component(state, item.component))
     row_id = record_deployment(
         state.store(),
         item.component,

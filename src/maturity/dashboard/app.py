@@ -13,13 +13,17 @@ import time
 
 import structlog
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from prometheus_client import Counter, Histogram
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from maturity.dashboard import api, blockers, component, deployments, events, overview, service
+from maturity.dashboard.hardening import BodyLimit, HeadAsGet, SecurityHeaders
 from maturity.dashboard.state import HERE, PREFIX, Dashboard, Unavailable
+from maturity.dashboard.state import unavailable as to_unavailable
 
 log = structlog.get_logger("maturity.dashboard")
 ROUTERS = (overview, component, blockers, deployments, events, api, service)
@@ -61,6 +65,15 @@ class Observe:
                 )  # fmt: skip
 
 
+class DashboardApp(FastAPI):
+    """FastAPI with the hardening wrappers outside its whole middleware stack, so security
+    headers and HEAD also reach the responses of Starlette's own error middleware."""
+
+    def build_middleware_stack(self) -> ASGIApp:
+        """Starlette's stack in :class:`SecurityHeaders`, :class:`BodyLimit`, :class:`HeadAsGet`."""
+        return SecurityHeaders(BodyLimit(HeadAsGet(super().build_middleware_stack())))
+
+
 def configure_logging() -> None:
     """JSON lines on stderr: cheap enough for every request, easy to ship."""
     structlog.configure(
@@ -77,7 +90,7 @@ def configure_logging() -> None:
 def create_app(url: str, token: str | None = None, poll_seconds: float = 1.0) -> FastAPI:
     """Build the dashboard for the store at ``url``."""
     state = Dashboard(url, token, poll_seconds)
-    app = FastAPI(
+    app = DashboardApp(
         title="Maturity Dashboard API",
         version="1",
         description="Component maturity from the maturity history store (read-only by default).",
@@ -89,8 +102,13 @@ def create_app(url: str, token: str | None = None, poll_seconds: float = 1.0) ->
     for module in ROUTERS:
         app.include_router(module.router)
 
+    @app.exception_handler(SQLAlchemyError)
+    async def database_error(request: Request, exc: SQLAlchemyError) -> Response:
+        """A query that fails mid-page (a corrupt page of SQLite, a dropped connection)."""
+        return await unavailable_page(request, to_unavailable(state.url, exc))
+
     @app.exception_handler(Unavailable)
-    async def unavailable(request: Request, exc: Unavailable) -> Response:
+    async def unavailable_page(request: Request, exc: Unavailable) -> Response:
         log.error("database_unavailable", path=request.url.path, error=str(exc))
         message = (
             f"The history database is unavailable: {exc}. The dashboard recovers when it returns."
@@ -98,5 +116,14 @@ def create_app(url: str, token: str | None = None, poll_seconds: float = 1.0) ->
         if request.url.path.startswith(("/api", "/health", "/metrics", "/badge")):
             return JSONResponse({"status": "unavailable", "detail": message}, status_code=503)
         return state.error_page(request, 503, "Database unavailable", message)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> Response:
+        """422: where and why, without echoing the (possibly hostile) input back."""
+        errors = [
+            {"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")}
+            for e in exc.errors()
+        ]
+        return JSONResponse({"detail": errors}, status_code=422)
 
     return app

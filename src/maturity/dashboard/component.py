@@ -7,6 +7,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from maturity.dashboard import queries
 from maturity.dashboard.charts import line_chart
+from maturity.dashboard.params import ComponentName
 from maturity.dashboard.state import PREFIX, State, component_of
 from maturity.model import COVERAGE
 
@@ -14,7 +15,7 @@ router = APIRouter()
 
 
 @router.get(f"{PREFIX}/components/{{name}}", response_class=HTMLResponse, include_in_schema=False)
-def component_page(request: Request, state: State, name: str) -> Response:
+def component_page(request: Request, state: State, name: ComponentName) -> Response:
     """Criteria with evidence, trend charts, open blockers and the timeline."""
     latest = state.latest()
     comp = component_of(latest, name)

@@ -11,7 +11,7 @@ from pydantic import ValidationError
 
 from maturity.dashboard import queries
 from maturity.dashboard.schemas import DeploymentIn
-from maturity.dashboard.state import PREFIX, State
+from maturity.dashboard.state import PREFIX, State, component_of, unknown_component
 from maturity.store import record_deployment
 
 router = APIRouter()
@@ -56,6 +56,11 @@ def record_from_form(
         )
     except ValidationError:
         return state.error_page(request, 422, "Invalid deployment", "Check environment and status.")
+    if component_of(state.latest(), item.component) is None:
+        message = unknown_component(state, item.component)
+        return state.error_page(
+            request, 422, "Invalid deployment", message[:1].upper() + message[1:]
+        )
     record_deployment(
         state.store(), item.component, item.environment, item.version, item.status,
         "dashboard", None,

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from maturity.dashboard import queries
+from maturity.dashboard.params import CategoryFilter, StageFilter
 from maturity.dashboard.state import PREFIX, State
 from maturity.model import BlockerCategory, Stage
 
@@ -14,7 +15,7 @@ router = APIRouter()
 
 @router.get(PREFIX, response_class=HTMLResponse, include_in_schema=False)
 async def overview_page(
-    request: Request, state: State, stage: str = "", category: str = ""
+    request: Request, state: State, stage: StageFilter = "", category: CategoryFilter = ""
 ) -> Response:
     """Every component: stage, readiness, the criteria matrix; cached per stored run.
 

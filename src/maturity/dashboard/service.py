@@ -9,6 +9,7 @@ from fastapi.responses import RedirectResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from maturity.dashboard.charts import badge
+from maturity.dashboard.params import BadgeKind, ComponentName
 from maturity.dashboard.state import PREFIX, State, component_of
 from maturity.model import COVERAGE
 
@@ -31,7 +32,7 @@ def metrics(state: State) -> Response:
 
 
 @router.get("/badge/{name}.svg", include_in_schema=False)
-def badge_svg(state: State, name: str, kind: str = "stage") -> Response:
+def badge_svg(state: State, name: ComponentName, kind: BadgeKind = "stage") -> Response:
     """A component's stage badge (red when regressed or at risk), or its coverage."""
     comp = component_of(state.latest(), name)
     if comp is None:

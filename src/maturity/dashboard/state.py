@@ -18,7 +18,8 @@ from typing import Annotated, Any
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.templating import Jinja2Templates
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from maturity.dashboard.metrics import Telemetry
 from maturity.errors import MaturityError
@@ -30,7 +31,27 @@ PREFIX = "/dashboard/maturity"
 
 
 class Unavailable(Exception):
-    """The database cannot be reached right now."""
+    """The database cannot be reached or used right now."""
+
+
+def store_name(url: str) -> str:
+    """The store as the user knows it: the SQLite file, else the URL without password."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return url
+    if parsed.get_backend_name() == "sqlite" and parsed.database:
+        return parsed.database
+    return parsed.render_as_string(hide_password=True)
+
+
+def unavailable(url: str, exc: Exception) -> Unavailable:
+    """The :class:`Unavailable` for ``exc``, naming the store and the driver's own reason
+    (not SQLAlchemy's statement dump)."""
+    if isinstance(exc, MaturityError):
+        return Unavailable(str(exc))
+    reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+    return Unavailable(f"{store_name(url)}: {reason} ({exc.__class__.__name__})")
 
 
 class Dashboard:
@@ -54,7 +75,7 @@ class Dashboard:
             try:
                 self._store = open_store(self.url)
             except (MaturityError, SQLAlchemyError) as exc:
-                raise Unavailable(str(exc)) from exc
+                raise unavailable(self.url, exc) from exc
         return self._store
 
     def latest_id(self, fresh: bool = False) -> int | None:
@@ -65,7 +86,7 @@ class Dashboard:
         try:
             newest = latest_run_id(self.store())
         except SQLAlchemyError as exc:
-            raise Unavailable(f"database unreachable ({exc.__class__.__name__})") from exc
+            raise unavailable(self.url, exc) from exc
         self._checked = (now, newest)
         return newest
 
@@ -87,7 +108,7 @@ class Dashboard:
             try:
                 self._latest = latest_run(self.store())
             except (MaturityError, SQLAlchemyError) as exc:
-                raise Unavailable(str(exc)) from exc
+                raise unavailable(self.url, exc) from exc
         return self._latest
 
     def csrf(self, nonce: str) -> str:
@@ -124,6 +145,13 @@ class Dashboard:
 def component_of(latest: tuple[int, RunReport] | None, name: str) -> ComponentReport | None:
     """One component of a run (None when it has none of that name, or there is no run)."""
     return next((c for c in latest[1].components if c.name == name), None) if latest else None
+
+
+def unknown_component(state: Dashboard, name: str) -> str:
+    """Why a deployment of ``name`` is refused: it is no component of the latest run."""
+    latest = state.latest()
+    known = ", ".join(c.name for c in latest[1].components) if latest else ""
+    return f"unknown component {name!r} (known: {known or 'none, no run stored yet'})"
 
 
 async def dashboard(request: Request) -> Dashboard:

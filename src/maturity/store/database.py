@@ -17,7 +17,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from maturity.errors import MaturityError, UsageError
+from maturity.errors import EXIT_DATABASE, MaturityError, UsageError
 
 ENV_URL = "MATURITY_DATABASE_URL"
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -27,7 +27,7 @@ _PG_MIGRATION_LOCK = 0x6D61747572  # an arbitrary constant: "matur"
 class StoreError(MaturityError):
     """The database cannot be reached or used."""
 
-    exit_code = 4
+    exit_code = EXIT_DATABASE
 
 
 BUSY_SECONDS = 30  # how long a SQLite statement waits for another writer's lock
@@ -117,6 +117,15 @@ class Store:
                 conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_PG_MIGRATION_LOCK})")
             cfg.attributes["connection"] = conn
             action(cfg, revision)
+
+
+def check_url(url: str) -> None:
+    """A usage error unless ``url`` parses as a database URL of an installed driver
+    (nothing is connected to)."""
+    try:
+        make_url(url).get_dialect()
+    except (ArgumentError, NoSuchModuleError, ValueError, ImportError) as exc:
+        raise UsageError(f"invalid database URL {url!r} (--db / ${ENV_URL}): {exc}") from exc
 
 
 def open_store(url: str, migrate: bool = True) -> Store:
