@@ -267,6 +267,8 @@ CASES: list[tuple[str, Callable[[Path], Setup], int, str]] = [
      r"^maturity: error: --json .*/a-dir: cannot write: Is a directory$"),
     ("markdown-under-a-file", report_to("--markdown", "{tmp}/a-file/r.md"), 2,
      r"--markdown .*: cannot write: .*/a-file is not a directory"),
+    ("markdown-into-a-missing-directory", report_to("--markdown", "{tmp}/new/dir/r.md"), 0, ""),
+    ("summary-into-a-missing-directory", report_to("--summary", "{tmp}/new/s.md", "check"), 0, ""),
     ("json-and-junit-one-file", report_to("--json-twice", "{tmp}/r.out"), 2,
      r"--json and --junit both write .*/r\.out"),
     ("summary-to-a-directory", report_to("--summary", "{tmp}/a-dir", "check"), 2,
