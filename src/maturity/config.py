@@ -9,12 +9,13 @@ from __future__ import annotations
 import tomllib
 from datetime import date
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, Field, ValidationError, field_validator
 
 from maturity.config_gates import (
     DEFAULT_QUERIES,
+    IssuesConfig,
     PerformanceConfig,
     ProductionConfig,
     SecurityConfig,
@@ -98,17 +99,6 @@ class BaselineConfig(Strict):
     vulnerabilities: int = Field(default=0, ge=0)
 
 
-class IssuesConfig(Strict):
-    """Where open blocker issues are read from."""
-
-    source: Literal["auto", "file", "github"] = "auto"
-    file: str = ".maturity/issues.yaml"
-    github_repo: str | None = None
-    github_api_url: str = "https://api.github.com"
-    token_env: str = "GITHUB_TOKEN"  # noqa: S105 - the name of an env var
-    timeout: float = Field(default=10.0, gt=0)
-
-
 class WaiverConfig(Strict):
     """A waiver: every field is required; an expired one no longer applies."""
 
@@ -122,7 +112,7 @@ class ComponentConfig(Strict):
     """One component as declared in config."""
 
     path: str | None = None
-    stage: Stage = Stage.DEVELOPMENT
+    stage: Stage = Field(default=Stage.DEVELOPMENT, strict=False)
     marker: str | None = None
     tests: list[str] = Field(
         default_factory=list, description="Test paths that belong to this component."
@@ -264,8 +254,12 @@ def _format_loc(loc: tuple[int | str, ...], prefix: str) -> str:
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
+    """The parsed file (UTF-8; a leading byte-order mark is tolerated)."""
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
+        return tomllib.loads(path.read_text(encoding="utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        where = f"byte {exc.start}"
+        raise ConfigError(path.name, None, f"not UTF-8 text ({where}): save it as UTF-8") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(path.name, None, f"not valid TOML: {exc}") from exc
     except OSError as exc:

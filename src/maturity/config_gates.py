@@ -13,9 +13,50 @@ from maturity.facts.production import INCIDENT_SEVERITIES, Severity
 
 
 class Strict(BaseModel):
-    """A config table: unknown keys are errors (a typo must not be silently ignored)."""
+    """A config table: unknown keys are errors (a typo must not be silently ignored), and
+    values are taken as TOML typed them: ``coverage = "70"`` is an error naming the key,
+    not 70 (a quoted number is a mistake we must not guess the meaning of). Enum fields
+    (a stage, a severity) are written as strings, so they opt out with ``strict=False``."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+# GitHub's rules: an owner is 1-39 letters, digits or inner hyphens; a repository name is
+# letters, digits, '.', '-' and '_' (not '.' or '..'). Nothing else may reach an API URL.
+GITHUB_OWNER = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?")
+GITHUB_NAME = re.compile(r"[A-Za-z0-9._-]{1,100}")
+
+
+def github_repo(value: str) -> str:
+    """``value`` when it is a GitHub ``owner/name``; ValueError saying what is wrong."""
+    owner, slash, name = value.partition("/")
+    if (
+        not slash
+        or not GITHUB_OWNER.fullmatch(owner)
+        or not GITHUB_NAME.fullmatch(name)
+        or name in {".", ".."}
+    ):
+        raise ValueError(
+            f"{value!r} is not a GitHub repository 'owner/name' (owner: letters, digits and"
+            " hyphens; name: letters, digits, '.', '-' and '_')"
+        )
+    return value
+
+
+class IssuesConfig(Strict):
+    """Where open blocker issues are read from."""
+
+    source: Literal["auto", "file", "github"] = "auto"
+    file: str = ".maturity/issues.yaml"
+    github_repo: str | None = None
+    github_api_url: str = "https://api.github.com"
+    token_env: str = "GITHUB_TOKEN"  # noqa: S105 - the name of an env var
+    timeout: float = Field(default=10.0, gt=0)
+
+    @field_validator("github_repo")
+    @classmethod
+    def _owner_name(cls, value: str | None) -> str | None:
+        return None if value is None else github_repo(value)
 
 
 class PerformanceBars(Strict):

@@ -10,6 +10,7 @@ from typing import Any
 import httpx
 
 from maturity.config import Project
+from maturity.config_gates import github_repo
 from maturity.errors import EXIT_GITHUB, MaturityError
 from maturity.git import origin_url
 from maturity.retry import retry
@@ -23,6 +24,13 @@ class GitHubError(MaturityError):
     """GitHub could not be reached or refused the request; the message says why."""
 
     exit_code = EXIT_GITHUB
+
+
+class RepositoryNameError(GitHubError):
+    """The repository to call GitHub about is not an ``owner/name``: a configuration error,
+    refused before it could become part of an API URL."""
+
+    exit_code = 2
 
 
 class GitHub:
@@ -137,4 +145,11 @@ def client_for(project: Project, repo: str | None = None) -> GitHub:
         raise GitHubError(
             "no GitHub repository: set [tool.maturity.issues] github_repo or $GITHUB_REPOSITORY"
         )
+    try:
+        github_repo(repo)
+    except ValueError as exc:
+        raise RepositoryNameError(
+            f"GitHub repository ([tool.maturity.issues] github_repo, $GITHUB_REPOSITORY"
+            f" or the origin remote): {exc}"
+        ) from None
     return GitHub(cfg.github_api_url, repo, os.environ.get(cfg.token_env), cfg.timeout)

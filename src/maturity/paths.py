@@ -49,7 +49,8 @@ def repo_relative(root: Path, raw: str) -> str:
 
     ``./src/a``, ``src//a`` and ``src/a/`` all become ``src/a``; symbolic links are
     resolved so the path matches what the tools report. Raises ``ValueError`` (with the
-    path as written) for an absolute path or one that leaves the repository.
+    path as written) for an absolute path, one that leaves the repository, or a loop of
+    symbolic links.
     """
     if not raw.strip():
         raise ValueError("is empty")
@@ -58,7 +59,10 @@ def repo_relative(root: Path, raw: str) -> str:
     lexical = posixpath.normpath(raw.replace("\\", "/"))
     if lexical == ".." or lexical.startswith("../"):
         raise ValueError(f"{raw!r} lies outside the repository")
-    resolved = (root / lexical).resolve()
+    try:
+        resolved = (root / lexical).resolve()
+    except (RuntimeError, OSError):  # a symbolic link loop (RuntimeError before 3.13)
+        raise ValueError(f"{raw!r} is a loop of symbolic links") from None
     try:
         relative = resolved.relative_to(root.resolve())
     except ValueError:

@@ -14,16 +14,17 @@ import typer
 from rich.console import Console
 from rich.progress import Progress as RichProgress
 from rich.progress import SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
+from typer._click import exceptions as click  # typer's own click: what it raises
 
 from maturity import __version__
 from maturity.config import load_project
-from maturity.errors import EXIT_USAGE, MaturityError
+from maturity.errors import EXIT_USAGE, MaturityError, UsageError
 from maturity.facts import ToolFacts
 from maturity.git import user_name
 from maturity.model import RunReport, Stage
 from maturity.report.formats import Format, formats_for
 from maturity.runner import Progress, run
-from maturity.store import Store, open_store
+from maturity.store import Store, StoreError, open_store
 from maturity.store.database import default_url, resolve_url
 from maturity.workdir import ignore_generated
 
@@ -122,7 +123,13 @@ def report_options(command: str) -> Callable[[Callable[..., None]], Callable[...
 
 
 def write_outputs(report: RunReport, outputs: dict[Format, Path]) -> None:
-    """Write the report in every format asked for."""
+    """Write the report in every format asked for; the same file twice is a usage error
+    (two formats would overwrite each other), found before anything is written."""
+    seen: dict[Path, Format] = {}
+    for fmt, path in outputs.items():
+        other = seen.setdefault(path.resolve(), fmt)
+        if other is not fmt:
+            raise UsageError(f"--{other.name} and --{fmt.name} both write {path}: give two files")
     for fmt, path in outputs.items():
         fmt.write(report, path)
 
@@ -137,7 +144,12 @@ def store_url(root: Path, db: str | None) -> str:
     git-ignored before it is created)."""
     url = resolve_url(root.resolve(), db)
     if url == default_url(root.resolve()):
-        ignore_generated(root.resolve())
+        try:
+            ignore_generated(root.resolve())
+        except OSError as exc:
+            where = root.resolve() / ".maturity"
+            cause = "not a directory" if where.exists() and not where.is_dir() else exc.strerror
+            raise StoreError(f"cannot use database {url}: {where}: {cause}") from None
     return url
 
 
@@ -163,21 +175,31 @@ def _root(
     """Measure how mature each component of a Python monorepo is, with real tools."""
 
 
+def error_line(exc: Exception) -> str:
+    """How a user error is shown: one line on stderr, never a traceback."""
+    return f"maturity: error: {exc}"
+
+
 def main(argv: list[str] | None = None) -> None:
-    """Console entry point: user errors, ours and the command line's (an unknown option, a
-    value out of range), are one line on stderr with their exit code."""
+    """Console entry point: user errors, and command lines click refuses (an unknown
+    option, a value out of range), are one line on stderr with their exit code."""
     try:
         code = app(args=argv, prog_name="maturity", standalone_mode=False)
     except MaturityError as exc:
-        print(f"maturity: error: {exc}", file=sys.stderr)
+        print(error_line(exc), file=sys.stderr)
+        sys.exit(exc.exit_code)
+    except click.NoArgsIsHelpError as exc:  # bare `maturity`: the help, as before
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.UsageError as exc:
+        where = f"{exc.ctx.command_path}: " if exc.ctx else ""
+        message = " ".join(exc.format_message().split())
+        print(f"maturity: error: {where}{message}", file=sys.stderr)
+        sys.exit(EXIT_USAGE)
+    except click.ClickException as exc:
+        print(f"maturity: error: {exc.format_message()}", file=sys.stderr)
         sys.exit(exc.exit_code)
     except typer.Abort:
         print("maturity: aborted", file=sys.stderr)
-        sys.exit(1)
-    except typer.TyperException as exc:  # the command line's own errors (click's, vendored)
-        if type(exc).__name__ == "NoArgsIsHelpError":
-            app(args=argv, prog_name="maturity")  # the help, as typer shows it (exit 2)
-        message = " ".join(str(getattr(exc, "format_message", exc.__str__)()).split())
-        print(f"maturity: error: {message}", file=sys.stderr)
-        sys.exit(int(getattr(exc, "exit_code", EXIT_USAGE)))
+        sys.exit(130)
     sys.exit(code if isinstance(code, int) else 0)

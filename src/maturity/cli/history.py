@@ -22,6 +22,8 @@ from maturity.store import as_utc, deployments, record_deployment, stage_events,
 db_app = typer.Typer(help="The history database.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 
+MAX_LIMIT = 100_000  # runs `history` shows at most: a bound the database can take
+
 # numeric criteria whose trend is worth a column, headed by their short titles
 TREND_COLUMNS = (
     COVERAGE,
@@ -144,7 +146,7 @@ def history(
     component: Annotated[str, typer.Argument(help="Component name.")],
     path: PathArg = Path("."),
     db: DbOpt = None,
-    limit: Annotated[int, typer.Option(min=1, help="How many recent runs.")] = 20,
+    limit: Annotated[int, typer.Option(min=1, max=MAX_LIMIT, help="How many recent runs.")] = 20,
     json_out: Annotated[bool, typer.Option("--json", help="Print JSON instead.")] = False,
 ) -> None:
     """Stage changes, deployments and the trend of each numeric criterion."""

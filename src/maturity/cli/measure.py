@@ -17,13 +17,20 @@ from maturity.cli.app import (
     PathArg,
     StoreOpt,
     app,
+    error_line,
     measure,
     report_options,
     store_for,
     write_outputs,
 )
 from maturity.config import load_project
-from maturity.errors import EXIT_CRITERIA_FAILED, EXIT_NOT_MEASURED, EXIT_OK, UsageError
+from maturity.errors import (
+    EXIT_CRITERIA_FAILED,
+    EXIT_NOT_MEASURED,
+    EXIT_OK,
+    MaturityError,
+    UsageError,
+)
 from maturity.evaluate import gate_failures
 from maturity.model import Stage, Status
 from maturity.report.formats import Format
@@ -87,7 +94,11 @@ def check(
     ] = None,
 ) -> None:
     """CI gate: every component meets the criteria of the stage it holds (and, with
-    --baseline, nothing that was met in the baseline got worse)."""
+    --baseline, nothing that was met in the baseline got worse).
+
+    When a report file (--json, --summary, ...) or the store cannot be written, the
+    verdict is still printed; the exit code is the gate's when it failed (1 or 3), else
+    that error's (2 for a report file, 4 for the store)."""
     report = measure(path, require, component, progress, db)
     if baseline is not None:
         history = _history_if_any(path, db)
@@ -96,9 +107,14 @@ def check(
         report.baseline = compare(before, report, comparison, tolerance) if before else comparison
     if not quiet:
         render_terminal(report, Console())
-    write_outputs(report, outputs)
-    if store:
-        save_run(store_for(path, db), report)
+    try:  # a report or the store failing must not hide the verdict: it is printed first
+        write_outputs(report, outputs)
+        if store:
+            save_run(store_for(path, db), report)
+    except MaturityError as exc:
+        unsaved: MaturityError | None = exc
+    else:
+        unsaved = None
     failed = errored = 0
     on_breach = load_project(path).config.production.on_breach
     for failure in gate_failures(report, require, on_breach):
@@ -118,11 +134,12 @@ def check(
         print(
             f"no baseline: {report.baseline.note}; gating on the held stage only", file=sys.stderr
         )
-    if failed or regressions:
-        raise typer.Exit(EXIT_CRITERIA_FAILED)
-    if errored:
-        raise typer.Exit(EXIT_NOT_MEASURED)
-    raise typer.Exit(EXIT_OK)
+    verdict = EXIT_CRITERIA_FAILED if failed or regressions else EXIT_NOT_MEASURED * bool(errored)
+    if unsaved is not None and verdict == EXIT_OK:
+        raise unsaved
+    if unsaved is not None:  # the gate's own failure is the exit code; the error is said too
+        print(error_line(unsaved), file=sys.stderr)
+    raise typer.Exit(verdict)
 
 
 def _history_if_any(path: Path, db: str | None) -> Store | None:

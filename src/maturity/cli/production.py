@@ -21,6 +21,9 @@ incident_app = typer.Typer(help="Record incidents of production components (P0-P
 app.add_typer(incident_app, name="incident")
 
 RepoOpt = Annotated[Path, typer.Option("--repo", help="The repository.", file_okay=False)]
+IncidentArg = Annotated[
+    int, typer.Argument(min=1, max=2**63 - 1, help="Incident number.")
+]  # a database integer: larger would overflow it
 AtOpt = Annotated[
     str | None, typer.Option("--at", help="When (ISO 8601, default now; UTC if no offset).")
 ]
@@ -70,7 +73,7 @@ def _step(
 
 @incident_app.command("ack")
 def ack_cmd(
-    incident: Annotated[int, typer.Argument(help="Incident number.")],
+    incident: IncidentArg,
     repo: RepoOpt = Path("."),
     at: AtOpt = None,
     by: ByOpt = None,
@@ -82,7 +85,7 @@ def ack_cmd(
 
 @incident_app.command("resolve")
 def resolve_cmd(
-    incident: Annotated[int, typer.Argument(help="Incident number.")],
+    incident: IncidentArg,
     repo: RepoOpt = Path("."),
     at: AtOpt = None,
     by: ByOpt = None,

@@ -69,9 +69,11 @@ def attest(
         list[str] | None, typer.Option("--item", help="A checklist item checked.")
     ] = None,
     expires: Annotated[str | None, typer.Option(help="ISO date the attestation lapses.")] = None,
-    users: Annotated[int, typer.Option(help="multi-user: concurrent users.")] = 0,
-    hours: Annotated[float, typer.Option(help="multi-user: session length in hours.")] = 0.0,
-    critical_bugs: Annotated[int, typer.Option(help="multi-user: critical bugs found.")] = 0,
+    users: Annotated[int, typer.Option(min=0, help="multi-user: concurrent users (> 0).")] = 0,
+    hours: Annotated[
+        float, typer.Option(min=0, help="multi-user: session length in hours (> 0).")
+    ] = 0.0,
+    critical_bugs: Annotated[int, typer.Option(min=0, help="multi-user: critical bugs found.")] = 0,
     feedback_addressed: Annotated[
         bool, typer.Option(help="multi-user: user feedback collected and addressed.")
     ] = False,
@@ -98,6 +100,11 @@ def attest(
             raise UsageError(f"name checked items with --item (or --all); known: {listed}")
         record["checked"] = chosen
     else:
+        if users < 1 or not 0 < hours < float("inf"):
+            raise UsageError(
+                f"attest multi-user: --users ({users}) and --hours ({hours}) must be above 0:"
+                " how many people used it together, for how long"
+            )
         record.update(
             users=users, session_hours=hours, critical_bugs=critical_bugs,
             feedback_addressed=feedback_addressed,

@@ -36,16 +36,22 @@ class Format(ABC):
 
     def write(self, report: RunReport, path: Path) -> None:
         """Write (or append) the rendered report; a path that cannot be written is a
-        usage error naming it, never a traceback, and never half a file."""
+        usage error naming it, never a traceback, and never half a file. A missing
+        directory is created, as ``mkdir -p`` would."""
         text = self.render(report)
+        blocker = next((p for p in path.parents if p.exists() and not p.is_dir()), None)
+        if blocker is not None:  # e.g. --json /etc/hostname/r.json
+            raise UsageError(f"--{self.name} {path}: cannot write: {blocker} is not a directory")
         try:
             if self.append:
+                path.parent.mkdir(parents=True, exist_ok=True)
                 with path.open("a", encoding="utf-8") as fh:
                     fh.write(text)
             else:
                 atomic_write(path, text)
         except OSError as exc:
-            raise UsageError(f"--{self.name} {path}: cannot write: {exc.strerror}") from None
+            cause = exc.strerror or str(exc)
+            raise UsageError(f"--{self.name} {path}: cannot write: {cause}") from None
 
 
 class Json(Format):

@@ -14,20 +14,15 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+from sqlalchemy.exc import ArgumentError, DatabaseError, NoSuchModuleError
 from sqlalchemy.orm import Session, sessionmaker
 
-from maturity.errors import EXIT_DATABASE, MaturityError, UsageError
+from maturity.errors import UsageError
+from maturity.store.probe import StoreError, check_sqlite_file, unusable
 
 ENV_URL = "MATURITY_DATABASE_URL"
 MIGRATIONS = Path(__file__).parent / "migrations"
 _PG_MIGRATION_LOCK = 0x6D61747572  # an arbitrary constant: "matur"
-
-
-class StoreError(MaturityError):
-    """The database cannot be reached or used."""
-
-    exit_code = EXIT_DATABASE
 
 
 BUSY_SECONDS = 30  # how long a SQLite statement waits for another writer's lock
@@ -87,8 +82,8 @@ class Store:
         try:
             with self.sessions.begin() as session:
                 yield session
-        except OperationalError as exc:
-            raise StoreError(f"database error on {self.url}: {exc.orig}") from exc
+        except DatabaseError as exc:
+            raise StoreError(unusable(self.engine.url, exc)) from None
 
     def head(self) -> str:
         """The newest migration revision shipped with this version."""
@@ -129,23 +124,60 @@ def check_url(url: str) -> None:
 
 
 def open_store(url: str, migrate: bool = True) -> Store:
-    """Connect, and bring the schema to the current version unless told not to."""
+    """Connect, and bring the schema to the current version unless told not to.
+
+    Every way the database can be unusable is a one-line ``StoreError`` (exit 4) naming
+    it: a driver not installed, a directory that cannot be made, a file that is not a
+    SQLite database or has corrupt pages (left untouched: it is checked read-only before
+    anything is written). An in-memory database is refused (``UsageError``): it cannot
+    keep history."""
     try:
         parsed = make_url(url)
-        if parsed.get_backend_name() == "sqlite" and parsed.database:
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        sqlite = parsed.get_backend_name() == "sqlite"
+    except (ArgumentError, ValueError) as exc:
+        raise UsageError(f"invalid database URL {url!r} (--db / ${ENV_URL}): {exc}") from exc
+    shown = parsed.render_as_string(hide_password=True)
+    if sqlite:
+        _prepare_sqlite_file(parsed.database, parsed.query, shown)
+    try:
         # SQLite: wait up to 30 s for a lock from the very first statement of a connection
         # (the journal_mode pragma), e.g. while another process applies the migrations
-        sqlite = {"timeout": BUSY_SECONDS} if parsed.get_backend_name() == "sqlite" else {}
-        engine = create_engine(parsed, pool_pre_ping=True, connect_args=sqlite)
+        engine = create_engine(
+            parsed, pool_pre_ping=True, connect_args={"timeout": BUSY_SECONDS} if sqlite else {}
+        )
     except (ArgumentError, NoSuchModuleError, ValueError) as exc:
-        raise UsageError(f"invalid database URL {url!r} (--db / ${ENV_URL}): {exc}") from exc
+        raise UsageError(f"invalid database URL {shown!r} (--db / ${ENV_URL}): {exc}") from exc
+    except ImportError as exc:
+        raise StoreError(
+            f"cannot use database {shown}: its driver ({exc.name or exc}) is not installed;"
+            " install it in maturity's environment, or use another --db"
+        ) from None
     if engine.dialect.name == "sqlite":
         _sqlite_setup(engine)
     store = Store(engine)
     try:
         if migrate and store.current() != store.head():
             store.upgrade()
-    except OperationalError as exc:
-        raise StoreError(f"cannot use database {store.url}: {exc.orig}".strip()) from exc
+    except DatabaseError as exc:
+        raise StoreError(unusable(engine.url, exc)) from None
     return store
+
+
+def _prepare_sqlite_file(database: str | None, query: Any, shown: str) -> None:
+    """Refuse an in-memory database, make the file's directory, and check an existing
+    file read-only: garbage or corrupt pages are reported before anything writes to it."""
+    if not database or database == ":memory:" or query.get("mode") == "memory":
+        raise UsageError(
+            f"--db {shown}: an in-memory database cannot keep history;"
+            " give a file (sqlite:///path/history.db) or a server URL"
+        )
+    if database.startswith("file:"):  # a URI filename: sqlite3 resolves it itself
+        return
+    path = Path(database)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(
+            f"cannot use database {shown}: cannot create directory {path.parent}: {exc.strerror}"
+        ) from None
+    check_sqlite_file(path)
