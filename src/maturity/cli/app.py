@@ -21,6 +21,7 @@ from maturity.errors import MaturityError
 from maturity.facts import ToolFacts
 from maturity.git import user_name
 from maturity.model import RunReport, Stage
+from maturity.process import Interrupted, interrupt_on_signals
 from maturity.report.formats import Format, formats_for
 from maturity.runner import Progress, run
 from maturity.store import Store, open_store
@@ -164,9 +165,17 @@ def _root(
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Console entry point: user errors are one line on stderr with their exit code."""
+    """Console entry point: user errors are one line on stderr with their exit code.
+
+    SIGINT (Ctrl-C) and SIGTERM stop every tool maturity started (their whole process
+    groups), then maturity exits with one line and 128 + the signal number: 130, 143.
+    """
     try:
-        app(args=argv, prog_name="maturity")
+        with interrupt_on_signals():
+            app(args=argv, prog_name="maturity")
     except MaturityError as exc:
         print(f"maturity: error: {exc}", file=sys.stderr)
+        sys.exit(exc.exit_code)
+    except Interrupted as exc:
+        print(f"maturity: interrupted by {exc}: the tools it ran were stopped", file=sys.stderr)
         sys.exit(exc.exit_code)
