@@ -110,12 +110,18 @@ class IssuesConfig(Strict):
 
 
 class WaiverConfig(Strict):
-    """A waiver: every field is required; an expired one no longer applies."""
+    """A waiver: every field but ``unmeasurable`` is required; an expired one no longer
+    applies. It waives a measured shortfall; a criterion that could not be measured stays
+    ``error`` unless ``unmeasurable = true`` says the waiver is for that too."""
 
     criterion: str = Field(min_length=1)
     justification: str = Field(min_length=1)
     approver: str = Field(min_length=1)
     expires: date
+    unmeasurable: bool = Field(
+        default=False,
+        description="Also waive the criterion when it cannot be measured (status error).",
+    )
 
 
 class ComponentConfig(Strict):

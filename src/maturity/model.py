@@ -107,6 +107,11 @@ class Waiver(BaseModel):
     approver: str
     expires: str = Field(description="ISO date after which the waiver no longer applies.")
     expired: bool = False
+    unmeasurable: bool = Field(
+        default=False,
+        description="It also waives the criterion when it cannot be measured; without it, "
+        "a criterion in error stays error with the waiver attached.",
+    )
 
 
 class CriterionResult(BaseModel):
