@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field, computed_field
 
-SCHEMA_VERSION = "2.1"
+SCHEMA_VERSION = "2.2"
 
 COVERAGE = "dev.coverage"  # the criterion whose value is a component's test coverage %
 
