@@ -83,16 +83,30 @@ def read_pids(path: Path) -> list[int]:
     return [int(p) for p in path.read_text().split()]
 
 
-@pytest.fixture
-def hang_pids(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """Where the hanging test writes its pids; anything left is killed afterwards."""
-    path = tmp_path / "pids"
-    monkeypatch.setenv("HANG_PIDS", str(path))
-    yield path
+def kill_listed(path: Path) -> None:
+    """Kill whatever pid listed in ``path`` still runs: a failed test leaves nothing."""
     if path.exists():
         for pid in read_pids(path):
             if alive(pid):
                 os.kill(pid, signal.SIGKILL)
+
+
+@pytest.fixture
+def hang_pids(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Where the hanging test writes its pids (``$HANG_PIDS``); killed afterwards."""
+    path = tmp_path / "pids"
+    monkeypatch.setenv("HANG_PIDS", str(path))
+    yield path
+    kill_listed(path)
+
+
+@pytest.fixture
+def fake_pids(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Where a fake tool writes its child's pid (``$FAKE_PIDS``); killed afterwards."""
+    path = tmp_path / "fake-pids"
+    monkeypatch.setenv("FAKE_PIDS", str(path))
+    yield path
+    kill_listed(path)
 
 
 def maturity_env(**extra: str) -> dict[str, str]:
@@ -171,25 +185,23 @@ def fake_venv(root: Path) -> Path:
     ("tool", "criterion"), [("ruff", "dev.ruff"), ("bandit", "dev.security_scan")]
 )
 def test_a_misbehaving_tool_is_an_error_naming_it(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, tool: str, criterion: str, behaviour: str
+    tmp_path: Path, fake_pids: Path, tool: str, criterion: str, behaviour: str
 ) -> None:
     repo = write_tree(tmp_path / "repo", STATIC)
     fake_venv(repo / "venv")
     script = repo / "venv" / "bin" / tool  # found first: the target's venv
     script.write_text(FAKE_TOOLS[behaviour])
     script.chmod(0o755)
-    pids = tmp_path / "fake-pids"
-    monkeypatch.setenv("FAKE_PIDS", str(pids))
     project = load_project(repo)
     ctx = RunContext(project, str(repo / "venv/bin/python"), repo / ".maturity/run")
     facts = collect(ctx, [tool, "sources"])
+    if fake_pids.exists():
+        assert wait_until(lambda: gone(read_pids(fake_pids))), "the tool's child survived"
     res = result(facts, project, "shop", criterion)
     assert res.status is Status.ERROR, res.summary
     assert tool in res.summary
     assert "collector failed" not in res.summary  # an exception in maturity
     assert len(res.summary) < 2000
-    if pids.exists():
-        assert wait_until(lambda: gone(read_pids(pids))), "the tool's child survived"
 
 
 def test_a_tool_missing_from_path_is_an_error(tmp_path: Path) -> None:
