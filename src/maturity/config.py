@@ -110,18 +110,14 @@ class IssuesConfig(Strict):
 
 
 class WaiverConfig(Strict):
-    """A waiver: every field but ``unmeasurable`` is required; an expired one no longer
-    applies. It waives a measured shortfall; a criterion that could not be measured stays
-    ``error`` unless ``unmeasurable = true`` says the waiver is for that too."""
+    """A waiver of a measured shortfall (every field but ``unmeasurable`` required); an
+    expired one no longer applies, and an ``error`` stays one unless ``unmeasurable``."""
 
     criterion: str = Field(min_length=1)
     justification: str = Field(min_length=1)
     approver: str = Field(min_length=1)
     expires: date
-    unmeasurable: bool = Field(
-        default=False,
-        description="Also waive the criterion when it cannot be measured (status error).",
-    )
+    unmeasurable: bool = False  # also waive it when it cannot be measured (status error)
 
 
 class ComponentConfig(Strict):
