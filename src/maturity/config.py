@@ -100,12 +100,14 @@ class BaselineConfig(Strict):
 
 
 class WaiverConfig(Strict):
-    """A waiver: every field is required; an expired one no longer applies."""
+    """A waiver of a measured shortfall (every field but ``unmeasurable`` required); an
+    expired one no longer applies, and an ``error`` stays one unless ``unmeasurable``."""
 
     criterion: str = Field(min_length=1)
     justification: str = Field(min_length=1)
     approver: str = Field(min_length=1)
     expires: date
+    unmeasurable: bool = False  # also waive it when it cannot be measured (status error)
 
 
 class ComponentConfig(Strict):

@@ -51,7 +51,9 @@ def gates_for(component: Component, stage: Stage | None) -> tuple[Stage, list[St
 
 
 def apply_waiver(result: CriterionResult, component: Component, today: date) -> CriterionResult:
-    """A valid waiver turns an unmet result into ``waived``; an expired one is only flagged."""
+    """A valid waiver turns a measured shortfall (``fail``) into ``waived``; an expired one
+    is only flagged. A criterion that could not be measured (``error``) stays ``error``,
+    the waiver attached, unless the waiver says ``unmeasurable = true``."""
     waiver = next((w for w in component.waivers if w.criterion == result.id), None)
     if waiver is None:
         return result
@@ -62,15 +64,22 @@ def apply_waiver(result: CriterionResult, component: Component, today: date) -> 
         approver=waiver.approver,
         expires=waiver.expires.isoformat(),
         expired=expired,
+        unmeasurable=waiver.unmeasurable,
     )
     update: dict[str, object] = {"waiver": applied}
     if expired:
         update["summary"] = f"waiver expired {applied.expires}; {result.summary}"
+    elif result.status is Status.ERROR and not waiver.unmeasurable:
+        update["summary"] = (
+            "waiver does not apply: could not measure (a waiver covers a measured shortfall;"
+            f" unmeasurable = true waives this too); {result.summary}"
+        )
     elif result.status is not Status.PASS:
         update["status"] = Status.WAIVED
         update["summary"] = (
             f"waived until {applied.expires} by {waiver.approver}: {waiver.justification}"
-            f" (measured: {result.summary})"
+            f" ({'measured' if result.status is Status.FAIL else 'could not measure'}:"
+            f" {result.summary})"
         )
     return result.model_copy(update=update)
 

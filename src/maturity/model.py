@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field, computed_field
 
-SCHEMA_VERSION = "2.1"
+SCHEMA_VERSION = "2.2"
 
 COVERAGE = "dev.coverage"  # the criterion whose value is a component's test coverage %
 
@@ -107,6 +107,11 @@ class Waiver(BaseModel):
     approver: str
     expires: str = Field(description="ISO date after which the waiver no longer applies.")
     expired: bool = False
+    unmeasurable: bool = Field(
+        default=False,
+        description="It also waives the criterion when it cannot be measured; without it, "
+        "a criterion in error stays error with the waiver attached.",
+    )
 
 
 class CriterionResult(BaseModel):

@@ -96,7 +96,7 @@ def test_ready_component_passes_check_and_writes_reports(tmp_path: Path) -> None
     assert out.returncode == 0, out.stderr
     assert "READY for staging" in out.stdout
     report = json.loads((tmp_path / "r.json").read_text())
-    assert report["schema_version"] == "2.1"
+    assert report["schema_version"] == "2.2"
     calc = report["components"][0]
     assert calc["ready"] is True
     assert {c["status"] for c in calc["criteria"]} == {"pass"}
@@ -142,6 +142,34 @@ def test_unmeasurable_criterion_exits_3(tmp_path: Path) -> None:
     assert "issues.yaml" in out.stderr
 
 
+@pytest.mark.parametrize(("unmeasurable", "code"), [("", 3), ("unmeasurable = true\n", 0)])
+def test_a_waiver_keeps_could_not_measure_unless_it_says_unmeasurable(
+    tmp_path: Path, unmeasurable: str, code: int
+) -> None:
+    files = dict(GOOD)
+    del files[".maturity/issues.yaml"]  # dev.blockers cannot be measured
+    files["pyproject.toml"] += (
+        "[[tool.maturity.components.calc.waivers]]\n"
+        'criterion = "dev.blockers"\njustification = "tracker moving"\napprover = "Dana"\n'
+        f"expires = 2099-01-01\n{unmeasurable}"
+    )
+    repo = write_tree(tmp_path / "waived", files)
+    report = tmp_path / "report.json"
+    out = maturity(
+        "check", str(repo), "--require", "development", "-q", "--no-store", "--json", str(report)
+    )
+    assert out.returncode == code, out.stderr
+    calc = json.loads(report.read_text())["components"][0]
+    blockers = next(c for c in calc["criteria"] if c["id"] == "dev.blockers")
+    assert blockers["waiver"]["approver"] == "Dana"
+    if code == 3:
+        assert blockers["status"] == "error"
+        assert "waiver does not apply: could not measure" in out.stderr
+    else:
+        assert blockers["status"] == "waived"
+        assert "could not measure: " in blockers["summary"]
+
+
 def test_config_error_is_one_line_exit_2(tmp_path: Path) -> None:
     repo = write_tree(
         tmp_path / "cfg", {**GOOD, "pyproject.toml": "[tool.maturity]\nthresholds = 5\n"}
@@ -180,7 +208,7 @@ def test_promote_issue_from_saved_report(tmp_path: Path) -> None:
 
 def test_schema_and_components_and_version(tmp_path: Path) -> None:
     schema = json.loads(maturity("schema").stdout)
-    assert "2.1" in schema["$id"]
+    assert "2.2" in schema["$id"]
     repo = write_tree(tmp_path / "good", GOOD)
     out = maturity("components", str(repo))
     header, row = out.stdout.splitlines()

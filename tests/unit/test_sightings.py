@@ -112,10 +112,12 @@ def test_a_skipped_dependency_hides_only_its_components_sightings() -> None:
 def test_a_waived_unmeasured_criterion_has_no_sightings() -> None:
     waiver = WaiverConfig(
         criterion="prd.security_patching", justification="audit tool down", approver="Dana",
-        expires=date(2099, 1, 1),
+        expires=date(2099, 1, 1), unmeasurable=True,
     )  # fmt: skip
     shop = comp("shop", waivers=[waiver])
     facts = Facts(security=security(audit_error="advisories missing"), history=HISTORY)
     report = evaluate(facts, [shop], CONFIG, now=NOW)[0]
-    assert next(c for c in report.criteria if c.id == "prd.security_patching").met  # waived
+    assert next(
+        c for c in report.criteria if c.id == "prd.security_patching"
+    ).met  # waived, unmeasurable = true
     assert sightings(facts, [shop], CONFIG, now=NOW) == []

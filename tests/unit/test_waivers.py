@@ -24,10 +24,10 @@ def result(status: Status) -> CriterionResult:
     )  # fmt: skip
 
 
-def comp(expires: date) -> Component:
+def comp(expires: date, unmeasurable: bool = False) -> Component:
     waiver = WaiverConfig(
         criterion="dev.ruff", justification="legacy module, rewrite planned",
-        approver="Dana Reyes", expires=expires,
+        approver="Dana Reyes", expires=expires, unmeasurable=unmeasurable,
     )  # fmt: skip
     return Component(
         name="g", path="src/g", stage=Stage.DEVELOPMENT, marker="g", tests=[], waivers=[waiver]
@@ -54,12 +54,42 @@ def test_an_expired_waiver_counts_as_the_underlying_result_and_is_flagged() -> N
     assert apply_waiver(result(Status.FAIL), comp(TODAY), TODAY).status is Status.WAIVED
 
 
-def test_a_waiver_never_hides_an_error_as_a_pass_it_waives_it_visibly() -> None:
-    waived = apply_waiver(result(Status.ERROR), comp(date(2026, 12, 31)), TODAY)
-    assert waived.status is Status.WAIVED
-    assert "(measured: 3 findings: E501)" in waived.summary
+def test_a_waiver_does_not_turn_could_not_measure_into_waived() -> None:
+    kept = apply_waiver(result(Status.ERROR), comp(date(2026, 12, 31)), TODAY)
+    assert kept.status is Status.ERROR and not kept.met
+    assert kept.summary.startswith("waiver does not apply: could not measure")
+    assert kept.summary.endswith("; 3 findings: E501")
+    assert kept.waiver is not None and kept.waiver.unmeasurable is False
     passing = apply_waiver(result(Status.PASS), comp(date(2026, 12, 31)), TODAY)
     assert passing.status is Status.PASS
+
+
+def test_a_waiver_marked_unmeasurable_waives_an_error_visibly() -> None:
+    waived = apply_waiver(result(Status.ERROR), comp(date(2026, 12, 31), unmeasurable=True), TODAY)
+    assert waived.status is Status.WAIVED and waived.met
+    assert waived.summary.endswith("(could not measure: 3 findings: E501)")
+    assert waived.waiver is not None and waived.waiver.unmeasurable is True
+    # an expired one never applies, whatever it says
+    expired = apply_waiver(result(Status.ERROR), comp(date(2026, 1, 1), unmeasurable=True), TODAY)
+    assert expired.status is Status.ERROR
+
+
+def test_unmeasurable_is_read_from_config_and_defaults_to_false(tmp_path: Path) -> None:
+    body = 'criterion = "dev.ruff"\njustification = "x"\napprover = "y"\nexpires = 2027-01-31\n'
+    write_tree(
+        tmp_path,
+        {
+            "pyproject.toml": (
+                f"[[tool.maturity.components.g.waivers]]\n{body}"
+                f"[[tool.maturity.components.h.waivers]]\n{body}unmeasurable = true\n"
+            ),
+            "src/g/__init__.py": "",
+            "src/h/__init__.py": "",
+        },
+    )
+    project = load_project(tmp_path)
+    assert project.component("g").waivers[0].unmeasurable is False
+    assert project.component("h").waivers[0].unmeasurable is True
 
 
 @pytest.mark.parametrize("missing", ["justification", "approver", "expires", "criterion"])

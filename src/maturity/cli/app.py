@@ -22,6 +22,7 @@ from maturity.errors import EXIT_USAGE, MaturityError, UsageError
 from maturity.facts import ToolFacts
 from maturity.git import user_name
 from maturity.model import RunReport, Stage
+from maturity.process import Interrupted, interrupt_on_signals
 from maturity.report.formats import Format, formats_for
 from maturity.runner import Progress, run
 from maturity.store import Store, StoreError, open_store
@@ -182,11 +183,19 @@ def error_line(exc: Exception) -> str:
 
 def main(argv: list[str] | None = None) -> None:
     """Console entry point: user errors, and command lines click refuses (an unknown
-    option, a value out of range), are one line on stderr with their exit code."""
+    option, a value out of range), are one line on stderr with their exit code.
+
+    SIGINT (Ctrl-C) and SIGTERM stop every tool maturity started (their whole process
+    groups), then maturity exits with one line and 128 + the signal number: 130, 143.
+    """
     try:
-        code = app(args=argv, prog_name="maturity", standalone_mode=False)
+        with interrupt_on_signals():
+            code = app(args=argv, prog_name="maturity", standalone_mode=False)
     except MaturityError as exc:
         print(error_line(exc), file=sys.stderr)
+        sys.exit(exc.exit_code)
+    except Interrupted as exc:
+        print(f"maturity: interrupted by {exc}: the tools it ran were stopped", file=sys.stderr)
         sys.exit(exc.exit_code)
     except click.NoArgsIsHelpError as exc:  # bare `maturity`: the help, as before
         exc.show()

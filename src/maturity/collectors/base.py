@@ -12,9 +12,19 @@ from typing import ClassVar
 
 from maturity.config import Project
 from maturity.facts import ToolFacts
-from maturity.process import ToolRun, run_tool
+from maturity.process import ToolRun, run_tool, spawn, stop
 
-__all__ = ["Collector", "RunContext", "ToolRun", "find_tool", "locate", "run_tool", "tool_version"]
+__all__ = [
+    "Collector",
+    "RunContext",
+    "ToolRun",
+    "find_tool",
+    "locate",
+    "run_tool",
+    "spawn",
+    "stop",
+    "tool_version",
+]
 
 
 @dataclass

@@ -27,7 +27,7 @@ from typing import Any
 import httpx
 import psutil
 
-from maturity.collectors.base import Collector, RunContext, find_tool, run_tool
+from maturity.collectors.base import Collector, RunContext, find_tool, run_tool, spawn, stop
 from maturity.config import Component, PerformanceConfig
 from maturity.facts import LOAD_GROUPS, GroupFigures, LoadResult, PerformanceFacts
 from maturity.retry import poll
@@ -199,9 +199,7 @@ class PerformanceCollector(Collector):
                     for part in shlex.split(perf.command)
                 ]
                 log = (out / "server.log").open("wb")
-                server = subprocess.Popen(  # noqa: S603  # nosec B603 - argv from config
-                    argv, cwd=ctx.root, stdout=log, stderr=subprocess.STDOUT
-                )
+                server = spawn(argv, ctx.root, stdout=log, stderr=subprocess.STDOUT)
                 host = f"http://127.0.0.1:{port}"
                 problem = _wait_ready(host + perf.ready_path, server, 30.0)
                 if problem:
@@ -214,11 +212,7 @@ class PerformanceCollector(Collector):
             return result
         finally:
             if server is not None:
-                server.terminate()
-                try:
-                    server.wait(10)
-                except subprocess.TimeoutExpired:  # pragma: no cover - a hung server
-                    server.kill()
+                stop(server, grace=10.0)  # the server and whatever it started
             if log is not None:
                 log.close()
 
