@@ -35,6 +35,24 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def start_server(url: str) -> tuple[subprocess.Popen[bytes], str]:
+    """``maturity serve`` of a store on a free loopback port, once it answers /health: its
+    process and base URL (the caller terminates it)."""
+    port = free_port()
+    server = subprocess.Popen(
+        [str(BIN / "maturity"), "serve", "--db", url, "--port", str(port)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(200):
+        try:
+            if httpx.get(f"{base}/health", timeout=1).status_code == 200:
+                break
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    return server, base
+
+
 def build_store(url: str, work: Path, days: int) -> None:
     """A real run of examples/tta, then ``days`` daily variants of it."""
     from maturity.model import RunReport
@@ -73,19 +91,8 @@ def main() -> None:
     t0 = time.perf_counter()
     build_store(url, work, args.days)
     print(f"store: {args.days} daily runs of 6 components built in {time.perf_counter() - t0:.1f}s")
-    port = free_port()
-    server = subprocess.Popen(
-        [str(BIN / "maturity"), "serve", "--db", url, "--port", str(port)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
+    server, base = start_server(url)
     try:
-        for _ in range(100):
-            try:
-                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.1)
         prefix = work / "locust"
         subprocess.run(
             [str(BIN / "locust"), "-f", str(ROOT / "benchmarks" / "locustfile.py"), "--headless",
@@ -99,7 +106,8 @@ def main() -> None:
         server.wait(timeout=10)
     print(f"load: {args.users} concurrent users for {args.seconds}s against one uvicorn worker\n")
     print(
-        f"{'endpoint':<16}{'requests':>9}{'failures':>9}{'p50 ms':>8}{'p95 ms':>8}{'p99 ms':>8}{'req/s':>8}   vs bar"
+        f"{'endpoint':<16}{'requests':>9}{'failures':>9}{'p50 ms':>8}{'p95 ms':>8}"
+        f"{'p99 ms':>8}{'req/s':>8}   vs bar"
     )
     for row in rows:
         if row["Name"] not in ("overview page", "api components"):

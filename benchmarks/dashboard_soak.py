@@ -29,7 +29,7 @@ import httpx
 import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from dashboard_load import BIN, build_store, free_port
+from dashboard_load import build_store, start_server
 
 COMPONENTS = ["player_experience", "agent_orchestration", "narrative_engine", "ai_components",
               "infrastructure", "api_gateway"]  # fmt: skip
@@ -105,21 +105,10 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="maturity-soak-"))
     url = f"sqlite:///{work / 'history.db'}"
     build_store(url, work, args.days)
-    port = free_port()
-    server = subprocess.Popen(
-        [str(BIN / "maturity"), "serve", "--db", url, "--port", str(port)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
+    server, base = start_server(url)
     stop = work / "stop"
     writer = None
     try:
-        for _ in range(200):
-            try:
-                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.1)
         before = rss_mb(server.pid)
         writer = subprocess.Popen(
             [sys.executable, "-c", WRITER, url, str(stop), str(args.every)],
