@@ -161,3 +161,16 @@ def require(facts: F | None, what: str) -> F:
 def plural(n: int, word: str, many: str | None = None) -> str:
     """``1 finding`` / ``3 findings`` (``many`` for irregular plurals)."""
     return f"{n} {word}" if n == 1 else f"{n} {many or word + 's'}"
+
+
+def files_not_measured(problems: dict[str, str], said: str, commands: list[str]) -> Verdict:
+    """``error`` for files a tool could not read (file -> why): ``said`` then the first
+    file and its reason as the summary, every file as evidence."""
+    file, reason = next(iter(problems.items()))
+    return Verdict(
+        Status.ERROR,
+        "not measured",
+        f"{said}{file}: {reason}",
+        evidence=[Evidence(message=why, file=f) for f, why in problems.items()],
+        commands=commands,
+    )

@@ -6,7 +6,14 @@ from __future__ import annotations
 from datetime import datetime
 
 from maturity.config import Component, MaturityConfig
-from maturity.criteria.base import Criterion, Verdict, plural, register, require
+from maturity.criteria.base import (
+    Criterion,
+    Verdict,
+    files_not_measured,
+    plural,
+    register,
+    require,
+)
 from maturity.criteria.measures import owned_sources, percent
 from maturity.facts import Facts
 from maturity.model import BlockerCategory, Evidence, Stage, Status
@@ -41,14 +48,7 @@ def documentation(facts: Facts, comp: Component, config: MaturityConfig, now: da
         return Verdict(Status.ERROR, "not measured", f"{comp.path} was not scanned")
     commands = [docs.command] if docs.command else []
     if comp_docs.parse_errors:
-        file, reason = next(iter(comp_docs.parse_errors.items()))
-        return Verdict(
-            Status.ERROR,
-            "not measured",
-            f"cannot parse {file}: {reason}",
-            evidence=[Evidence(message=r, file=f) for f, r in comp_docs.parse_errors.items()],
-            commands=commands,
-        )
+        return files_not_measured(comp_docs.parse_errors, "cannot parse ", commands)
     problems: list[str] = []
     evidence: list[Evidence] = []
     readme = comp_docs.readme

@@ -5,7 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 
 from maturity.config import Component, MaturityConfig
-from maturity.criteria.base import Criterion, Verdict, plural, register, require
+from maturity.criteria.base import (
+    Criterion,
+    Verdict,
+    files_not_measured,
+    plural,
+    register,
+    require,
+)
 from maturity.criteria.measures import owned_sources
 from maturity.facts import Facts, Finding
 from maturity.model import BlockerCategory, Evidence, Figure, Stage, Status
@@ -63,14 +70,8 @@ def bandit(facts: Facts, comp: Component, config: MaturityConfig, now: datetime)
     command = f"bandit -r {comp.path} -f json"
     unscanned = {f: r for f, r in bandit.failed_files.items() if comp.owns(f)}
     if unscanned:
-        file, reason = next(iter(unscanned.items()))
-        return Verdict(
-            Status.ERROR,
-            "not measured",
-            f"bandit could not scan {plural(len(unscanned), 'file')}: {file}: {reason}",
-            evidence=[Evidence(message=r, file=f) for f, r in unscanned.items()],
-            commands=[command],
-        )
+        said = f"bandit could not scan {plural(len(unscanned), 'file')}: "
+        return files_not_measured(unscanned, said, [command])
     risks = facts.accepted_risks
     if risks is not None and risks.error:
         return Verdict(Status.ERROR, "not measured", f"accepted risks: {risks.error}")

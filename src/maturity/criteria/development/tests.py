@@ -6,7 +6,14 @@ from datetime import datetime
 
 from maturity.attribution import METHODS, NOT_RUN, RAN, attribute
 from maturity.config import Component, MaturityConfig
-from maturity.criteria.base import Criterion, Verdict, plural, register, require
+from maturity.criteria.base import (
+    Criterion,
+    Verdict,
+    files_not_measured,
+    plural,
+    register,
+    require,
+)
 from maturity.criteria.measures import (
     category_of,
     coverage_numbers,
@@ -52,14 +59,8 @@ def coverage(facts: Facts, comp: Component, config: MaturityConfig, now: datetim
         )
     unreadable = {f: why for f, why in cov.file_errors.items() if comp.owns(f)}
     if unreadable:
-        file, why = next(iter(unreadable.items()))
-        return Verdict(
-            Status.ERROR,
-            "not measured",
-            f"coverage cannot analyse {plural(len(unreadable), 'file')}: {file}: {why}",
-            evidence=[Evidence(message=w, file=f) for f, w in unreadable.items()],
-            commands=[command],
-        )
+        said = f"coverage cannot analyse {plural(len(unreadable), 'file')}: "
+        return files_not_measured(unreadable, said, [command])
     covered, total = coverage_numbers(files.values())
     if total == 0:
         omitted = [f for f in cov.omitted if comp.owns(f)]
