@@ -114,6 +114,9 @@ def _regression(
     """(before, after, why) when ``now`` is worse than ``before``, else None."""
     if before.met and not now.met:
         return before.display, _state(now), "met in the baseline, not met now"
+    if now.status is Status.ERROR and before.status is not Status.ERROR:
+        # a failing figure that can no longer be measured may have got worse: never silent
+        return _state(before), _state(now), "measured in the baseline, could not measure now"
     kind = FIGURES.get(now.id)
     old, new = figure(before), figure(now)
     if kind is None or old is None or new is None:

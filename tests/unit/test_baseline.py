@@ -81,6 +81,28 @@ def test_could_not_measure_now_is_a_regression_of_a_criterion_that_was_met() -> 
     )
 
 
+def test_a_failing_criterion_that_cannot_be_measured_now_is_a_regression() -> None:
+    before = with_criteria(
+        make_report(),
+        "ai_components",
+        crit("dev.ruff", "Linting clean (ruff)", Status.FAIL, "7 findings", value=7),
+    )
+    after = with_criteria(
+        make_report(),
+        "ai_components",
+        crit("dev.ruff", "Linting clean (ruff)", Status.ERROR, "not measured"),
+    )
+    assert regressions(before, after) == [
+        (
+            "ai_components",
+            "dev.ruff",
+            "ai_components: Linting clean (ruff): fail (7 findings) → could not measure (not"
+            " measured) (measured in the baseline, could not measure now)",
+        )
+    ]
+    assert regressions(after, after) == []  # not measured in either run: nothing to compare
+
+
 def test_one_more_finding_of_a_criterion_failing_in_both_runs() -> None:
     def ruff(n: int) -> object:
         return crit("dev.ruff", "Linting clean (ruff)", Status.FAIL, f"{n} findings", value=n)
