@@ -170,10 +170,13 @@ def test_a_static_context_in_the_repos_config_keeps_tests_attributed(repo: Path)
     )
 
 
-def test_the_reader_gives_the_same_answer_by_either_path_and_falls_back_on_a_new_schema(
+def test_the_reader_gives_the_same_answer_by_every_path_and_falls_back_on_a_new_schema(
     repo: Path, tmp_path: Path
 ) -> None:
+    """Tests per file come from the plugin's record; a data file with per-test contexts
+    (what the plugin's fallback writes) gives the same through either query path."""
     import importlib.util
+    import os
     import shutil
     import sqlite3
 
@@ -188,7 +191,17 @@ def test_the_reader_gives_the_same_answer_by_either_path_and_falls_back_on_a_new
     facts, _ = measure(repo, "tests")
     assert facts.coverage is not None
     data_file = str(repo / str(facts.coverage.data_file))
+    recorded = str(Path(data_file).parent / "pytest.json")
     roots = ["src/pkg", "src/other"]
+
+    # the suite's one test under a context named after it, as the fallback labels it
+    with_contexts = tmp_path / "contexts.coverage"
+    test = "tests/test_calc.py::test_sign"
+    subprocess.run(
+        [sys.executable, "-m", "coverage", "run", f"--context={test}",
+         f"--data-file={with_contexts}", "-m", "pytest", "-q", "-p", "no:cacheprovider", test],
+        cwd=repo, check=True, capture_output=True,
+    )  # fmt: skip
 
     def figures(payload: dict) -> dict:
         names = payload["contexts"]
@@ -198,17 +211,18 @@ def test_the_reader_gives_the_same_answer_by_either_path_and_falls_back_on_a_new
             for f, v in payload["files"].items()
         }  # fmt: skip
 
-    import os
-
     cwd = os.getcwd()
     os.chdir(repo)  # the reader runs from the repository root
     try:
-        fast = reader.read(data_file, roots)
-        slow = reader.read(data_file, roots, fast=False)
-        assert figures(fast) == figures(slow)
-        assert figures(fast)["src/pkg/calc.py"][4] == ["tests/test_calc.py::test_sign"]
+        plugin = figures(reader.read(data_file, roots, per_test=recorded))
+        assert plugin["src/pkg/calc.py"][4] == [test]
+        assert plugin["src/other/__init__.py"][4] == [test]
+        fast = figures(reader.read(str(with_contexts), roots))
+        slow = figures(reader.read(str(with_contexts), roots, fast=False))
+        assert fast == slow
+        assert fast["src/pkg/calc.py"] == plugin["src/pkg/calc.py"]
         newer = tmp_path / "newer.coverage"
-        shutil.copy(data_file, newer)
+        shutil.copy(with_contexts, newer)
         with sqlite3.connect(newer) as con:
             con.execute("UPDATE coverage_schema SET version = 99")
         assert reader._contexts_by_file(str(newer)) is None  # unknown schema: the API path
@@ -294,3 +308,106 @@ def test_templates_compiled_to_code_are_skipped_as_coverage_report_skips_them(re
     res = result(facts, project, "pages", "dev.coverage")
     assert res.status is Status.PASS
     assert res.display == total(run_printed(repo, res.commands[0]))
+
+
+PER_TEST = {
+    "pyproject.toml": """
+        [tool.pytest.ini_options]
+        pythonpath = ["src"]
+        [tool.coverage.run]
+        branch = true
+        """,
+    "src/alpha/__init__.py": '''
+        """Alpha."""
+
+
+        def pick(n: int) -> str:
+            """Even or odd."""
+            if n % 2:
+                return "odd"
+            return "even"
+        ''',
+    "src/beta/__init__.py": '''
+        """Beta."""
+        import threading
+
+        SEEN: list[int] = []
+
+
+        def _record(n: int) -> None:
+            SEEN.append(n)
+
+
+        def later(n: int) -> threading.Thread:
+            """Record n from another thread, started now, joined by the caller."""
+            thread = threading.Thread(target=_record, args=(n,))
+            thread.start()
+            return thread
+
+
+        def twice(n: int) -> int:
+            """n doubled."""
+            return 2 * n
+        ''',
+    "tests/test_alpha.py": """
+        from alpha import pick
+
+
+        def test_odd():
+            assert pick(3) == "odd"
+
+
+        def test_nothing():
+            assert True
+        """,
+    "tests/test_beta.py": """
+        import pytest
+
+        from alpha import pick
+        from beta import later, twice
+
+
+        @pytest.fixture
+        def thread():
+            started = later(1)
+            yield started
+            started.join()
+
+
+        def test_thread(thread):
+            assert twice(2) == 4
+
+
+        def test_both():
+            assert (pick(2), twice(1)) == ("even", 2)
+        """,
+}
+
+
+def test_each_test_is_credited_with_the_files_it_ran_and_the_data_equals_a_plain_run(
+    repo: Path, tmp_path: Path
+) -> None:
+    """Per-test data read at test boundaries (fixtures, threads and branch data included)
+    leaves coverage.py's data file as a plain ``coverage run`` writes it."""
+    write_tree(repo, PER_TEST)
+    facts, _ = measure(repo, "tests")
+    cov = facts.coverage
+    assert cov is not None and cov.error is None, cov
+    assert cov.files["src/alpha/__init__.py"].tests == {
+        "tests/test_alpha.py::test_odd",
+        "tests/test_beta.py::test_both",
+    }
+    assert cov.files["src/beta/__init__.py"].tests == {
+        "tests/test_beta.py::test_thread",
+        "tests/test_beta.py::test_both",
+    }
+    ours = run_printed(repo, f"coverage report -m --data-file={cov.data_file}")
+    raw_data = tmp_path / "raw.coverage"
+    subprocess.run(
+        [sys.executable, "-m", "coverage", "run", "--source=src/alpha,src/beta",
+         f"--data-file={raw_data}", "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"],
+        cwd=repo, check=True, capture_output=True,
+    )  # fmt: skip
+    raw = run_printed(repo, f"coverage report -m --data-file={raw_data}")
+    assert ours == raw
+    assert "Branch" in raw and "TOTAL" in raw

@@ -2,8 +2,8 @@
 
 One ``coverage run --source=<component dirs> -m pytest <unit test paths>`` for the
 whole repository. Our pytest plugin (which imports nothing from maturity) records
-each test's outcome and markers and switches coverage's dynamic context to the test
-id, so every covered line says which tests ran it. The coverage data file is then read
+each test's outcome and markers and which measured files each test ran (read from
+coverage.py's tracer data at test boundaries). The coverage data file is then read
 with coverage.py's API, in the target's interpreter and under its configuration, for the
 component files only (``_in_target/maturity_coverage_reader.py``). The data file is
 kept in the run's directory so every figure can be checked with ``coverage report``.
@@ -107,7 +107,13 @@ def run_pytest(
     pythonpath = os.pathsep.join(
         p for p in (str(PLUGIN_DIR), os.environ.get("PYTHONPATH", "")) if p
     )
-    env = {"PYTHONPATH": pythonpath, "MATURITY_PYTEST_REPORT": str(report_file)}
+    env = {
+        "PYTHONPATH": pythonpath,
+        "MATURITY_PYTEST_REPORT": str(report_file),
+        # per-test data needs a tracer that sees every execution of a line; the
+        # sys.monitoring core (COVERAGE_CORE=sysmon) records a line once per run
+        "COVERAGE_CORE": "ctrace",
+    }
     run = run_tool(argv, ctx.root, ctx.timeout, env=env)
     facts.command = f"python -m pytest {' '.join(paths)}"
     facts.exit_status = run.returncode
@@ -199,7 +205,7 @@ class PytestCollector(Collector):
             return facts
         files = {t.file for t in facts.tests}
         facts.imports = {f: found for f, found in graph.items() if f in files}
-        facts.coverage = read_coverage(ctx, data_file)
+        facts.coverage = read_coverage(ctx, data_file, ctx.run_dir / "pytest.json")
         return facts
 
 
@@ -216,9 +222,12 @@ def python_files(root: Path, paths: list[str]) -> list[str]:
     return sorted(found)
 
 
-def read_coverage(ctx: RunContext, data_file: Path) -> CoverageFacts:
+def read_coverage(
+    ctx: RunContext, data_file: Path, pytest_report: Path | None = None
+) -> CoverageFacts:
     """Read the data file with coverage.py's API in the target's interpreter, for the
-    component files only (never an export of the whole file: its contexts can be GBs)."""
+    component files only (never an export of the whole file: its contexts can be GBs);
+    the tests of each file from our plugin's report when it recorded them."""
     out = ctx.run_dir / "coverage-files.json"
     facts = CoverageFacts(
         tool="coverage",
@@ -226,7 +235,8 @@ def read_coverage(ctx: RunContext, data_file: Path) -> CoverageFacts:
         data_file=ctx.relpath(data_file),
         command=f"coverage report --data-file={ctx.relpath(data_file)}",
     )
-    argv = [ctx.interpreter, str(READER), str(data_file), str(out), *ctx.project.roots]
+    per_test = [f"--per-test={pytest_report}"] if pytest_report is not None else []
+    argv = [ctx.interpreter, str(READER), *per_test, str(data_file), str(out), *ctx.project.roots]
     run = run_tool(argv, ctx.root, ctx.timeout)
     try:
         payload: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))

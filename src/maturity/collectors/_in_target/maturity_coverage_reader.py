@@ -3,11 +3,13 @@
 It runs where the target's tests ran (its coverage version, its configuration file, its
 plugins), so it imports nothing from maturity. It reads only the files under the given
 component roots, never exports the whole data file: per file it writes statement and
-branch numbers (what ``coverage report`` prints), the missing lines, and the test
-contexts that ran any of its lines. A file coverage cannot analyse (e.g. it cannot parse
-it) is reported as that file's error; the others are still read.
+branch numbers (what ``coverage report`` prints), the missing lines, and the tests
+that ran any of its lines: from our pytest plugin's per-test record when it has one
+(``--per-test=PYTEST_JSON``), else from the data file's dynamic contexts. A file
+coverage cannot analyse (e.g. it cannot parse it) is reported as that file's error; the
+others are still read.
 
-    python maturity_coverage_reader.py DATA_FILE OUT_JSON ROOT [ROOT ...]
+    python maturity_coverage_reader.py [--per-test=PYTEST_JSON] DATA_FILE OUT_JSON ROOT...
 
 ROOTs are directories relative to the current directory (the repository root).
 """
@@ -115,12 +117,27 @@ def _figures(cov: Any, measured: str, branch: bool, fast: bool) -> dict[str, Any
     }
 
 
-def read(data_file: str, roots: list[str], fast: bool = True) -> dict[str, Any]:
+def _per_test(report: str | None) -> dict[str, set[str]] | None:
+    """The tests that ran each measured file, as our pytest plugin recorded them; None
+    when there is no such record (then the data file's contexts say it)."""
+    if not report:
+        return None
+    with open(report, encoding="utf-8") as fh:
+        record = json.load(fh).get("per_test")
+    if not record:
+        return None
+    tests: list[str] = record["tests"]
+    return {name: {tests[i] for i in found} for name, found in record["files"].items()}
+
+
+def read(
+    data_file: str, roots: list[str], fast: bool = True, per_test: str | None = None
+) -> dict[str, Any]:
     """Everything maturity needs from the data file, for the files under ``roots``.
 
     ``fast=False`` takes the slower public paths only (``contexts_by_lineno``,
     ``analysis2`` and ``branch_stats``): the same answer, used when the fast ones are
-    missing."""
+    missing. ``per_test`` is our pytest plugin's report, naming the tests of each file."""
     import coverage
 
     cwd = os.path.realpath(os.getcwd())
@@ -138,7 +155,9 @@ def read(data_file: str, roots: list[str], fast: bool = True) -> dict[str, Any]:
     static = cov.config.context or ""
     prefix = static + "|" if static else ""  # a static context labels each test's context
     omitted = _omit_matcher(list(cov.config.report_omit or []))
-    by_file = _contexts_by_file(data_file) if fast else None
+    by_file = _per_test(per_test)
+    if by_file is None and fast:
+        by_file = _contexts_by_file(data_file)
     contexts_of: Callable[[str], set[str]] = (
         (lambda f: by_file.get(f, set()))
         if by_file is not None
@@ -182,9 +201,12 @@ def read(data_file: str, roots: list[str], fast: bool = True) -> dict[str, Any]:
 
 def main(argv: list[str]) -> int:
     """Read ``argv[0]`` for the roots ``argv[2:]`` and write the JSON to ``argv[1]``."""
+    per_test = None
+    if argv and argv[0].startswith("--per-test="):
+        per_test = argv.pop(0).removeprefix("--per-test=")
     data_file, out, *roots = argv
     try:
-        payload = read(data_file, roots)
+        payload = read(data_file, roots, per_test=per_test)
     except Exception as exc:  # any failure becomes the collector's error
         payload = {"error": f"{type(exc).__name__}: {exc}"}
     with open(out, "w", encoding="utf-8") as fh:

@@ -3,9 +3,9 @@
 It runs inside the TARGET's interpreter, so it imports nothing from maturity. It
 records every test's outcome and markers (deselected tests too), every collection error,
 whether the session ended early (``pytest.exit``, ``KeyboardInterrupt``, ``-x``,
-``--collect-only``), and switches coverage.py's dynamic context to the test id so each
-covered line says which tests ran it. The JSON lands where ``MATURITY_PYTEST_REPORT``
-points. File paths are absolute.
+``--collect-only``), and which measured files each test ran (read from coverage.py's
+live tracer data at test boundaries; see ``PerTest``). The JSON lands where
+``MATURITY_PYTEST_REPORT`` points. File paths are absolute.
 """
 
 from __future__ import annotations
@@ -38,6 +38,79 @@ def _failure(report: pytest.TestReport) -> str:
     return _short(report.longreprtext)
 
 
+class PerTest:
+    """Which files each test ran, read from coverage.py's tracer data at test boundaries.
+
+    coverage.py's tracers add each executed line (or arc) to a live set per file in
+    ``Coverage._collector.data``. At each test boundary the sets that grew are moved
+    into a session total (copy, then ``difference_update`` in place: the same snapshot
+    coverage.py's own flush takes, safe with other threads still tracing), and the files
+    whose sets grew are the files the test that just ended ran. After the last test the
+    total is given back to the live sets, so coverage.py saves exactly the data of a
+    plain ``coverage run``. Compared with a dynamic context per test (a flush to the
+    SQLite data file at every switch), this costs a few set operations per test.
+    """
+
+    def __init__(self, collector: Any) -> None:
+        self.collector = collector
+        self.total: dict[str, set[Any]] = {}
+        self.files: dict[str, list[int]] = {}  # measured file -> indexes into tests
+        self.tests: list[str] = []
+        self.current: int | None = None
+
+    @classmethod
+    def of(cls, cov: Any) -> PerTest | None:
+        """None when this coverage.py has no live data to read (then contexts are used)."""
+        collector = getattr(cov, "_collector", None)
+        if isinstance(getattr(collector, "data", None), dict):
+            return cls(collector)
+        return None
+
+    def harvest(self) -> None:
+        """Move what ran since the last boundary into the total, crediting the current test."""
+        data: dict[str, set[Any]] = self.collector.data
+        test = self.current
+        for name, live in list(data.items()):
+            if not live:
+                continue
+            snapshot = live.copy()
+            live.difference_update(snapshot)
+            have = self.total.get(name)
+            if have is None:
+                self.total[name] = snapshot
+            else:
+                have |= snapshot
+            if test is not None:
+                self.files.setdefault(name, []).append(test)
+
+    def start(self, nodeid: str) -> None:
+        """A test begins: what ran before it was the previous test's (or no test's)."""
+        self.harvest()
+        self.current = len(self.tests)
+        self.tests.append(nodeid)
+
+    def finish(self) -> None:
+        """The tests are over: give the lines back to coverage.py for its own save."""
+        self.harvest()
+        self.current = None
+        data: dict[str, set[Any]] = self.collector.data
+        for name, lines in self.total.items():
+            live = data.get(name)
+            if live is None:
+                data[name] = lines
+            else:
+                live |= lines
+        self.total = {}
+
+    def payload(self) -> dict[str, Any]:
+        """Tests by measured file, file names as coverage.py stores them."""
+        mapped = getattr(self.collector, "cached_mapped_file", lambda name: name)
+        files: dict[str, list[int]] = {}
+        for name, tests in self.files.items():
+            files.setdefault(mapped(name), []).extend(tests)
+        return {"tests": self.tests, "files": files}
+
+
 class Recorder:
     """Collects outcomes during the session and writes them at the end."""
 
@@ -46,9 +119,9 @@ class Recorder:
         self.items: dict[str, dict[str, Any]] = {}
         self.collection_errors: list[dict[str, str]] = []
         self.cov: Any = None
+        self.per_test: PerTest | None = None
         self.rootpath = ""
         self.interrupted: str | None = None
-        self.held: Any = None  # coverage's data connection, held open for the session
 
     def pytest_sessionstart(self, session: pytest.Session) -> None:
         """Find the coverage instance measuring this run, if any."""
@@ -59,32 +132,8 @@ class Recorder:
             self.cov = coverage.Coverage.current()
         except ImportError:  # pragma: no cover - coverage missing in the target
             self.cov = None
-        self._hold_data_connection()
-
-    def _hold_data_connection(self) -> None:
-        """Keep coverage's SQLite connection open for the session.
-
-        Each context switch flushes coverage's data; coverage.py opens, writes and closes
-        its data file for each flush (an outermost ``with``). Holding one outer ``with``
-        on the data for the session makes every flush a nested one: the same rows, one
-        connection and one commit, about half the cost of per-test contexts. It relies
-        on ``CoverageData._connect()``; when that is missing or fails, coverage.py's own
-        path is used unchanged (slower, same data).
-        """
-        if self.cov is None:
-            return
-        try:
-            held = self.cov.get_data()._connect()
-            held.__enter__()
-        except Exception:  # any surprise: leave coverage.py to its own way
-            return
-        self.held = held
-
-    def _release_data_connection(self) -> None:
-        """Commit and close the held connection (before coverage saves at exit)."""
-        held, self.held = self.held, None
-        if held is not None:
-            held.__exit__(None, None, None)
+        if self.cov is not None:
+            self.per_test = PerTest.of(self.cov)
 
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
         """Record files that could not be collected."""
@@ -132,12 +181,15 @@ class Recorder:
     def pytest_runtest_protocol(
         self, item: pytest.Item, nextitem: pytest.Item | None
     ) -> Generator[None, None, None]:
-        """Label coverage with the test id while the test runs (setup, call, teardown).
+        """Credit what runs from here (setup, call, teardown) to this test.
 
         Between two tests only pytest's own code runs, which is not measured, so the
-        next test's switch is enough: one switch (one flush of coverage's data) per test.
+        next test's start is the boundary. Without live data to read, coverage.py's
+        dynamic context is switched to the test id instead (one flush per test).
         """
-        if self.cov is not None:
+        if self.per_test is not None:
+            self.per_test.start(item.nodeid)
+        elif self.cov is not None:
             self.cov.switch_context(item.nodeid)
         yield
 
@@ -145,9 +197,10 @@ class Recorder:
     def pytest_runtestloop(self, session: pytest.Session) -> Generator[None, None, None]:
         """After the last test, code that runs is no test's (session hooks, atexit)."""
         yield
-        if self.cov is not None:
+        if self.per_test is not None:
+            self.per_test.finish()
+        elif self.cov is not None:
             self.cov.switch_context("")
-        self._release_data_connection()
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         """Fold the setup/call/teardown reports into one outcome."""
@@ -173,7 +226,8 @@ class Recorder:
 
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
         """Write the JSON report, saying why the session ended early if it did."""
-        self._release_data_connection()  # e.g. interrupted during collection
+        if self.per_test is not None:
+            self.per_test.finish()  # again: e.g. interrupted before the loop ended
         not_run = sum(1 for e in self.items.values() if e["outcome"] == "not run")
         stopped = self.interrupted
         if session.config.option.collectonly:
@@ -190,6 +244,7 @@ class Recorder:
             "stopped": stopped,
             "tests": list(self.items.values()),
             "collection_errors": self.collection_errors,
+            "per_test": self.per_test.payload() if self.per_test is not None else None,
         }
         with open(self.path, "w", encoding="utf-8") as fh:
             json.dump(payload, fh)
