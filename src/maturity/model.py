@@ -315,7 +315,8 @@ class TestSessionReport(BaseModel):
         outcomes = ", ".join(f"{n:,} {o}" for o, n in sorted(self.outcomes.items()))
         text = (
             f"{self.project}/: rootdir {self.rootdir or '?'}, config"
-            f" {self.config_file or 'none'}; {self.collected:,} collected"
+            f" {self.config_file or 'none'}, interpreter {self.interpreter or '?'};"
+            f" {self.collected:,} collected"
             + (f" ({outcomes})" if outcomes else "")
         )
         if self.collection_errors:

@@ -167,3 +167,27 @@ def test_the_src_layout_keeps_one_session_from_the_root(tmp_path: Path) -> None:
     assert session.data_file == ".maturity/run/.coverage"
     assert not (repo / ".maturity/run/sessions").exists()
     assert [t.nodeid for t in facts.tests.tests] == ["tests/test_calc.py::test_one"]
+
+
+def test_every_surface_shows_the_sessions_and_project_directories(tmp_path: Path) -> None:
+    from tests.helpers import cli
+
+    repo = write_tree(tmp_path / "repo", WORKSPACE)
+    json_out, md_out = tmp_path / "r.json", tmp_path / "r.md"
+    code, out, _ = cli("run", str(repo), "--no-store", "--json", str(json_out),
+                       "--markdown", str(md_out))  # fmt: skip
+    assert code == 0
+    text = " ".join(out.split())
+    assert "a (libs/a/pkg/a in project libs/a)" in text
+    assert "session libs/b/: rootdir libs/b, config libs/b/pyproject.toml" in text
+    assert "check by hand: cd libs/b && python -m pytest tests" in text
+    assert "0 tests" not in text
+    document = json.loads(json_out.read_text())
+    assert [c["project"] for c in document["components"]] == ["libs/a", "libs/b", "libs/c"]
+    sessions = document["tests"]["sessions"]
+    assert [(s["project"], s["collected"], s["collection_errors"]) for s in sessions] == [
+        ("libs/a", 2, 0), ("libs/b", 3, 0), ("libs/c", 0, 1)
+    ]  # fmt: skip
+    markdown = md_out.read_text()
+    assert "- `libs/a/`: rootdir libs/a" in markdown
+    assert "`cd libs/a && python -m pytest tests`" in markdown
