@@ -316,8 +316,7 @@ class TestSessionReport(BaseModel):
         text = (
             f"{self.project}/: rootdir {self.rootdir or '?'}, config"
             f" {self.config_file or 'none'}, interpreter {self.interpreter or '?'};"
-            f" {self.collected:,} collected"
-            + (f" ({outcomes})" if outcomes else "")
+            f" {self.collected:,} collected" + (f" ({outcomes})" if outcomes else "")
         )
         if self.collection_errors:
             text += f"; {self.collection_errors:,} files could not be collected"
