@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from maturity.config import Component
 from maturity.facts import CollectionError, CoverageFacts, TestOutcome, TestRunFacts
-from maturity.model import TestAccount
+from maturity.model import TestAccount, TestSessionReport
 
 MARKER = "marker"
 PATH = "tests path"
@@ -106,4 +106,21 @@ def account(
         unattributed=unattributed,
         collection_errors=len(run.collection_errors),
         error=run.error,
+        sessions=[
+            TestSessionReport(
+                project=s.project,
+                paths=s.paths,
+                rootdir=s.rootdir,
+                config_file=s.inifile,
+                interpreter=s.interpreter,
+                command=s.command,
+                exit_status=s.exit_status,
+                collected=s.collected,
+                outcomes=s.outcomes,
+                collection_errors=s.collection_errors,
+                data_file=s.data_file,
+                error=s.error,
+            )
+            for s in run.sessions
+        ],
     )

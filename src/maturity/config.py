@@ -25,6 +25,7 @@ from maturity.config_gates import (
 from maturity.errors import ConfigError
 from maturity.model import Stage
 from maturity.paths import repo_relative, under
+from maturity.workspace import Member, discover
 
 DEFAULT_CATEGORIES: dict[str, tuple[float, list[str]]] = {
     # name: (threshold %, path globs relative to the component directory)
@@ -114,6 +115,12 @@ class ComponentConfig(Strict):
     """One component as declared in config."""
 
     path: str | None = None
+    project: str | None = Field(
+        default=None,
+        description="The component's project directory (its pyproject.toml, README, tests,"
+        " tool configuration); default: the nearest directory at or above path holding a"
+        " pyproject.toml.",
+    )
     stage: Stage = Field(default=Stage.DEVELOPMENT, strict=False)
     marker: str | None = None
     tests: list[str] = Field(
@@ -132,6 +139,19 @@ class ComponentConfig(Strict):
     @classmethod
     def _known_queries(cls, value: dict[str, str]) -> dict[str, str]:
         return ProductionConfig._known_queries(value)
+
+
+class WorkspaceConfig(Strict):
+    """Workspace members, when the root's own declaration (uv, pdm, hatch, Poetry path
+    dependencies; else ``libs/*``, ``packages/*``) is not what to measure."""
+
+    members: list[str] | None = Field(
+        default=None, description="Member directory globs, instead of the root's declaration."
+    )
+    names: dict[str, str] = Field(
+        default_factory=dict,
+        description="Component name per member project directory (or distribution name).",
+    )
 
 
 class MaturityConfig(Strict):
@@ -154,6 +174,7 @@ class MaturityConfig(Strict):
     staging: StagingConfig = Field(default_factory=StagingConfig)
     security: SecurityConfig = Field(default_factory=SecurityConfig)
     production: ProductionConfig = Field(default_factory=ProductionConfig)
+    workspace: WorkspaceConfig = Field(default_factory=WorkspaceConfig)
     components: dict[str, ComponentConfig] = Field(default_factory=dict)
 
     @field_validator("components")
@@ -171,7 +192,12 @@ class Component(BaseModel):
     """A resolved component: name, directory, declared stage, test selectors."""
 
     name: str
-    path: str  # posix, relative to the repo root
+    path: str  # the source directory: posix, relative to the repo root
+    project: str = Field(
+        default=".",
+        description="The project directory (pyproject.toml, README, tests, tool"
+        " configuration), repo-relative; '.' for the repository root.",
+    )
     stage: Stage
     marker: str
     tests: list[str]
@@ -310,13 +336,16 @@ def load_project(root: Path) -> Project:
 
     discovered = _discover(root, config.src)
     declared = config.components or {name: ComponentConfig() for name in discovered}
+    if not config.components and (config.workspace.members is not None or not discovered):
+        members = discover(root, config.workspace.names, config.workspace.members)
+        declared |= _member_configs(members, declared, shown)
     components = _resolve(root, config, declared, shown, prefix)
     if not components:
         raise ConfigError(
             shown,
             None,
-            "no components: declare [tool.maturity.components]"
-            f" or put packages under {config.src}/",
+            "no components: declare [tool.maturity.components], put packages under"
+            f" {config.src}/, or declare workspace members (libs/*/pyproject.toml …)",
         )
     undeclared = [n for n in discovered if n not in declared]
     return Project(
@@ -326,6 +355,37 @@ def load_project(root: Path) -> Project:
         components=components,
         undeclared=undeclared,
     )
+
+
+def _member_configs(
+    members: list[Member], declared: dict[str, ComponentConfig], shown: str
+) -> dict[str, ComponentConfig]:
+    """One component per workspace member: its source directory, project and tests."""
+    out: dict[str, ComponentConfig] = {}
+    for member in members:
+        if member.name in declared:
+            raise ConfigError(
+                shown,
+                "tool.maturity.workspace.names",
+                f"workspace member {member.project!r} is named {member.name!r}, like the"
+                f" package {member.name!r}: name it in [tool.maturity.workspace.names]",
+            )
+        out[member.name] = ComponentConfig(
+            path=member.source, project=member.project, tests=member.tests
+        )
+    return out
+
+
+def project_directory(root: Path, path: str) -> str:
+    """The nearest directory at or above ``path`` (repo-relative) holding a
+    ``pyproject.toml``, inside the repository; ``'.'`` (the root) when none does."""
+    here = root / path
+    while True:
+        if (here / "pyproject.toml").is_file():
+            return here.relative_to(root).as_posix()
+        if here == root:
+            return "."
+        here = here.parent
 
 
 def _resolve(
@@ -367,10 +427,18 @@ def _resolve(
                 " each directory belongs to one component",
             )
         by_path[path] = name
+        project = (
+            normalised(cc.project, name, "project") if cc.project else project_directory(root, path)
+        )
+        if not (root / project).is_dir():
+            raise ConfigError(
+                shown, comp_key(name, "project"), f"directory {project!r} does not exist"
+            )
         components.append(
             Component(
                 name=name,
                 path=path,
+                project=project,
                 stage=cc.stage,
                 marker=cc.marker or name,
                 tests=[normalised(t, name, "tests") for t in cc.tests],

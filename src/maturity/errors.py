@@ -9,6 +9,7 @@ EXIT_NOT_MEASURED = 3
 EXIT_DATABASE = 4
 EXIT_GITHUB = 5
 EXIT_PORT_IN_USE = 6
+EXIT_WORKSPACE = 7
 
 
 class MaturityError(Exception):
@@ -26,6 +27,18 @@ class ConfigError(MaturityError):
         self.cause = cause
         where = f"{file}: {key}" if key else file
         super().__init__(f"invalid configuration: {where}: {cause}")
+
+
+class WorkspaceError(ConfigError):
+    """A workspace member cannot be resolved: a member glob matching nothing, a member
+    without a ``pyproject.toml``, a broken or nameless member ``pyproject.toml``."""
+
+    exit_code = EXIT_WORKSPACE
+
+    def __init__(self, file: str, key: str | None, cause: str) -> None:
+        super().__init__(file, key, cause)
+        where = f"{file}: {key}" if key else file
+        self.args = (f"invalid workspace: {where}: {cause}",)
 
 
 class UsageError(MaturityError):

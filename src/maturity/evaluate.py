@@ -121,6 +121,7 @@ def evaluate_component(
         name=component.name,
         label=component.label,
         path=component.path,
+        project=component.project,
         stage=component.stage,
         target=component.stage.next,
         criteria=results,

@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field, computed_field
 
-SCHEMA_VERSION = "2.2"
+SCHEMA_VERSION = "2.3"
 
 COVERAGE = "dev.coverage"  # the criterion whose value is a component's test coverage %
 
@@ -218,7 +218,12 @@ class ComponentReport(BaseModel):
 
     name: str
     label: str = Field(description="GitHub label, e.g. 'component:player-experience'.")
-    path: str
+    path: str = Field(description="The source directory, repo-relative.")
+    project: str = Field(
+        default=".",
+        description="The project directory (its pyproject.toml, README, tool configuration),"
+        " repo-relative; '.' is the repository root.",
+    )
     stage: Stage = Field(description="The held stage (declared in the committed config).")
     target: Stage | None = Field(description="The next stage, or None at production.")
     criteria: list[CriterionResult]
@@ -285,6 +290,41 @@ class GitInfo(BaseModel):
     dirty: bool | None
 
 
+class TestSessionReport(BaseModel):
+    """One pytest process of the unit run."""
+
+    __test__ = False  # not a pytest test class
+
+    project: str = Field(description="The directory it ran from, repo-relative ('.': the root).")
+    paths: list[str] = Field(description="Its test paths, repo-relative.")
+    rootdir: str | None = Field(description="pytest's rootdir, repo-relative.")
+    config_file: str | None = Field(description="pytest's config file, repo-relative, or null.")
+    interpreter: str | None = Field(description="The interpreter it ran in.")
+    command: str = Field(description="The command to run it by hand from the repository root.")
+    exit_status: int | None = Field(description="pytest's exit status.")
+    collected: int = Field(description="Tests it collected (deselected ones included).")
+    outcomes: dict[str, int] = Field(description="Its tests per outcome.")
+    collection_errors: int = Field(description="Test files it could not collect.")
+    data_file: str | None = Field(
+        description="Its own coverage data file, repo-relative (combined into the run's)."
+    )
+    error: str | None = Field(description="Why its figures are missing or incomplete.")
+
+    def line(self) -> str:
+        """One line for the terminal and Markdown: where, config, counts."""
+        outcomes = ", ".join(f"{n:,} {o}" for o, n in sorted(self.outcomes.items()))
+        text = (
+            f"{self.project}/: rootdir {self.rootdir or '?'}, config"
+            f" {self.config_file or 'none'}, interpreter {self.interpreter or '?'};"
+            f" {self.collected:,} collected" + (f" ({outcomes})" if outcomes else "")
+        )
+        if self.collection_errors:
+            text += f"; {self.collection_errors:,} files could not be collected"
+        if self.error:
+            text += f" (error: {self.error})"
+        return text
+
+
 class TestAccount(BaseModel):
     """Every test of the unit run: how many ran, how each was attributed, which to none."""
 
@@ -306,6 +346,11 @@ class TestAccount(BaseModel):
     collection_errors: int = Field(default=0, description="Test files pytest could not collect.")
     error: str | None = Field(
         default=None, description="Why the run is incomplete (then its figures are partial)."
+    )
+    sessions: list[TestSessionReport] = Field(
+        default_factory=list,
+        description="The pytest processes of the run: one for the src/<pkg> layout, one per"
+        " project directory with its own tests in a workspace.",
     )
 
     def summary(self) -> str:

@@ -203,10 +203,10 @@ def test_the_reader_gives_the_same_answer_by_every_path_and_falls_back_on_a_new_
         cwd=repo, check=True, capture_output=True,
     )  # fmt: skip
 
-    def figures(payload: dict) -> dict:
+    def figures(payload: dict) -> dict:  # file names come absolute
         names = payload["contexts"]
         return {
-            f: (v["statements"], v["covered"], v["branches"], v["covered_branches"],
+            os.path.relpath(f, os.path.realpath(repo)): (v["statements"], v["covered"], v["branches"], v["covered_branches"],
                 sorted(names[i] for i in v["tests"]))
             for f, v in payload["files"].items()
         }  # fmt: skip

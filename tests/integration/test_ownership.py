@@ -158,9 +158,9 @@ def test_components_lists_the_nesting_under_a_header(repo: Path) -> None:
     assert code == 0
     rows = [line.split() for line in out.splitlines()]
     assert rows == [
-        ["COMPONENT", "PATH", "STAGE", "LABEL", "INSIDE"],
-        ["pkg", "src/pkg", "development", "component:pkg", "-"],
-        ["gen", "src/pkg/gen", "development", "component:gen", "pkg"],
+        ["COMPONENT", "PATH", "PROJECT", "TESTS", "STAGE", "LABEL", "INSIDE"],
+        ["pkg", "src/pkg", ".", "-", "development", "component:pkg", "-"],
+        ["gen", "src/pkg/gen", ".", "-", "development", "component:gen", "pkg"],
     ]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -75,6 +76,22 @@ def test_the_report_accounts_for_every_test_on_every_surface(tmp_path: Path) -> 
     code, out, _ = cli("run", str(repo), "--json", str(json_out), "--markdown", str(md_out))
     assert code == 0
     account = json.loads(json_out.read_text())["tests"]
+    (session,) = account.pop("sessions")  # the src/<pkg> layout: one session, from the root
+    assert session == {
+        "project": ".",
+        "paths": ["tests/unit"],
+        "rootdir": ".",
+        "config_file": "pyproject.toml",
+        "interpreter": sys.executable,
+        "command": "python -m pytest tests/unit",
+        "exit_status": 0,
+        "collected": 5,
+        "outcomes": {"passed": 3, "skipped": 2},
+        "collection_errors": 0,
+        "data_file": session["data_file"],
+        "error": None,
+    }
+    assert session["data_file"].endswith("/.coverage")
     assert account == {
         "collected": 5,
         "ran": 3,

@@ -194,14 +194,18 @@ def schema() -> None:
 
 @app.command()
 def components(path: PathArg = Path(".")) -> None:
-    """List the components: name, directory, declared stage, label, and the component a
-    nested one lies in (its files are its own, not the outer one's)."""
+    """List the components: name, source directory, project directory, test paths,
+    declared stage, label, and the component a nested one lies in (its files are its own,
+    not the outer one's)."""
     project = load_project(path)
-    rows = [("COMPONENT", "PATH", "STAGE", "LABEL", "INSIDE")]
+    rows = [("COMPONENT", "PATH", "PROJECT", "TESTS", "STAGE", "LABEL", "INSIDE")]
     for comp in project.components:
         outer = [c for c in project.components if comp.path in c.nested]
         inside = max(outer, key=lambda c: len(c.path)).name if outer else "-"
-        rows.append((comp.name, comp.path, comp.stage.value, comp.label, inside))
+        tests = ",".join(comp.tests) or "-"
+        rows.append(
+            (comp.name, comp.path, comp.project, tests, comp.stage.value, comp.label, inside)
+        )
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
     for row in rows:
         cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]

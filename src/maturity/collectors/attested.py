@@ -44,6 +44,9 @@ class RollbackCollector(Collector):
         facts = RollbackFacts(tool="rollback", command="ls docs/rollback/")
         for comp in ctx.project.components:
             rel = f"docs/rollback/{comp.name}.md"
+            if comp.project != ".":  # a workspace member's own docs/, else the root's
+                own = f"{comp.project}/docs/rollback/{comp.name}.md"
+                rel = own if (ctx.root / own).is_file() else rel
             path = ctx.root / rel
             if not path.is_file():
                 facts.plans[comp.name] = None

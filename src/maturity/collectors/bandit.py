@@ -1,16 +1,21 @@
-"""bandit, once over every component, with the target's bandit config if any."""
+"""bandit over every component with the target's bandit config if any: once from the
+root for the ``src/<pkg>`` layout, once from each workspace member's directory with the
+member's own configuration."""
 
 from __future__ import annotations
 
 import json
 import tomllib
+from pathlib import Path
 
-from maturity.collectors.base import Collector, RunContext, locate, run_tool
+from maturity.collectors.base import Collector, RunContext, ToolRun, locate, per_project, run_tool
+from maturity.collectors.ruff import in_project
 from maturity.facts import Finding, FindingsFacts
 
 
-def _config_args(ctx: RunContext) -> list[str]:
-    pyproject = ctx.root / "pyproject.toml"
+def _config_args(directory: Path) -> list[str]:
+    """bandit's options for the configuration of the directory it runs from."""
+    pyproject = directory / "pyproject.toml"
     if pyproject.is_file():
         try:
             data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
@@ -18,7 +23,7 @@ def _config_args(ctx: RunContext) -> list[str]:
             data = {}
         if "bandit" in data.get("tool", {}):
             return ["-c", "pyproject.toml"]
-    if (ctx.root / ".bandit").is_file():
+    if (directory / ".bandit").is_file():
         return ["--ini", ".bandit"]
     return []
 
@@ -36,19 +41,32 @@ class BanditCollector(Collector):
         path = locate("bandit", facts, ctx)
         if path is None:
             return facts
-        paths = ctx.project.roots
-        argv = [path, *_config_args(ctx), "-r", *paths, "-f", "json", "-q", "--exit-zero"]
-        run = run_tool(argv, ctx.root, ctx.timeout)
-        facts.command = run.command
+
+        def one(project: str, roots: list[str]) -> ToolRun:
+            cwd = ctx.root / project
+            argv = [path, *_config_args(cwd), "-r", *roots, "-f", "json", "-q", "--exit-zero"]
+            return run_tool(argv, cwd, ctx.timeout)
+
+        runs = per_project(ctx, one)
+        facts.command = " ; ".join(in_project(p, run.command) for p, _, run in runs)
+        for project, _, run in runs:
+            error = self._read(ctx, facts, run, ctx.root / project)
+            if error:
+                facts.error = error if project == "." else f"{error} (in {project})"
+                return facts
+        return facts
+
+    @staticmethod
+    def _read(ctx: RunContext, facts: FindingsFacts, run: ToolRun, cwd: Path) -> str | None:
+        """One bandit run's results into ``facts`` (its paths are relative to ``cwd``)."""
         if run.error or run.returncode != 0:
-            facts.error = f"bandit failed: {run.error or run.tail()}"
-            return facts
+            return f"bandit failed: {run.error or run.tail()}"
         try:
             payload = json.loads(run.stdout)
             for item in payload["results"]:
                 facts.findings.append(
                     Finding(
-                        file=ctx.relpath(item["filename"]),
+                        file=ctx.relpath(cwd / item["filename"]),
                         line=int(item["line_number"]),
                         code=item["test_id"],
                         message=f"{item['test_name']}: {item['issue_text']}",
@@ -56,7 +74,7 @@ class BanditCollector(Collector):
                     )
                 )
             for err in payload.get("errors", []):
-                facts.failed_files[ctx.relpath(err["filename"])] = err["reason"]
+                facts.failed_files[ctx.relpath(cwd / err["filename"])] = err["reason"]
         except (ValueError, KeyError, TypeError) as exc:
-            facts.error = f"bandit printed output maturity cannot read: {exc!r}"
-        return facts
+            return f"bandit printed output maturity cannot read: {exc!r}"
+        return None

@@ -6,13 +6,17 @@ import os
 import shutil
 import sys
 from abc import ABC, abstractmethod
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import ClassVar
+from typing import ClassVar, TypeVar
 
 from maturity.config import Project
 from maturity.facts import ToolFacts
 from maturity.process import ToolRun, run_tool, spawn, stop
+
+T = TypeVar("T")
 
 __all__ = [
     "Collector",
@@ -20,6 +24,7 @@ __all__ = [
     "ToolRun",
     "find_tool",
     "locate",
+    "per_project",
     "run_tool",
     "spawn",
     "stop",
@@ -46,6 +51,17 @@ class RunContext:
         """Seconds one tool may run."""
         return self.project.config.timeout
 
+    def projects(self) -> list[tuple[str, list[str]]]:
+        """The component roots grouped by project directory: ``(project, roots relative
+        to it)``, for the tools run once per project directory with its own
+        configuration. The ``src/<pkg>`` layout is one group: ``(".", roots)``."""
+        groups: dict[str, list[str]] = {}
+        for root in self.project.roots:
+            comp = next(c for c in self.project.components if c.path == root)
+            inside = root if comp.project == "." else root.removeprefix(comp.project + "/")
+            groups.setdefault(comp.project, []).append(inside)
+        return list(groups.items())
+
     def relpath(self, path: str | Path) -> str:
         """A tool's path (absolute or cwd-relative) as posix, relative to the repo root."""
         p = Path(path)
@@ -68,6 +84,21 @@ class Collector(ABC):
     @abstractmethod
     def collect(self, ctx: RunContext) -> ToolFacts:
         """Measure; never raise for a tool problem, report it in ``error``."""
+
+
+def per_project(
+    ctx: RunContext, run: Callable[[str, list[str]], T]
+) -> list[tuple[str, list[str], T]]:
+    """``run(project, roots)`` for each project directory group, concurrently within the
+    CPU budget: ``(project, roots, result)`` in order."""
+    groups = ctx.projects()
+    if len(groups) == 1:
+        project, roots = groups[0]
+        return [(project, roots, run(project, roots))]
+    workers = max(1, min(len(groups), os.cpu_count() or 1))
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        results = list(pool.map(lambda g: run(*g), groups))
+    return [(p, r, out) for (p, r), out in zip(groups, results, strict=True)]
 
 
 def find_tool(name: str, ctx: RunContext | None = None) -> str | None:

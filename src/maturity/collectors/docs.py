@@ -224,9 +224,12 @@ def _private(rel: Path) -> bool:
 
 
 def scan_component(comp: Component, root: Path) -> ComponentDocsFacts:
-    """Documentation facts of one component directory."""
+    """Documentation facts of one component directory. Its README is looked for in its
+    source directory, then in its project directory (a workspace member's README lies
+    beside its pyproject.toml) unless that is the repository root, shared by all."""
     base = root / comp.path
-    readme = next((base / n for n in README_NAMES if (base / n).is_file()), None)
+    places = [base] if comp.project == "." else [base, root / comp.project]
+    readme = next((d / n for d in places for n in README_NAMES if (d / n).is_file()), None)
     facts = ComponentDocsFacts(readme=scan_readme(readme, root) if readme else None)
     if comp.architecture_diagram and (root / comp.architecture_diagram).is_file():
         facts.diagram_file = comp.architecture_diagram

@@ -20,8 +20,13 @@ class IntegrationFilesCollector(Collector):
         found: dict[str, set[str]] = {}
         for comp in ctx.project.components:
             glob = pattern.format(component=comp.name)
+            # a workspace member's own tests/integration/ too (the pattern from its directory)
+            bases = [ctx.root] if comp.project == "." else [ctx.root, ctx.root / comp.project]
             found[comp.name] = {
-                p.relative_to(ctx.root).as_posix() for p in ctx.root.glob(glob) if p.is_file()
+                p.relative_to(ctx.root).as_posix()
+                for base in bases
+                for p in base.glob(glob)
+                if p.is_file()
             }
         # test_api_gateway_x.py matches both test_api_* and test_api_gateway_*: a file
         # belongs to the component with the longest name whose pattern matches it

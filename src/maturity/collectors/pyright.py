@@ -1,4 +1,6 @@
-"""pyright, once over every component, with the target's config and interpreter."""
+"""pyright over every component, with the target's config and interpreter: once from the
+root for the ``src/<pkg>`` layout, once from each workspace member's directory (its
+``pyrightconfig.json`` / ``[tool.pyright]`` and execution root)."""
 
 from __future__ import annotations
 
@@ -6,7 +8,8 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from maturity.collectors.base import Collector, RunContext, locate, run_tool
+from maturity.collectors.base import Collector, RunContext, ToolRun, locate, per_project, run_tool
+from maturity.collectors.ruff import in_project
 from maturity.facts import Finding, FindingsFacts
 
 EXIT_MEANING = {2: "fatal error", 3: "configuration file error", 4: "invalid command line"}
@@ -50,24 +53,35 @@ class PyrightCollector(Collector):
         path = locate("pyright", facts, ctx, version=False)
         if path is None:
             return facts
-        paths = ctx.project.roots
-        argv = [path, "--outputjson", "--pythonpath", ctx.interpreter, *paths]
-        run = run_tool(argv, ctx.root, ctx.timeout)
-        facts.command = run.command
+
+        def one(project: str, roots: list[str]) -> ToolRun:
+            argv = [path, "--outputjson", "--pythonpath", ctx.interpreter, *roots]
+            return run_tool(argv, ctx.root / project, ctx.timeout)
+
+        runs = per_project(ctx, one)
+        facts.command = " ; ".join(in_project(p, run.command) for p, _, run in runs)
+        for project, _, run in runs:
+            facts.error = self._read(ctx, facts, run)
+            if facts.error:
+                if project != ".":
+                    facts.error += f" (in {project})"
+                return facts
+        return facts
+
+    @staticmethod
+    def _read(ctx: RunContext, facts: FindingsFacts, run: ToolRun) -> str | None:
+        """One pyright run's diagnostics into ``facts``; why it could not, else None."""
         if run.error:
-            facts.error = f"pyright {run.error}"
-            return facts
+            return f"pyright {run.error}"
         if run.returncode not in (0, 1):
             meaning = EXIT_MEANING.get(run.returncode or 0, "failed")
-            facts.error = f"pyright {meaning} (exit {run.returncode}): {run.tail()}"
-            return facts
+            return f"pyright {meaning} (exit {run.returncode}): {run.tail()}"
         try:
             payload = json.loads(run.stdout)
             facts.version = payload.get("version")
             if payload["summary"]["filesAnalyzed"] == 0:
-                facts.error = "pyright analysed no files (check include/exclude in its config)"
-                return facts
+                return "pyright analysed no files (check include/exclude in its config)"
             read_diagnostics(payload["generalDiagnostics"], facts, ctx.relpath)
         except (ValueError, KeyError, TypeError) as exc:
-            facts.error = f"pyright printed output maturity cannot read: {exc!r}"
-        return facts
+            return f"pyright printed output maturity cannot read: {exc!r}"
+        return None

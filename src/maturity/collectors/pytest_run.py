@@ -13,18 +13,30 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from maturity.collectors.base import Collector, RunContext, ToolRun, run_tool
 from maturity.collectors.imports import imports_of_tests
-from maturity.facts import CollectionError, CoverageFacts, FileCoverage, TestOutcome, TestRunFacts
+from maturity.config import project_directory
+from maturity.facts import (
+    CollectionError,
+    CoverageFacts,
+    FileCoverage,
+    TestOutcome,
+    TestRunFacts,
+    TestSession,
+)
+from maturity.paths import under
 
 PLUGIN_DIR = Path(__file__).parent / "_in_target"
 PLUGIN = "maturity_pytest_plugin"
 READER = PLUGIN_DIR / "maturity_coverage_reader.py"
 DATA_FILE = ".coverage"
+SESSIONS_DIR = "sessions"
 PYTEST_EXIT = {
     2: "interrupted",
     3: "internal error",
@@ -82,16 +94,20 @@ def run_pytest(
     paths: list[str],
     report_file: Path,
     coverage_data: Path | None = None,
+    project: str = ".",
 ) -> ToolRun | None:
-    """One pytest run of ``paths`` with our recorder plugin, optionally under coverage.
+    """One pytest run of ``paths`` with our recorder plugin, optionally under coverage,
+    from the ``project`` directory (repo-relative; the root by default).
 
     Fills ``facts`` (tests, collection errors, exit status, command) from the plugin's
     JSON report, never from the exit code alone; sets ``facts.error`` when it could not.
     """
     facts.paths = paths
     report_file.unlink(missing_ok=True)
+    cwd = ctx.root / project
+    args = [p if project == "." else p.removeprefix(project + "/") for p in paths]
     pytest_args = [
-        "-m", "pytest", *paths,
+        "-m", "pytest", *args,
         "-p", PLUGIN,
         "-p", "no:cacheprovider",
         "--continue-on-collection-errors",
@@ -99,7 +115,8 @@ def run_pytest(
     ]  # fmt: skip
     argv = [ctx.interpreter, *pytest_args]
     if coverage_data is not None:
-        sources = ",".join(ctx.project.roots)
+        roots = ctx.project.roots
+        sources = ",".join(roots if project == "." else [str(ctx.root / r) for r in roots])
         argv = [
             ctx.interpreter, "-m", "coverage", "run",
             f"--source={sources}", f"--data-file={coverage_data}", *pytest_args,
@@ -110,12 +127,15 @@ def run_pytest(
     env = {
         "PYTHONPATH": pythonpath,
         "MATURITY_PYTEST_REPORT": str(report_file),
+        "MATURITY_REPO_ROOT": str(ctx.root),  # node ids as pytest prints them from there
         # per-test data needs a tracer that sees every execution of a line; the
         # sys.monitoring core (COVERAGE_CORE=sysmon) records a line once per run
         "COVERAGE_CORE": "ctrace",
     }
-    run = run_tool(argv, ctx.root, ctx.timeout, env=env)
-    facts.command = f"python -m pytest {' '.join(paths)}"
+    run = run_tool(argv, cwd, ctx.timeout, env=env)
+    facts.command = f"python -m pytest {' '.join(args)}"
+    if project != ".":
+        facts.command = f"cd {project} && {facts.command}"
     facts.exit_status = run.returncode
     if run.error:
         facts.error = (
@@ -141,6 +161,7 @@ def _read_report(
     except (OSError, ValueError) as exc:
         return f"unreadable pytest report {report_file}: {exc}"
     facts.rootdir = ctx.relpath(payload.get("rootdir") or ctx.root)
+    facts.inifile = ctx.relpath(payload["inifile"]) if payload.get("inifile") else None
     facts.version = facts.pytest_version = payload.get("pytest_version")
     facts.interpreter_version = payload.get("python_version")
     facts.tests = [
@@ -197,16 +218,134 @@ class PytestCollector(Collector):
         data_file = ctx.run_dir / DATA_FILE
         for stale in (data_file, *ctx.run_dir.glob(f"{DATA_FILE}.*")):
             stale.unlink(missing_ok=True)  # a reused directory never lends old data
+        shutil.rmtree(ctx.run_dir / SESSIONS_DIR, ignore_errors=True)
+        plans = plan_sessions(ctx, paths)
+        report = ctx.run_dir / "pytest.json"
         with ThreadPoolExecutor(max_workers=1) as pool:  # the import graph, while pytest runs
             imports = pool.submit(imports_of_tests, ctx, python_files(ctx.root, paths))
-            ran = run_pytest(ctx, facts, paths, ctx.run_dir / "pytest.json", data_file)
+            if len(plans) == 1:
+                ran = run_pytest(ctx, facts, paths, report, data_file, plans[0].project)
+                facts.sessions = [session_of(facts, plans[0], data_file, ctx)]
+                combine: list[Path] = []
+            else:
+                ran = run_sessions(ctx, facts, plans, report)
+                combine = [ctx.root / s.data_file for s in facts.sessions if s.data_file]
             graph = imports.result()
         if ran is None:
             return facts
         files = {t.file for t in facts.tests}
         facts.imports = {f: found for f, found in graph.items() if f in files}
-        facts.coverage = read_coverage(ctx, data_file, ctx.run_dir / "pytest.json")
+        facts.coverage = read_coverage(ctx, data_file, report, combine)
         return facts
+
+
+@dataclass
+class SessionPlan:
+    """One pytest process to run: from ``project`` (repo-relative), over ``paths``."""
+
+    project: str
+    paths: list[str]
+
+
+def plan_sessions(ctx: RunContext, paths: list[str]) -> list[SessionPlan]:
+    """The test paths grouped by the project directory each needs its session run from:
+    its component's project directory, else the nearest directory at or above it holding
+    a ``pyproject.toml``. One group (the ``src/<pkg>`` layout, tests at the root) is
+    one session, exactly as before workspaces."""
+    groups: dict[str, list[str]] = {}
+    for path in paths:
+        owner = next((c for c in ctx.project.components if any(path == t for t in c.tests)), None)
+        project = owner.project if owner else project_directory(ctx.root, path)
+        if not under(path, project):
+            project = "."
+        groups.setdefault(project, []).append(path)
+    return [SessionPlan(project, group) for project, group in groups.items()]
+
+
+def session_of(facts: TestRunFacts, plan: SessionPlan, data: Path, ctx: RunContext) -> TestSession:
+    """The account of one session from the facts its run filled."""
+    outcomes: dict[str, int] = {}
+    for t in facts.tests:
+        outcomes[t.outcome] = outcomes.get(t.outcome, 0) + 1
+    return TestSession(
+        project=plan.project,
+        paths=list(plan.paths),
+        rootdir=facts.rootdir,
+        inifile=facts.inifile,
+        interpreter=ctx.interpreter,
+        command=facts.command or "",
+        exit_status=facts.exit_status,
+        outcomes=outcomes,
+        collection_errors=len(facts.collection_errors),
+        data_file=ctx.relpath(data) if _pieces(data) else None,
+        error=facts.error,
+    )
+
+
+def _pieces(data: Path) -> list[Path]:
+    """A session's data file and the pieces ``[run] parallel = true`` writes beside it."""
+    return [p for p in (data, *data.parent.glob(data.name + ".*")) if p.exists()]
+
+
+def run_sessions(
+    ctx: RunContext, facts: TestRunFacts, plans: list[SessionPlan], report: Path
+) -> bool | None:
+    """Each plan in its own pytest process, concurrently within the CPU budget, each with
+    its own coverage data file and plugin report (``sessions/<n>/``); the outcomes merged
+    into ``facts`` and the per-test records into ``report``. A session that could not run
+    or collect is a collection error of each of its paths, so its components are
+    ``error``; None when no session ran at all."""
+    base = ctx.run_dir / SESSIONS_DIR
+
+    def one(index: int, plan: SessionPlan) -> tuple[TestRunFacts, TestSession, Path]:
+        where = base / str(index)
+        where.mkdir(parents=True, exist_ok=True)
+        sub = TestRunFacts(tool="pytest", path=ctx.interpreter, interpreter=ctx.interpreter)
+        data = where / DATA_FILE
+        run_pytest(ctx, sub, plan.paths, where / "pytest.json", data, plan.project)
+        return sub, session_of(sub, plan, data, ctx), where / "pytest.json"
+
+    workers = max(1, min(len(plans), os.cpu_count() or 1))
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        done = list(pool.map(one, range(len(plans)), plans))
+    facts.paths = [p for plan in plans for p in plan.paths]
+    facts.command = " ; ".join(f"({s.command})" for _, s, _ in done)
+    facts.sessions = [s for _, s, _ in done]
+    per_test: dict[str, Any] = {"tests": [], "files": {}}
+    for sub, session, sub_report in done:
+        facts.tests += sub.tests
+        facts.collection_errors += sub.collection_errors
+        facts.version = facts.pytest_version = facts.pytest_version or sub.pytest_version
+        facts.interpreter_version = facts.interpreter_version or sub.interpreter_version
+        if sub.error:
+            facts.collection_errors += [
+                CollectionError(
+                    nodeid=p, file=p, message=f"session {session.project}/: {sub.error}"
+                )
+                for p in session.paths
+            ]
+        _merge_per_test(per_test, sub_report)
+    rootdirs = {s.rootdir for s in facts.sessions}
+    facts.rootdir = rootdirs.pop() if len(rootdirs) == 1 else "."
+    report.write_text(json.dumps({"per_test": per_test}), encoding="utf-8")
+    if all(sub.error for sub, _, _ in done):
+        facts.error = "; ".join(f"{s.project}/: {s.error}" for s in facts.sessions)
+        return None
+    return True
+
+
+def _merge_per_test(into: dict[str, Any], report: Path) -> None:
+    """Add one session's per-test record (its node ids are repo-root based, so unique)."""
+    try:
+        record = json.loads(report.read_text(encoding="utf-8")).get("per_test")
+    except (OSError, ValueError):
+        return
+    if not record:
+        return
+    offset = len(into["tests"])
+    into["tests"] += record["tests"]
+    for name, tests in record["files"].items():
+        into["files"].setdefault(name, []).extend(i + offset for i in tests)
 
 
 def python_files(root: Path, paths: list[str]) -> list[str]:
@@ -223,39 +362,81 @@ def python_files(root: Path, paths: list[str]) -> list[str]:
 
 
 def read_coverage(
-    ctx: RunContext, data_file: Path, pytest_report: Path | None = None
+    ctx: RunContext,
+    data_file: Path,
+    pytest_report: Path | None = None,
+    sessions: list[Path] | None = None,
 ) -> CoverageFacts:
     """Read the data file with coverage.py's API in the target's interpreter, for the
     component files only (never an export of the whole file: its contexts can be GBs);
-    the tests of each file from our plugin's report when it recorded them."""
-    out = ctx.run_dir / "coverage-files.json"
+    the tests of each file from our plugin's report when it recorded them.
+
+    ``sessions`` are the data files of several sessions: they are first combined into
+    ``data_file``. Each component's files are read from its project directory, under
+    that directory's coverage configuration (one reader per project directory)."""
     facts = CoverageFacts(
         tool="coverage",
         path=ctx.interpreter,
         data_file=ctx.relpath(data_file),
         command=f"coverage report --data-file={ctx.relpath(data_file)}",
     )
+    groups: dict[str, list[str]] = {}
+    for comp in ctx.project.components:
+        groups.setdefault(comp.project, []).append(comp.path)
+    if list(groups) == ["."]:
+        groups = {".": ctx.project.roots}  # the src/<pkg> layout: one reader, as before
     per_test = [f"--per-test={pytest_report}"] if pytest_report is not None else []
-    argv = [ctx.interpreter, str(READER), *per_test, str(data_file), str(out), *ctx.project.roots]
-    run = run_tool(argv, ctx.root, ctx.timeout)
+    if sessions or len(groups) > 1:
+        combine = [f"--combine={p}" for p in sessions or []]
+        out = ctx.run_dir / "coverage-combine.json"
+        roots = [str(ctx.root / r) for r in ctx.project.roots]
+        argv = [ctx.interpreter, str(READER), *combine, "--no-read", str(data_file), str(out)]
+        payload = _reader(ctx, [*argv, *roots], ctx.root, out)
+        if payload.get("error"):
+            facts.error = f"cannot combine the sessions' coverage data: {payload['error']}"
+            return facts
+
+    def one(item: tuple[int, tuple[str, list[str]]]) -> dict[str, Any]:
+        index, (project, roots) = item
+        out = ctx.run_dir / f"coverage-files-{index}.json"
+        shown = roots if project == "." else [str(ctx.root / r) for r in roots]
+        argv = [ctx.interpreter, str(READER), *per_test, str(data_file), str(out), *shown]
+        return _reader(ctx, argv, ctx.root / project, out)
+
+    workers = max(1, min(len(groups), os.cpu_count() or 1))
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        payloads = list(pool.map(one, enumerate(groups.items())))
+    for payload in payloads:
+        if payload.get("error"):
+            facts.error = f"cannot read the coverage data: {payload['error']}"
+            return facts
+        _add_payload(ctx, facts, payload)
+    return facts
+
+
+def _reader(ctx: RunContext, argv: list[str], cwd: Path, out: Path) -> dict[str, Any]:
+    """Run the in-target coverage reader and load what it wrote."""
+    run = run_tool(argv, cwd, ctx.timeout)
     try:
         payload: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         payload = {"error": f"the coverage reader failed: {run.error or run.tail()}"}
     finally:
         out.unlink(missing_ok=True)
-    if payload.get("error"):
-        facts.error = f"cannot read the coverage data: {payload['error']}"
-        return facts
+    return payload
+
+
+def _add_payload(ctx: RunContext, facts: CoverageFacts, payload: dict[str, Any]) -> None:
+    """One reader's figures into the facts (file names absolute in, repo-relative out)."""
     names: list[str] = payload["contexts"]
     facts.version = payload.get("version")
     facts.has_contexts = True
-    facts.omit = list(payload.get("omit") or [])
-    facts.omitted = {
+    facts.omit = sorted({*facts.omit, *(payload.get("omit") or [])})
+    facts.omitted |= {
         ctx.relpath(f): frozenset(names[i] for i in tests)
         for f, tests in (payload.get("omitted") or {}).items()
     }
-    facts.file_errors = {ctx.relpath(f): why for f, why in payload["errors"].items()}
+    facts.file_errors |= {ctx.relpath(f): why for f, why in payload["errors"].items()}
     for name, data in payload["files"].items():
         facts.files[ctx.relpath(name)] = FileCoverage(
             statements=data["statements"],
@@ -265,4 +446,3 @@ def read_coverage(
             missing_lines=data["missing"],
             tests=frozenset(names[i] for i in data["tests"]),
         )
-    return facts

@@ -1,11 +1,24 @@
-"""ruff, once over every component directory, honouring the target's own config."""
+"""ruff over every component directory, honouring the target's own config: once from the
+root for the ``src/<pkg>`` layout, once from each workspace member's directory."""
 
 from __future__ import annotations
 
 import json
 
-from maturity.collectors.base import Collector, RunContext, locate, run_tool
+from maturity.collectors.base import (
+    Collector,
+    RunContext,
+    ToolRun,
+    locate,
+    per_project,
+    run_tool,
+)
 from maturity.facts import Finding, FindingsFacts
+
+
+def in_project(project: str, command: str) -> str:
+    """A command as run from a project directory, written to be pasted at the root."""
+    return command if project == "." else f"cd {project} && {command}"
 
 
 class RuffCollector(Collector):
@@ -21,29 +34,35 @@ class RuffCollector(Collector):
         path = locate("ruff", facts, ctx)
         if path is None:
             return facts
-        paths = ctx.project.roots
-        argv = [path, "check", "--output-format=json", "--exit-zero", "--no-fix", *paths]
-        run = run_tool(argv, ctx.root, ctx.timeout)
-        facts.command = run.command
-        if run.error or run.returncode != 0:
-            facts.error = f"ruff failed: {run.error or run.tail()}"
-            return facts
-        try:
-            for item in json.loads(run.stdout or "[]"):
-                code = item.get("code") or "syntax-error"
-                if not item.get("filename"):
-                    facts.general.append(f"{code}: {item['message']}")
-                    continue
-                row = (item.get("location") or {}).get("row")
-                facts.findings.append(
-                    Finding(
-                        file=ctx.relpath(item["filename"]),
-                        line=int(row) if isinstance(row, int) else None,
-                        code=code,
-                        message=item["message"],
-                        severity="error",
+
+        def one(project: str, roots: list[str]) -> ToolRun:
+            argv = [path, "check", "--output-format=json", "--exit-zero", "--no-fix", *roots]
+            return run_tool(argv, ctx.root / project, ctx.timeout)
+
+        runs = per_project(ctx, one)
+        facts.command = " ; ".join(in_project(p, run.command) for p, _, run in runs)
+        for project, _, run in runs:
+            if run.error or run.returncode != 0:
+                where = "" if project == "." else f" in {project}"
+                facts.error = f"ruff failed{where}: {run.error or run.tail()}"
+                return facts
+            try:
+                for item in json.loads(run.stdout or "[]"):
+                    code = item.get("code") or "syntax-error"
+                    if not item.get("filename"):
+                        facts.general.append(f"{code}: {item['message']}")
+                        continue
+                    row = (item.get("location") or {}).get("row")
+                    facts.findings.append(
+                        Finding(
+                            file=ctx.relpath(item["filename"]),
+                            line=int(row) if isinstance(row, int) else None,
+                            code=code,
+                            message=item["message"],
+                            severity="error",
+                        )
                     )
-                )
-        except (ValueError, KeyError, TypeError) as exc:
-            facts.error = f"ruff printed output maturity cannot read: {exc!r}"
+            except (ValueError, KeyError, TypeError) as exc:
+                facts.error = f"ruff printed output maturity cannot read: {exc!r}"
+                return facts
         return facts

@@ -53,6 +53,7 @@ from maturity.facts.tests import (
     FileCoverage,
     TestOutcome,
     TestRunFacts,
+    TestSession,
 )
 
 __all__ = [
@@ -95,6 +96,7 @@ __all__ = [
     "SourcesFacts",
     "TestOutcome",
     "TestRunFacts",
+    "TestSession",
     "ToolFacts",
     "Vulnerability",
 ]

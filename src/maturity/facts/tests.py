@@ -33,6 +33,30 @@ class CollectionError:
 
 
 @dataclass
+class TestSession:
+    """One pytest process of the unit run: where it ran, what it found."""
+
+    __test__ = False  # not a pytest test class
+
+    project: str  # the directory it ran from, repo-relative ('.' = the root)
+    paths: list[str]  # its test paths, repo-relative
+    rootdir: str | None = None  # pytest's rootdir, repo-relative
+    inifile: str | None = None  # pytest's config file, repo-relative (None: none)
+    interpreter: str | None = None
+    command: str = ""  # to run it by hand, from the repository root
+    exit_status: int | None = None
+    outcomes: dict[str, int] = field(default_factory=dict)
+    collection_errors: int = 0
+    data_file: str | None = None  # its own coverage data file, repo-relative
+    error: str | None = None  # why the session's figures are missing or incomplete
+
+    @property
+    def collected(self) -> int:
+        """Tests it collected, deselected ones included."""
+        return sum(self.outcomes.values())
+
+
+@dataclass
 class TestRunFacts(ToolFacts):
     """The single pytest run: outcomes and collection errors."""
 
@@ -45,11 +69,57 @@ class TestRunFacts(ToolFacts):
     exit_status: int | None = None
     stopped: str | None = None  # why the session ended early (then ``error`` says so)
     rootdir: str | None = None  # pytest's rootdir, repo-relative
+    inifile: str | None = None  # pytest's config file, repo-relative (None: none)
     imports: dict[str, list[str]] = field(default_factory=dict)  # test file -> component files
     interpreter: str | None = None
     interpreter_version: str | None = None
     pytest_version: str | None = None
     coverage: CoverageFacts | None = None  # measured by the same run
+    sessions: list[TestSession] = field(default_factory=list)  # one per pytest process
+
+    def session_of(self, path: str) -> TestSession | None:
+        """The session that ran a repo-relative test path (the most specific)."""
+        found = [
+            s
+            for s in self.sessions
+            if any(path == p or path.startswith(p.rstrip("/") + "/") for p in s.paths)
+        ]
+        return max(found, key=lambda s: len(s.project), default=None)
+
+    def command_for(self, paths: list[str], extra: str = "") -> str:
+        """``python -m pytest <paths>`` as the user runs it by hand: from each session's
+        project directory (``cd libs/a && python -m pytest tests``), one command per
+        session the paths were run in."""
+        tail = f" {extra}" if extra else ""
+        groups: dict[str, list[str]] = {}
+        for path in paths:
+            session = self.session_of(path)
+            project = session.project if session is not None else "."
+            groups.setdefault(project, []).append(path)
+        commands = []
+        for project, group in groups.items():
+            if project == ".":
+                commands.append(f"python -m pytest {' '.join(group)}{tail}")
+            else:
+                inside = [p.removeprefix(project + "/") for p in group]
+                commands.append(f"cd {project} && python -m pytest {' '.join(inside)}{tail}")
+        if len(commands) == 1:
+            return commands[0]
+        return " ; ".join(f"({c})" for c in commands)
+
+    def errors_for(self, tests: list[str], project: str) -> list[CollectionError]:
+        """The collection errors that leave a component's figures incomplete: with one
+        session, every one; with several, those of the sessions that ran its tests or ran
+        from its project directory (a component without tests paths: every one)."""
+        if len(self.sessions) <= 1 or not tests:
+            return list(self.collection_errors)
+        mine = {id(s) for t in tests if (s := self.session_of(t)) is not None}
+        mine |= {id(s) for s in self.sessions if s.project == project}
+        return [
+            e
+            for e in self.collection_errors
+            if (s := self.session_of(e.file)) is None or id(s) in mine
+        ]
 
 
 @dataclass

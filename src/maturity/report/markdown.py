@@ -146,7 +146,16 @@ def _summary_row(comp: ComponentReport) -> str:
 
 
 def _tests_line(report: RunReport) -> list[str]:
-    return ["", f"_Tests: {report.tests.summary()}._"] if report.tests is not None else []
+    if report.tests is None:
+        return []
+    lines = ["", f"_Tests: {report.tests.summary()}._"]
+    sessions = report.tests.sessions
+    if len(sessions) > 1 or any(s.project != "." for s in sessions):
+        lines += ["", "Test sessions (one pytest process each):", ""]
+        lines += [
+            f"- `{s.project}/`: {s.line().split(': ', 1)[1]} — `{s.command}`" for s in sessions
+        ]
+    return lines
 
 
 def render_markdown(report: RunReport) -> str:

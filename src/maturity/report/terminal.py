@@ -29,7 +29,8 @@ def _header(report: RunReport, console: Console) -> None:
 
 
 def _table(comp: ComponentReport) -> Table:
-    title = Text(f"{comp.name} ({comp.path}) — declared {comp.stage}", style="bold")
+    where = comp.path if comp.project == "." else f"{comp.path} in project {comp.project}"
+    title = Text(f"{comp.name} ({where}) — declared {comp.stage}", style="bold")
     table = Table(title=title, title_justify="left", expand=False)
     table.add_column("criterion", overflow="fold")
     table.add_column("status")
@@ -161,6 +162,12 @@ def render_terminal(report: RunReport, console: Console, verbose: bool = False) 
     _baseline(report, console)
     if report.tests is not None:
         console.print(Text(f"tests: {report.tests.summary()}"))
+        sessions = report.tests.sessions
+        if len(sessions) > 1 or any(s.project != "." for s in sessions):
+            for session in sessions:
+                style = "red" if session.error else "dim"
+                console.print(Text(f"      session {session.line()}", style=style))
+                console.print(Text(f"        check by hand: {session.command}", style="dim"))
         shown = report.tests.unattributed if verbose else []
         for nodeid in shown:
             console.print(Text(f"      attributed to no component: {nodeid}", style="dim"))

@@ -9,9 +9,17 @@ that ran any of its lines: from our pytest plugin's per-test record when it has 
 coverage cannot analyse (e.g. it cannot parse it) is reported as that file's error; the
 others are still read.
 
-    python maturity_coverage_reader.py [--per-test=PYTEST_JSON] DATA_FILE OUT_JSON ROOT...
+    python maturity_coverage_reader.py [--per-test=PYTEST_JSON] [--combine=DATA_FILE]...
+        [--no-read] DATA_FILE OUT_JSON ROOT...
 
-ROOTs are directories relative to the current directory (the repository root).
+ROOTs are directories, absolute or relative to the current directory (the component's
+project directory, whose coverage configuration applies). ``--combine`` first merges
+the given data files (each session's, and its ``parallel = true`` pieces) into DATA_FILE
+with ``Coverage.combine``, keeping them. Files under the ROOTs that no test imported are
+added to the data file as 0% covered, namespace packages (directories without
+``__init__.py``) included, as ``coverage run`` does with ``[report]
+include_namespace_packages = true``; ``--no-read`` stops there. File names in the output
+are absolute.
 """
 
 from __future__ import annotations
@@ -71,8 +79,9 @@ def _should_be_python(path: str) -> bool:
 
 
 def _under(path: str, root: str) -> bool:
-    root = root.rstrip("/")
-    return root in ("", ".") or path == root or path.startswith(root + "/")
+    """True when an absolute ``path`` is the absolute ``root`` or lies inside it."""
+    root = root.rstrip(os.sep) or os.sep
+    return path == root or path.startswith(root + os.sep) or root == os.sep
 
 
 def _omit_matcher(patterns: list[str]) -> Any:
@@ -130,8 +139,52 @@ def _per_test(report: str | None) -> dict[str, set[str]] | None:
     return {name: {tests[i] for i in found} for name, found in record["files"].items()}
 
 
+def _pieces(data_file: str) -> list[str]:
+    """A data file and the pieces ``[run] parallel = true`` writes beside it."""
+    found = [data_file] if os.path.exists(data_file) else []
+    return found + sorted(glob.glob(glob.escape(data_file) + ".*"))
+
+
+def combine(cov: Any, sources: list[str]) -> None:
+    """Merge the sessions' data files into the one ``cov`` writes (kept: each session's
+    data file stays checkable on its own)."""
+    pieces = [p for source in sources for p in _pieces(source)]
+    if pieces:
+        cov.combine(data_paths=pieces, strict=True, keep=True)
+        cov.save()
+
+
+def touch_unexecuted(cov: Any, data: Any, roots: list[str]) -> None:
+    """Add every Python file under ``roots`` that no test imported, as 0% covered, the
+    files of namespace packages included (``coverage run --source`` skips a directory
+    without ``__init__.py`` unless ``include_namespace_packages`` is set); the
+    target's ``[run] omit`` is honoured as coverage.py does."""
+    from coverage.files import canonical_filename, find_python_files
+
+    omitted = _omit_matcher(list(cov.config.run_omit or []))
+    measured = {canonical_filename(f) for f in data.measured_files()}
+    new: list[str] = []
+    for root in roots:
+        if not os.path.isdir(root):
+            continue
+        for path in find_python_files(os.path.abspath(root), True):
+            name = canonical_filename(path)
+            parts = os.path.relpath(name, os.path.abspath(root)).split(os.sep)
+            if any(p.startswith(".") or p == "__pycache__" for p in parts[:-1]):
+                continue
+            if name not in measured and not omitted(name):
+                new.append(name)
+    if new:
+        data.touch_files(new)
+
+
 def read(
-    data_file: str, roots: list[str], fast: bool = True, per_test: str | None = None
+    data_file: str,
+    roots: list[str],
+    fast: bool = True,
+    per_test: str | None = None,
+    sources: list[str] | None = None,
+    only_prepare: bool = False,
 ) -> dict[str, Any]:
     """Everything maturity needs from the data file, for the files under ``roots``.
 
@@ -140,8 +193,9 @@ def read(
     missing. ``per_test`` is our pytest plugin's report, naming the tests of each file."""
     import coverage
 
-    cwd = os.path.realpath(os.getcwd())
     cov = coverage.Coverage(data_file=data_file)
+    if sources:
+        combine(cov, sources)
     parallel = glob.glob(glob.escape(data_file) + ".*")
     if not os.path.exists(data_file) and parallel:
         # the target's config says [run] parallel = true: combine as `coverage combine` would
@@ -151,6 +205,10 @@ def read(
         return {"error": "coverage wrote no data file (did the test run start?)"}
     cov.load()
     data = cov.get_data()
+    touch_unexecuted(cov, data, roots)
+    if only_prepare:
+        return {}
+    absolute_roots = [os.path.realpath(r) for r in roots]
     branch = data.has_arcs()
     static = cov.config.context or ""
     prefix = static + "|" if static else ""  # a static context labels each test's context
@@ -169,8 +227,8 @@ def read(
     omitted_files: dict[str, list[int]] = {}
     for measured in sorted(data.measured_files()):
         absolute = os.path.abspath(measured)
-        rel = os.path.relpath(absolute, cwd).replace(os.sep, "/")
-        if rel.startswith("../") or not any(_under(rel, r) for r in roots):
+        rel = os.path.realpath(absolute)
+        if not any(_under(rel, r) for r in absolute_roots):
             continue
         tests: set[int] = set()
         for label in contexts_of(measured):
@@ -202,11 +260,21 @@ def read(
 def main(argv: list[str]) -> int:
     """Read ``argv[0]`` for the roots ``argv[2:]`` and write the JSON to ``argv[1]``."""
     per_test = None
-    if argv and argv[0].startswith("--per-test="):
-        per_test = argv.pop(0).removeprefix("--per-test=")
+    sources: list[str] = []
+    only_prepare = False
+    while argv and argv[0].startswith("--"):
+        option = argv.pop(0)
+        if option.startswith("--per-test="):
+            per_test = option.removeprefix("--per-test=")
+        elif option.startswith("--combine="):
+            sources.append(option.removeprefix("--combine="))
+        elif option == "--no-read":
+            only_prepare = True
     data_file, out, *roots = argv
     try:
-        payload = read(data_file, roots, per_test=per_test)
+        payload = read(
+            data_file, roots, per_test=per_test, sources=sources, only_prepare=only_prepare
+        )
     except Exception as exc:  # any failure becomes the collector's error
         payload = {"error": f"{type(exc).__name__}: {exc}"}
     with open(out, "w", encoding="utf-8") as fh:

@@ -19,6 +19,20 @@ from typing import Any
 import pytest
 
 REPORT_ENV = "MATURITY_PYTEST_REPORT"
+ROOT_ENV = "MATURITY_REPO_ROOT"
+
+
+def node_prefix(rootdir: str) -> str:
+    """What makes a node id the one pytest prints when run from the repository root
+    (``MATURITY_REPO_ROOT``): the rootdir relative to it, when pytest's rootdir is a
+    directory inside it (a workspace member's own session); else nothing."""
+    root = os.environ.get(ROOT_ENV)
+    if not root:
+        return ""
+    rel = os.path.relpath(os.path.realpath(rootdir), os.path.realpath(root))
+    if rel in {".", ".."} or rel.startswith(".." + os.sep):
+        return ""
+    return rel.replace(os.sep, "/") + "/"
 
 
 def _short(text: str, limit: int = 300) -> str:
@@ -121,11 +135,18 @@ class Recorder:
         self.cov: Any = None
         self.per_test: PerTest | None = None
         self.rootpath = ""
+        self.prefix = ""  # makes node ids repo-root based
+        self.inipath: str | None = None
         self.interrupted: str | None = None
+        self.paths: dict[str, str] = {}  # collector node id -> its absolute path
+        self.collisions: list[dict[str, str]] = []
 
     def pytest_sessionstart(self, session: pytest.Session) -> None:
         """Find the coverage instance measuring this run, if any."""
         self.rootpath = str(session.config.rootpath)
+        self.prefix = node_prefix(self.rootpath)
+        inipath = getattr(session.config, "inipath", None)
+        self.inipath = str(inipath) if inipath else None
         try:
             import coverage
 
@@ -135,21 +156,42 @@ class Recorder:
         if self.cov is not None:
             self.per_test = PerTest.of(self.cov)
 
-    def pytest_collectreport(self, report: pytest.CollectReport) -> None:
-        """Record files that could not be collected."""
-        if report.failed:
-            self.collection_errors.append(
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_make_collect_report(self, collector: pytest.Collector) -> Generator[None, Any, None]:
+        """Remember each collector's absolute path (a report's is rootdir-relative), and
+        check that a test module's code is the file's own: under ``--import-mode=importlib``
+        a module name already imported (two ``tests/test_store.py`` in ``tests`` packages)
+        gives the first file's module again, and the second file's tests vanish."""
+        self.paths[self.prefix + collector.nodeid] = str(collector.path)
+        outcome = yield
+        report = outcome.get_result()
+        if report.failed or not isinstance(collector, pytest.Module):
+            return
+        module = getattr(collector, "_obj", None)
+        loaded = getattr(module, "__file__", None)
+        if loaded and os.path.realpath(loaded) != os.path.realpath(str(collector.path)):
+            self.collisions.append(
                 {
-                    "nodeid": report.nodeid,
-                    "file": os.path.join(self.rootpath, str(report.fspath)),
-                    "message": _short(report.longreprtext),
+                    "nodeid": self.prefix + collector.nodeid,
+                    "file": str(collector.path),
+                    "module": getattr(module, "__name__", "?"),
+                    "loaded": loaded,
                 }
+            )
+
+    def pytest_collectreport(self, report: pytest.CollectReport) -> None:
+        """Record files that could not be collected (absolute paths)."""
+        if report.failed:
+            nodeid = self.prefix + report.nodeid
+            path = self.paths.get(nodeid) or os.path.join(self.rootpath, str(report.fspath))
+            self.collection_errors.append(
+                {"nodeid": nodeid, "file": path, "message": _short(report.longreprtext)}
             )
 
     def _entry(self, item: pytest.Item, outcome: str) -> dict[str, Any]:
         _, lineno, _ = item.location
         return {
-            "nodeid": item.nodeid,
+            "nodeid": self.prefix + item.nodeid,
             "file": str(item.path),
             "line": (lineno + 1) if lineno is not None else None,
             "markers": sorted({m.name for m in item.iter_markers()}),
@@ -161,14 +203,28 @@ class Recorder:
     def pytest_collection_modifyitems(
         self, session: pytest.Session, config: pytest.Config, items: list[pytest.Item]
     ) -> None:
-        """Record every test that is to run, with its markers (after other plugins)."""
+        """Record every test that is to run, with its markers (after other plugins).
+
+        A module whose name collided (see ``pytest_make_collect_report``) is a collection
+        error: the tests collected under its path are another file's."""
+        for clash in self.collisions:
+            self.collection_errors.append(
+                {
+                    "nodeid": clash["nodeid"],
+                    "file": clash["file"],
+                    "message": f"module name {clash['module']!r} collides: it was already"
+                    f" imported from {clash['loaded']}, so this file's own tests were not"
+                    " collected (--import-mode=importlib; give the test files unique names"
+                    " or separate sessions)",
+                }
+            )
         for item in items:
-            self.items[item.nodeid] = self._entry(item, "not run")
+            self.items[self.prefix + item.nodeid] = self._entry(item, "not run")
 
     def pytest_deselected(self, items: list[pytest.Item]) -> None:
         """Record tests that ``-m``/``-k`` (or a plugin) took out of the run."""
         for item in items:
-            self.items[item.nodeid] = self._entry(item, "deselected")
+            self.items[self.prefix + item.nodeid] = self._entry(item, "deselected")
 
     def pytest_keyboard_interrupt(self, excinfo: pytest.ExceptionInfo[BaseException]) -> None:
         """The session was cut short: Ctrl-C / ``KeyboardInterrupt`` or ``pytest.exit()``."""
@@ -188,9 +244,9 @@ class Recorder:
         dynamic context is switched to the test id instead (one flush per test).
         """
         if self.per_test is not None:
-            self.per_test.start(item.nodeid)
+            self.per_test.start(self.prefix + item.nodeid)
         elif self.cov is not None:
-            self.cov.switch_context(item.nodeid)
+            self.cov.switch_context(self.prefix + item.nodeid)
         yield
 
     @pytest.hookimpl(hookwrapper=True)
@@ -204,7 +260,7 @@ class Recorder:
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         """Fold the setup/call/teardown reports into one outcome."""
-        entry = self.items.get(report.nodeid)
+        entry = self.items.get(self.prefix + report.nodeid)
         if entry is None:
             return
         xfail = hasattr(report, "wasxfail")
@@ -240,6 +296,8 @@ class Recorder:
             "python": sys.executable,
             "python_version": sys.version.split()[0],
             "rootdir": self.rootpath,
+            "inifile": self.inipath,
+            "invocation_dir": str(session.config.invocation_params.dir),
             "exitstatus": int(exitstatus),
             "stopped": stopped,
             "tests": list(self.items.values()),

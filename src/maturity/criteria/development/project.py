@@ -54,7 +54,8 @@ def documentation(facts: Facts, comp: Component, config: MaturityConfig, now: da
     readme = comp_docs.readme
     if readme is None:
         problems.append("no README.md")
-        evidence.append(Evidence(message="README.md missing", file=f"{comp.path}/README.md"))
+        where = comp.path if comp.project == "." else comp.project
+        evidence.append(Evidence(message="README.md missing", file=f"{where}/README.md"))
     else:
         if readme.overview_words < 10:
             problems.append("README has no overview")

@@ -28,12 +28,20 @@ def _findings_verdict(
     return (Status.FAIL if findings else Status.PASS), evidence
 
 
+def by_hand(comp: Component, command: str, tail: str = "") -> str:
+    """``<tool> <component path>`` as run by hand: from the component's project directory
+    when it has its own (a workspace member), with the path relative to it."""
+    if comp.project == ".":
+        return f"{command} {comp.path}{tail}"
+    return f"cd {comp.project} && {command} {comp.path.removeprefix(comp.project + '/')}{tail}"
+
+
 def ruff(facts: Facts, comp: Component, config: MaturityConfig, now: datetime) -> Verdict:
     """No ruff finding in the component's files."""
     ruff = require(facts.ruff, "ruff")
     owned_sources(facts, comp)
     mine = [f for f in ruff.findings if comp.owns(f.file)]
-    command = f"ruff check {comp.path}"
+    command = by_hand(comp, "ruff check")
     status, evidence = _findings_verdict(mine, command)
     codes = sorted({f.code for f in mine})
     summary = (
@@ -49,7 +57,7 @@ def pyright(facts: Facts, comp: Component, config: MaturityConfig, now: datetime
     mine = [f for f in pyright.findings if comp.owns(f.file)]
     errors = sum(1 for f in mine if f.severity == "error")
     warnings = len(mine) - errors
-    command = f"pyright {comp.path}"
+    command = by_hand(comp, "pyright")
     status, evidence = _findings_verdict(mine, command)
     display = f"{plural(errors, 'error')}, {plural(warnings, 'warning')}"
     return Verdict(
@@ -67,7 +75,7 @@ def bandit(facts: Facts, comp: Component, config: MaturityConfig, now: datetime)
     """No high or medium bandit finding; every low one documented as accepted."""
     bandit = require(facts.bandit, "bandit")
     owned_sources(facts, comp)
-    command = f"bandit -r {comp.path} -f json"
+    command = by_hand(comp, "bandit -r", " -f json")
     unscanned = {f: r for f, r in bandit.failed_files.items() if comp.owns(f)}
     if unscanned:
         said = f"bandit could not scan {plural(len(unscanned), 'file')}: "

@@ -47,7 +47,7 @@ def coverage(facts: Facts, comp: Component, config: MaturityConfig, now: datetim
     cov = require(facts.coverage, "coverage")
     files = {f: c for f, c in cov.files.items() if comp.owns(f)}
     command = coverage_command(cov, comp)
-    broken = run.collection_errors
+    broken = run.errors_for(comp.tests, comp.project)
     if broken:
         return Verdict(
             Status.ERROR,
@@ -136,11 +136,11 @@ def unit_tests(facts: Facts, comp: Component, config: MaturityConfig, now: datet
     """Every test that belongs to the component ran and passes, and there is one."""
     run = require(facts.tests, "the test run")
     att = attribute(comp, run, facts.coverage)
-    commands = [f"python -m pytest {' '.join(run.paths)}"]
+    commands = [run.command_for(run.paths)]
     if att.method == "marker":
-        commands = [f"python -m pytest {' '.join(run.paths)} -m {comp.marker}"]
+        commands = [run.command_for(run.paths, f"-m {comp.marker}")]
     elif att.method == "tests path":
-        commands = [f"python -m pytest {' '.join(comp.tests)}"]
+        commands = [run.command_for(comp.tests)]
     details: dict[str, object] = {"method": att.method}
     if att.error:
         return Verdict(Status.ERROR, "not measured", att.error, commands=commands, details=details)
