@@ -5,7 +5,15 @@ from __future__ import annotations
 import json
 import tomllib
 
-from maturity.collectors.base import Collector, RunContext, locate, run_tool
+from maturity.collectors.base import (
+    Collector,
+    Inputs,
+    RunContext,
+    is_config,
+    locate,
+    run_tool,
+    under,
+)
 from maturity.facts import Finding, FindingsFacts
 
 
@@ -29,6 +37,15 @@ class BanditCollector(Collector):
     name = "bandit"
     title = "bandit"
     facts = FindingsFacts
+
+    def inputs(self, ctx: RunContext) -> Inputs:
+        """The component files and the tools' configuration files."""
+        roots = ctx.project.roots
+
+        def reads(rel: str) -> bool:
+            return is_config(rel) or (under(rel, roots) and rel.endswith((".py", ".pyi")))
+
+        return Inputs(files=reads, tools=(self.name,))
 
     def collect(self, ctx: RunContext) -> FindingsFacts:
         """Run bandit; severity words are lower-cased (low/medium/high)."""

@@ -6,7 +6,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from maturity.collectors.base import Collector, RunContext, locate, run_tool
+from maturity.collectors.base import Collector, Inputs, RunContext, is_config, locate, run_tool
 from maturity.facts import Finding, FindingsFacts
 
 EXIT_MEANING = {2: "fatal error", 3: "configuration file error", 4: "invalid command line"}
@@ -43,6 +43,15 @@ class PyrightCollector(Collector):
     name = "pyright"
     title = "pyright"
     facts = FindingsFacts
+
+    def inputs(self, ctx: RunContext) -> Inputs:
+        """Every Python file (pyright follows imports anywhere in the repository), the
+        configuration files and the installed packages it resolves imports against."""
+        return Inputs(
+            files=lambda rel: is_config(rel) or rel.endswith((".py", ".pyi")),
+            environment=True,
+            tools=(self.name,),
+        )
 
     def collect(self, ctx: RunContext) -> FindingsFacts:
         """Run pyright; information-level diagnostics are not findings."""

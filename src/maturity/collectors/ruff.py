@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import json
 
-from maturity.collectors.base import Collector, RunContext, locate, run_tool
+from maturity.collectors.base import (
+    Collector,
+    Inputs,
+    RunContext,
+    is_config,
+    locate,
+    run_tool,
+    under,
+)
 from maturity.facts import Finding, FindingsFacts
 
 
@@ -14,6 +22,15 @@ class RuffCollector(Collector):
     name = "ruff"
     title = "ruff"
     facts = FindingsFacts
+
+    def inputs(self, ctx: RunContext) -> Inputs:
+        """The component files and the tools' configuration files."""
+        roots = ctx.project.roots
+
+        def reads(rel: str) -> bool:
+            return is_config(rel) or (under(rel, roots) and rel.endswith((".py", ".pyi")))
+
+        return Inputs(files=reads, tools=(self.name,))
 
     def collect(self, ctx: RunContext) -> FindingsFacts:
         """Run ruff; one finding per JSON diagnostic."""
