@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field, computed_field
 
-SCHEMA_VERSION = "2.3"
+SCHEMA_VERSION = "2.4"
 
 COVERAGE = "dev.coverage"  # the criterion whose value is a component's test coverage %
 
@@ -391,6 +391,13 @@ class VulnerabilitySighting(BaseModel):
     )
 
 
+class CachedFacts(BaseModel):
+    """Facts a run reused from the fact cache: nothing they were measured from changed."""
+
+    collector: str = Field(description="Which facts (tests, ruff, pyright, bandit, docs, …).")
+    run: str = Field(description="The run directory (.maturity/runs/<name>) that measured them.")
+
+
 class RunReport(BaseModel):
     """One ``maturity run``: the document written by ``--json``."""
 
@@ -417,9 +424,28 @@ class RunReport(BaseModel):
         " judged (the history store keeps when each was first and last seen).",
     )
 
+    cached: list[CachedFacts] = Field(
+        default_factory=list,
+        description="Facts reused from the fact cache (empty: everything was measured now).",
+    )
     baseline: BaselineComparison | None = Field(
         default=None, description="The comparison with a baseline run (check --baseline)."
     )
+
+    def cache_line(self) -> str | None:
+        """Which facts came from the fact cache and which runs measured them; None when
+        everything was measured by this run."""
+        if not self.cached:
+            return None
+        runs: dict[str, list[str]] = {}
+        for item in self.cached:
+            runs.setdefault(item.run, []).append(item.collector)
+        parts = [f"{', '.join(names)} (measured by run {run})" for run, names in runs.items()]
+        return (
+            "reused from the fact cache, nothing they read changed: "
+            + "; ".join(parts)
+            + " — --no-cache measures again"
+        )
 
     def component(self, name: str) -> ComponentReport:
         """The report of one component; KeyError when unknown."""

@@ -11,13 +11,14 @@ from pathlib import Path
 from maturity import __version__
 from maturity.collectors import BY_NAME
 from maturity.collectors.base import RunContext
+from maturity.collectors.cache import FactCache
 from maturity.config import Project
 from maturity.criteria import criteria_for
 from maturity.errors import ConfigError, UsageError
 from maturity.evaluate import account_tests, criteria_needed, evaluate, notices, sightings
 from maturity.facts import Facts, TestRunFacts, ToolFacts
 from maturity.git import git_info
-from maturity.model import RunReport, Stage, ToolInfo
+from maturity.model import CachedFacts, RunReport, Stage, ToolInfo
 from maturity.rundirs import run_directory
 
 # Load tests measure latency and CPU: they run alone, after the others have finished.
@@ -51,12 +52,18 @@ def resolve_interpreter(project: Project) -> str:
 
 
 def collect(
-    ctx: RunContext, names: list[str], progress: Progress | None = None, workers: int = 4
+    ctx: RunContext,
+    names: list[str],
+    progress: Progress | None = None,
+    workers: int = 4,
+    cache: FactCache | None = None,
 ) -> Facts:
     """Run the named collectors concurrently, each once, and gather their facts.
 
-    A collector that raises (a bug, never a tool's failure: those are facts) gives an
-    ``error`` fact naming the exception, so the criteria that need it are ``error``.
+    With a ``cache``, a collector whose inputs did not change since a run that measured
+    them gives that run's facts instead (``cached_from`` names the run). A collector that
+    raises (a bug, never a tool's failure: those are facts) gives an ``error`` fact
+    naming the exception, so the criteria that need it are ``error``.
     """
     progress = progress or Progress()
     ctx.run_dir.mkdir(parents=True, exist_ok=True)
@@ -65,8 +72,14 @@ def collect(
         collector = BY_NAME[name]()
         progress.started(name, collector.title)
         start = time.monotonic()
+        inputs = collector.inputs(ctx) if cache is not None else None
+        key = cache.key(collector, inputs) if cache is not None and inputs else None
         try:
-            facts = collector.collect(ctx)
+            facts = cache.load(collector, key) if cache is not None and key else None
+            if facts is None:
+                facts = collector.collect(ctx)
+                if cache is not None and key:
+                    cache.save(collector, key, facts)
         except Exception as exc:
             facts = collector.facts(
                 error=f"maturity's {collector.title} collector failed:"
@@ -94,6 +107,16 @@ def gather(project: Project, names: list[str], db_url: str | None = None) -> Fac
         return collect(ctx, names)
 
 
+def cached_facts(facts: Facts) -> list[CachedFacts]:
+    """The facts this run reused from the fact cache, and the run that measured each."""
+    found: list[CachedFacts] = []
+    for name in sorted(BY_NAME):
+        value = getattr(facts, name, None)
+        if isinstance(value, ToolFacts) and value.cached_from:
+            found.append(CachedFacts(collector=name, run=value.cached_from))
+    return found
+
+
 def tool_infos(facts: Facts) -> list[ToolInfo]:
     """The tools that measured, with versions, for the report header."""
     tools: list[ToolInfo] = []
@@ -109,8 +132,10 @@ def run(
     only: list[str] | None = None,
     progress: Progress | None = None,
     db_url: str | None = None,
+    use_cache: bool = True,
 ) -> RunReport:
-    """Measure the project once and evaluate every (or only the named) components."""
+    """Measure the project once and evaluate every (or only the named) components;
+    ``use_cache=False`` measures everything again (``--no-cache``)."""
     components = project.components
     if only:
         unknown = [n for n in only if n not in {c.name for c in components}]
@@ -135,7 +160,7 @@ def run(
     names = sorted({n for c in needed for n in c.needs})
     with run_directory(project.root) as run_dir:
         ctx = RunContext(project=project, interpreter=interpreter, run_dir=run_dir, db_url=db_url)
-        facts = collect(ctx, names, progress)
+        facts = collect(ctx, names, progress, cache=FactCache(ctx) if use_cache else None)
     tests = facts.tests if isinstance(facts.tests, TestRunFacts) else None
     gates = sorted({c.gate for c in needed}, key=list(Stage).index)
     return RunReport(
@@ -150,5 +175,6 @@ def run(
         components=evaluate(facts, components, project.config, stage, now=now),
         tests=account_tests(facts, project.components),
         notices=notices(facts),
+        cached=cached_facts(facts),
         sightings=sightings(facts, components, project.config, stage, now=now),
     )

@@ -145,7 +145,7 @@ def test_json_round_trip_and_atomic_write(tmp_path: Path) -> None:
     assert RunReport.model_validate_json(to_json(report)) == report
     target = tmp_path / "out" / "report.json"
     write_json(report, target)
-    assert json.loads(target.read_text())["schema_version"] == "2.3"
+    assert json.loads(target.read_text())["schema_version"] == "2.4"
     assert sorted(p.name for p in target.parent.iterdir()) == ["report.json"]
 
 

@@ -71,15 +71,16 @@ def measure(
     components: list[str] | None,
     show_progress: bool,
     db: str | None = None,
+    cache: bool = True,
 ) -> RunReport:
     """Load the project at ``path`` and run the collectors, with progress on a TTY."""
     project = load_project(path)
     err = Console(stderr=True)
     if not (show_progress and err.is_terminal):
-        return run(project, stage, components, db_url=db)
+        return run(project, stage, components, db_url=db, use_cache=cache)
     columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
     with RichProgress(*columns, console=err, transient=True) as bar:
-        return run(project, stage, components, TerminalProgress(bar), db_url=db)
+        return run(project, stage, components, TerminalProgress(bar), db_url=db, use_cache=cache)
 
 
 DbOpt = Annotated[
@@ -89,6 +90,14 @@ DbOpt = Annotated[
     ),
 ]
 StoreOpt = Annotated[bool, typer.Option("--store/--no-store", help="Record the run in history.")]
+CacheOpt = Annotated[
+    bool,
+    typer.Option(
+        "--cache/--no-cache",
+        help="Reuse facts whose inputs (files, config, tools, packages) did not change"
+        " since a run that measured them (.maturity/cache); --no-cache measures everything.",
+    ),
+]
 ByOpt = Annotated[str | None, typer.Option("--by", help="Who does this (default: git user.name).")]
 
 

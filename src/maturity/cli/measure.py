@@ -12,6 +12,7 @@ from rich.console import Console
 
 from maturity.baseline import compare, load_baseline
 from maturity.cli.app import (
+    CacheOpt,
     ComponentOpt,
     DbOpt,
     PathArg,
@@ -58,9 +59,10 @@ def run_cmd(
     progress: Annotated[bool, typer.Option(help="Show progress on a TTY.")] = True,
     db: DbOpt = None,
     store: StoreOpt = True,
+    cache: CacheOpt = True,
 ) -> None:
     """Measure every component and print each criterion with its figure and bar."""
-    report = measure(path, stage, component, progress, db)
+    report = measure(path, stage, component, progress, db, cache)
     console = Console()
     render_terminal(report, console, verbose=verbose)
     write_outputs(report, outputs)
@@ -83,6 +85,7 @@ def check(
     progress: Annotated[bool, typer.Option(help="Show progress on a TTY.")] = True,
     db: DbOpt = None,
     store: StoreOpt = True,
+    cache: CacheOpt = True,
     baseline: Annotated[
         str | None,
         typer.Option(
@@ -99,7 +102,7 @@ def check(
     When a report file (--json, --summary, ...) or the store cannot be written, the
     verdict is still printed; the exit code is the gate's when it failed (1 or 3), else
     that error's (2 for a report file, 4 for the store)."""
-    report = measure(path, require, component, progress, db)
+    report = measure(path, require, component, progress, db, cache)
     if baseline is not None:
         history = _history_if_any(path, db)
         before, comparison = load_baseline(baseline, path, history)

@@ -8,7 +8,17 @@ import json
 import tomllib
 from pathlib import Path
 
-from maturity.collectors.base import Collector, RunContext, ToolRun, locate, per_project, run_tool
+from maturity.collectors.base import (
+    Collector,
+    Inputs,
+    RunContext,
+    ToolRun,
+    is_config,
+    locate,
+    per_project,
+    run_tool,
+    under,
+)
 from maturity.collectors.ruff import in_project
 from maturity.facts import Finding, FindingsFacts
 
@@ -34,6 +44,15 @@ class BanditCollector(Collector):
     name = "bandit"
     title = "bandit"
     facts = FindingsFacts
+
+    def inputs(self, ctx: RunContext) -> Inputs:
+        """The component files and the tools' configuration files."""
+        roots = ctx.project.roots
+
+        def reads(rel: str) -> bool:
+            return is_config(rel) or (under(rel, roots) and rel.endswith((".py", ".pyi")))
+
+        return Inputs(files=reads, tools=(self.name,))
 
     def collect(self, ctx: RunContext) -> FindingsFacts:
         """Run bandit; severity words are lower-cased (low/medium/high)."""

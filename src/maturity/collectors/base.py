@@ -20,6 +20,7 @@ T = TypeVar("T")
 
 __all__ = [
     "Collector",
+    "Inputs",
     "RunContext",
     "ToolRun",
     "find_tool",
@@ -73,6 +74,36 @@ class RunContext:
             return p.as_posix()
 
 
+CONFIG_FILES = frozenset(
+    {"pyproject.toml", "setup.cfg", "tox.ini", "ruff.toml", ".ruff.toml", "pyrightconfig.json",
+     ".bandit", ".coveragerc", "pytest.ini", "conftest.py"}
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """What a collector's facts are measured from."""
+
+    files: Callable[[str], bool]  # which repository files (posix, repo-relative) it reads
+    environment: bool = False  # the target interpreter's installed distributions
+    tools: tuple[str, ...] = ()  # the binaries it runs (found as the collector finds them)
+
+
+def is_config(rel: str) -> bool:
+    """A file that configures the tools (``pyproject.toml``, ``ruff.toml``, ``conftest.py``…)."""
+    return rel.rsplit("/", 1)[-1] in CONFIG_FILES
+
+
+def under(rel: str, roots: list[str]) -> bool:
+    """``rel`` lies in one of the directories ``roots``."""
+    return any(r in ("", ".") or rel.startswith(r.rstrip("/") + "/") for r in roots)
+
+
+def everything(rel: str) -> bool:
+    """Every file (the test run: any file may be imported or read by a test)."""
+    return True
+
+
 class Collector(ABC):
     """A source of facts. ``name`` is the attribute of ``Facts`` it fills, ``facts`` the
     type it fills it with, ``title`` what progress displays show."""
@@ -84,6 +115,11 @@ class Collector(ABC):
     @abstractmethod
     def collect(self, ctx: RunContext) -> ToolFacts:
         """Measure; never raise for a tool problem, report it in ``error``."""
+
+    def inputs(self, ctx: RunContext) -> Inputs | None:
+        """What the facts are measured from, for the fact cache; None: never cached
+        (the facts depend on something outside the repository: a server, the time)."""
+        return None
 
 
 def per_project(

@@ -8,7 +8,16 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from maturity.collectors.base import Collector, RunContext, ToolRun, locate, per_project, run_tool
+from maturity.collectors.base import (
+    Collector,
+    Inputs,
+    RunContext,
+    ToolRun,
+    is_config,
+    locate,
+    per_project,
+    run_tool,
+)
 from maturity.collectors.ruff import in_project
 from maturity.facts import Finding, FindingsFacts
 
@@ -46,6 +55,15 @@ class PyrightCollector(Collector):
     name = "pyright"
     title = "pyright"
     facts = FindingsFacts
+
+    def inputs(self, ctx: RunContext) -> Inputs:
+        """Every Python file (pyright follows imports anywhere in the repository), the
+        configuration files and the installed packages it resolves imports against."""
+        return Inputs(
+            files=lambda rel: is_config(rel) or rel.endswith((".py", ".pyi")),
+            environment=True,
+            tools=(self.name,),
+        )
 
     def collect(self, ctx: RunContext) -> FindingsFacts:
         """Run pyright; information-level diagnostics are not findings."""

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from maturity.collectors.base import Collector, RunContext, ToolRun, run_tool
+from maturity.collectors.base import Collector, Inputs, RunContext, ToolRun, everything, run_tool
 from maturity.collectors.imports import imports_of_tests
 from maturity.config import project_directory
 from maturity.facts import (
@@ -201,6 +201,11 @@ class PytestCollector(Collector):
     name = "tests"
     title = "pytest + coverage"
     facts = TestRunFacts
+
+    def inputs(self, ctx: RunContext) -> Inputs:
+        """Every file of the repository and every installed package: a test may import
+        or read anything."""
+        return Inputs(files=everything, environment=True)
 
     def collect(self, ctx: RunContext) -> TestRunFacts:
         """Run pytest under coverage; report outcomes and per-file coverage."""

@@ -7,11 +7,14 @@ import json
 
 from maturity.collectors.base import (
     Collector,
+    Inputs,
     RunContext,
     ToolRun,
+    is_config,
     locate,
     per_project,
     run_tool,
+    under,
 )
 from maturity.facts import Finding, FindingsFacts
 
@@ -27,6 +30,15 @@ class RuffCollector(Collector):
     name = "ruff"
     title = "ruff"
     facts = FindingsFacts
+
+    def inputs(self, ctx: RunContext) -> Inputs:
+        """The component files and the tools' configuration files."""
+        roots = ctx.project.roots
+
+        def reads(rel: str) -> bool:
+            return is_config(rel) or (under(rel, roots) and rel.endswith((".py", ".pyi")))
+
+        return Inputs(files=reads, tools=(self.name,))
 
     def collect(self, ctx: RunContext) -> FindingsFacts:
         """Run ruff; one finding per JSON diagnostic."""

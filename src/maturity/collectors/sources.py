@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from maturity.collectors.base import Collector, RunContext
+from maturity.collectors.base import Collector, Inputs, RunContext, under
 from maturity.config import Component
 from maturity.facts import SourcesFacts
 
@@ -32,6 +32,11 @@ class SourcesCollector(Collector):
     name = "sources"
     title = "component files"
     facts = SourcesFacts
+
+    def inputs(self, ctx: RunContext) -> Inputs:
+        """The Python files under the component directories."""
+        roots = ctx.project.roots
+        return Inputs(files=lambda rel: under(rel, roots) and rel.endswith(".py"))
 
     def collect(self, ctx: RunContext) -> SourcesFacts:
         """Repo-relative ``.py`` files per component name."""

@@ -14,6 +14,7 @@ class ToolFacts:
     tool: str | None = None
     version: str | None = None
     path: str | None = None
+    cached_from: str | None = None  # the run that measured these facts, when reused
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,9 @@ def _header(report: RunReport, console: Console) -> None:
     console.print(Text(f"tools: {tools}"))
     for notice in report.notices:
         console.print(Text(f"{notice.tool} (not about one file): {notice.message}", style="yellow"))
+    cached = report.cache_line()
+    if cached:
+        console.print(Text(cached, style="cyan"))
 
 
 def _table(comp: ComponentReport) -> Table:

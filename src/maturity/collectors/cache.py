@@ -1,0 +1,236 @@
+"""The fact cache: a collector's facts are reused when nothing they were measured from changed.
+
+A collector that can be cached says what it reads (``Collector.inputs``): which files of
+the repository, whether the target interpreter's installed distributions matter, which
+tool binaries it runs. The cache key is a SHA-256 over all of that: the content hash of
+every file it reads, the project's configuration, the interpreter and its installed
+distributions, each tool binary's path, size and modification time, the environment
+variables the tools read (``PYTEST_*``, ``COVERAGE_*``, ``PYTHON*``, …) and maturity's
+version. A changed file therefore invalidates exactly the facts of the collectors that
+read it. Facts that could not be measured (``error``) are never cached.
+
+Entries live in ``.maturity/cache/<collector>/<key>/`` (ignored by git): the facts as
+JSON, the run that measured them, and for the test run its coverage data file, which a
+run that reuses the facts copies into its own directory so ``coverage report`` still
+checks every figure. Only the newest ``KEEP`` entries per collector are kept. File hashes
+are remembered by (size, modification time) in ``files.json``, as git's index does; a
+file modified within the last two seconds is always hashed again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from pydantic import TypeAdapter, ValidationError
+
+from maturity import __version__
+from maturity.collectors.base import Collector, Inputs, RunContext, find_tool
+from maturity.facts import TestRunFacts, ToolFacts
+from maturity.workdir import DIRECTORY
+
+CACHE_DIR = DIRECTORY / "cache"
+FORMAT = "1"
+KEEP = 3
+RACY_SECONDS = 2.0
+ENV_PREFIXES = ("PYTEST_", "COVERAGE_", "PYTHON", "RUFF_", "PYRIGHT", "BANDIT", "VIRTUAL_ENV")
+COVERAGE_DATA = ".coverage"
+
+_SITE = "import json, sys; print(json.dumps([sys.version, sys.path]))"
+
+
+def repository_files(root: Path) -> list[str]:
+    """Every file of the repository a tool might read: git's tracked and untracked files
+    (ignored ones excluded), else a walk without hidden directories; never ``.maturity``."""
+    try:
+        out = subprocess.run(
+            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],  # noqa: S607
+            cwd=root, capture_output=True, check=True, timeout=120,
+        ).stdout  # fmt: skip
+        found = [p for p in out.decode("utf-8", "surrogateescape").split("\0") if p]
+    except (OSError, subprocess.SubprocessError):
+        found = []
+        for base, dirs, files in os.walk(root):
+            dirs[:] = [d for d in dirs if not d.startswith(".") and d != "__pycache__"]
+            rel = Path(base).relative_to(root).as_posix()
+            found += [f if rel == "." else f"{rel}/{f}" for f in files]
+    prefix = DIRECTORY.as_posix() + "/"
+    return sorted({p for p in found if not p.startswith(prefix) and (root / p).is_file()})
+
+
+class FileHashes:
+    """Content hashes of the repository's files, remembered by size and modification time."""
+
+    def __init__(self, root: Path, memo_file: Path) -> None:
+        self.root = root
+        self.memo_file = memo_file
+        self._lock = threading.Lock()
+        self._hashes: dict[str, str] | None = None
+
+    def all(self) -> dict[str, str]:
+        """Path → SHA-256 of every repository file (computed once per run)."""
+        with self._lock:
+            if self._hashes is None:
+                self._hashes = self._compute()
+            return self._hashes
+
+    def _compute(self) -> dict[str, str]:
+        try:
+            memo: dict[str, list[Any]] = json.loads(self.memo_file.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            memo = {}
+        now = time.time()
+        hashes: dict[str, str] = {}
+        kept: dict[str, list[Any]] = {}
+        for rel in repository_files(self.root):
+            try:
+                st = (self.root / rel).stat()
+            except OSError:
+                continue
+            seen = memo.get(rel)
+            if seen and seen[0] == st.st_size and seen[1] == st.st_mtime_ns:
+                digest = str(seen[2])
+            else:
+                try:
+                    digest = hashlib.sha256((self.root / rel).read_bytes()).hexdigest()
+                except OSError:
+                    continue
+            hashes[rel] = digest
+            if now - st.st_mtime > RACY_SECONDS:  # racy: hash again next time
+                kept[rel] = [st.st_size, st.st_mtime_ns, digest]
+        _write_atomic(self.memo_file, json.dumps(kept))
+        return hashes
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
+
+
+class FactCache:
+    """Facts of earlier runs, by the hash of what they were measured from."""
+
+    def __init__(self, ctx: RunContext) -> None:
+        self.ctx = ctx
+        self.base = ctx.root / CACHE_DIR
+        self.files = FileHashes(ctx.root, self.base / "files.json")
+        self._lock = threading.Lock()
+        self._site: list[str] | None = None
+
+    def _environment(self) -> list[str]:
+        """The interpreter's version and installed distributions (``*.dist-info`` names)."""
+        with self._lock:
+            if self._site is None:
+                try:
+                    out = subprocess.run(  # noqa: S603 - the target's interpreter, as for its tests
+                        [self.ctx.interpreter, "-c", _SITE],
+                        capture_output=True, check=True, timeout=60, text=True,
+                    ).stdout  # fmt: skip
+                    version, path = json.loads(out)
+                except (OSError, subprocess.SubprocessError, ValueError):
+                    version, path = "unknown", []
+                found = [version]
+                for entry in path:
+                    try:
+                        names = os.listdir(entry or ".")
+                    except OSError:
+                        continue
+                    found += sorted(
+                        n for n in names if n.endswith((".dist-info", ".egg-info", ".pth"))
+                    )
+                self._site = found
+            return self._site
+
+    def key(self, collector: Collector, inputs: Inputs) -> str:
+        """The SHA-256 of everything the collector's facts depend on."""
+        h = hashlib.sha256()
+
+        def add(*parts: str) -> None:
+            for part in parts:
+                h.update(part.encode("utf-8", "surrogateescape"))
+                h.update(b"\0")
+
+        project = self.ctx.project
+        add(FORMAT, __version__, collector.name, self.ctx.interpreter)
+        add(project.config.model_dump_json())
+        add(*(c.model_dump_json() for c in project.components))
+        add(*sorted(f"{k}={v}" for k, v in os.environ.items() if k.startswith(ENV_PREFIXES)))
+        for name in inputs.tools:
+            path = find_tool(name, self.ctx)
+            if path is None:
+                add(name, "missing")
+                continue
+            real = os.path.realpath(path)
+            st = os.stat(real)
+            add(name, real, str(st.st_size), str(st.st_mtime_ns))
+        if inputs.environment:
+            add(*self._environment())
+        for rel, digest in self.files.all().items():
+            if inputs.files(rel):
+                add(rel, digest)
+        return h.hexdigest()
+
+    def load(self, collector: Collector, key: str) -> ToolFacts | None:
+        """The cached facts for ``key``, ready for this run; None on a miss."""
+        entry = self.base / collector.name / key
+        try:
+            meta = json.loads((entry / "meta.json").read_text(encoding="utf-8"))
+            facts = TypeAdapter(collector.facts).validate_json((entry / "facts.json").read_bytes())
+        except (OSError, ValueError, ValidationError):
+            return None  # no entry, or one from another maturity: measure again
+        if isinstance(facts, TestRunFacts) and facts.coverage is not None:
+            source = entry / COVERAGE_DATA
+            if not source.is_file():
+                return None
+            target = self.ctx.run_dir / COVERAGE_DATA
+            shutil.copyfile(source, target)
+            old = facts.coverage.data_file or ""
+            facts.coverage.data_file = self.ctx.relpath(target)
+            if facts.coverage.command and old:
+                facts.coverage.command = facts.coverage.command.replace(
+                    old, facts.coverage.data_file
+                )
+        facts.cached_from = str(meta["run"])
+        os.utime(entry)  # recently used: kept by the pruning
+        return facts
+
+    def save(self, collector: Collector, key: str, facts: ToolFacts) -> None:
+        """Keep facts that were measured (never an error) under ``key``."""
+        if facts.error is not None or facts.cached_from is not None:
+            return
+        coverage = facts.coverage if isinstance(facts, TestRunFacts) else None
+        if isinstance(facts, TestRunFacts) and (coverage is None or coverage.error):
+            return
+        entry = self.base / collector.name / key
+        tmp = entry.with_name(f".{key}.{os.getpid()}.{threading.get_ident()}")
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir(parents=True)
+        if coverage is not None and coverage.data_file:
+            shutil.copyfile(self.ctx.root / coverage.data_file, tmp / COVERAGE_DATA)
+        (tmp / "facts.json").write_bytes(TypeAdapter(collector.facts).dump_json(facts))
+        meta = {"run": self.ctx.run_dir.name, "collector": collector.name}
+        (tmp / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
+        shutil.rmtree(entry, ignore_errors=True)
+        try:
+            tmp.rename(entry)
+        except OSError:  # another run stored the same key first: theirs is as good
+            shutil.rmtree(tmp, ignore_errors=True)
+        self._prune(entry.parent)
+
+    @staticmethod
+    def _prune(directory: Path) -> None:
+        entries = sorted(
+            (p for p in directory.iterdir() if p.is_dir() and not p.name.startswith(".")),
+            key=lambda p: p.stat().st_mtime,
+        )
+        for old in entries[: max(len(entries) - KEEP, 0)]:
+            shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,132 @@
+"""The fact cache: a second run reuses the facts whose inputs did not change, and a
+changed file invalidates exactly the facts of the collectors that read it."""
+
+from __future__ import annotations
+
+import json
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from maturity.collectors.cache import CACHE_DIR
+from tests.e2e.test_cli_fixture import GOOD
+from tests.helpers import cli, write_tree
+
+pytestmark = pytest.mark.slow
+
+CACHEABLE = ["bandit", "docs", "pyright", "ruff", "sources", "tests"]
+
+
+def run(repo: Path, *extra: str) -> dict:
+    out = repo.parent / "report.json"
+    code, _, err = cli("run", str(repo), "--no-store", "--no-progress", "--json", str(out), *extra)
+    assert code == 0, err
+    return json.loads(out.read_text())
+
+
+def verdicts(report: dict) -> dict:
+    """Every figure and verdict of the report (not where or when it was measured)."""
+    return {
+        (c["name"], r["id"]): (r["status"], r["display"], r["summary"])
+        for c in report["components"]
+        for r in c["criteria"]
+    }
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    return write_tree(tmp_path / "repo", GOOD)
+
+
+def test_nothing_changed_nothing_measured_again_and_the_figures_are_the_same(repo: Path) -> None:
+    cold = run(repo)
+    assert cold["cached"] == []
+    warm = run(repo)
+    assert sorted(c["collector"] for c in warm["cached"]) == CACHEABLE
+    assert {c["run"] for c in warm["cached"]} == {Path(cold_run(cold)).name}
+    assert verdicts(warm) == verdicts(cold)
+    assert warm["tests"] == cold["tests"]
+    # the check-by-hand command of the reused coverage works on this run's own data file
+    coverage = next(
+        r for c in warm["components"] for r in c["criteria"] if r["id"] == "dev.coverage"
+    )
+    [command] = coverage["commands"]
+    assert cold_run(warm) in command
+    argv = shlex.split(command)
+    out = subprocess.run(
+        [sys.executable, "-m", "coverage", *argv[1:]],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert out.returncode == 0, out.stderr
+    assert coverage["display"] in out.stdout
+
+
+def cold_run(report: dict) -> str:
+    """The run directory of a report (from its coverage data file)."""
+    coverage = next(
+        r for c in report["components"] for r in c["criteria"] if r["id"] == "dev.coverage"
+    )
+    return str(Path(coverage["details"]["data_file"]).parent)
+
+
+@pytest.mark.parametrize(
+    ("change", "measured_again"),
+    [
+        # a README: the documentation scan, and the test run (a test may read any file)
+        ("src/calc/README.md", ["docs", "tests"]),
+        # a test file: the test run and pyright (it reads every Python file)
+        ("tests/unit/test_ops.py", ["pyright", "tests"]),
+        # a component's source: everything that reads it
+        ("src/calc/ops.py", CACHEABLE),
+        # the configuration file: every tool reads it; the list of component files
+        # depends only on the parsed configuration, which a comment does not change
+        ("pyproject.toml", [c for c in CACHEABLE if c != "sources"]),
+    ],
+)
+def test_a_changed_file_invalidates_exactly_the_facts_that_read_it(
+    repo: Path, change: str, measured_again: list[str]
+) -> None:
+    run(repo)
+    path = repo / change
+    path.write_text(path.read_text() + "\n# changed\n" if change.endswith((".py", ".toml"))
+                    else path.read_text() + "\nOne more line.\n")  # fmt: skip
+    warm = run(repo)
+    reused = sorted(c["collector"] for c in warm["cached"])
+    assert reused == sorted(set(CACHEABLE) - set(measured_again))
+
+
+def test_no_cache_measures_everything_and_a_broken_entry_is_measured_again(repo: Path) -> None:
+    cold = run(repo)
+    assert run(repo, "--no-cache")["cached"] == []
+    for facts in (repo / CACHE_DIR / "ruff").glob("*/facts.json"):
+        facts.write_text("{not json")
+    warm = run(repo)
+    assert "ruff" not in [c["collector"] for c in warm["cached"]]
+    assert verdicts(warm) == verdicts(cold)
+    assert "ruff" in [c["collector"] for c in run(repo)["cached"]]  # stored again
+
+
+def test_facts_that_could_not_be_measured_are_never_reused(repo: Path) -> None:
+    """A tool that timed out may not time out next time: its error is not kept."""
+    (repo / "pyproject.toml").write_text(
+        (repo / "pyproject.toml")
+        .read_text()
+        .replace(
+            "[tool.maturity.components.calc]",
+            "[tool.maturity]\ntimeout = 0.01\n\n[tool.maturity.components.calc]",
+        )
+    )
+    first = run(repo)
+    second = run(repo)
+    statuses = {k: v[0] for k, v in verdicts(second).items()}
+    assert statuses[("calc", "dev.unit_tests")] == "error"
+    assert statuses[("calc", "dev.ruff")] == "error"
+    assert verdicts(first) == verdicts(second)
+    reused = {c["collector"] for c in second["cached"]}
+    assert reused <= {"sources", "docs"}  # no tool runs in those: nothing timed out
