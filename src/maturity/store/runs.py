@@ -14,7 +14,7 @@ from maturity.model import RunReport
 from maturity.store.database import Store
 from maturity.store.records import record_sightings
 from maturity.store.rows import as_utc, report_of, run_row
-from maturity.store.tables import ComponentRow, CriterionRow, RunRow
+from maturity.store.tables import ComponentRow, CriterionRow, DeploymentRow, RunRow, StageEventRow
 
 _NEWEST_FIRST = (RunRow.started_at.desc(), RunRow.id.desc())
 
@@ -59,6 +59,21 @@ def latest_run_id(store: Store) -> int | None:
     """
     with store.engine.connect() as conn:
         return conn.execute(select(func.max(RunRow.id))).scalar()
+
+
+def store_version(store: Store) -> tuple[int | None, int | None, int | None]:
+    """The newest run id, stage event id and deployment id, in one query over three
+    primary keys: what a cache of pages built from the store is keyed by.
+
+    Raises SQLAlchemy's errors as they are (a poller decides what an outage means).
+    """
+    newest = [
+        select(func.max(table.id)).scalar_subquery()
+        for table in (RunRow, StageEventRow, DeploymentRow)
+    ]
+    with store.engine.connect() as conn:
+        run, stage, deploy = conn.execute(select(*newest)).one()
+        return run, stage, deploy
 
 
 def run_count(store: Store) -> int:

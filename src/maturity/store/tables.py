@@ -53,6 +53,7 @@ class ComponentRow(Base):
     """One component's verdict in one run."""
 
     __tablename__ = "component_results"
+    __table_args__ = (Index("ix_component_results_name_run", "name", "run_id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     run_id: Mapped[int] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"), index=True)
@@ -66,6 +67,8 @@ class ComponentRow(Base):
     gates: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON, nullable=True)
     next_step: Mapped[str | None] = mapped_column(Text, nullable=True)
     blocking: Mapped[list[str] | None] = mapped_column(JSON, nullable=True)
+    coverage: Mapped[float | None] = mapped_column(Float, nullable=True)  # dev.coverage's value
+    unmet: Mapped[int | None] = mapped_column(Integer, nullable=True)  # criteria not met
     run: Mapped[RunRow] = relationship(back_populates="components")
     criteria: Mapped[list[CriterionRow]] = relationship(
         back_populates="component", cascade="all, delete-orphan", order_by="CriterionRow.id"
