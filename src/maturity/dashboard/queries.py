@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from maturity.model import COVERAGE, SHORT_TITLES, ComponentReport, CriterionResult, RunReport
 from maturity.store import (
@@ -52,6 +52,11 @@ def overview(
     return Overview(run_id, report, list(columns.items()), rows)
 
 
+def now() -> datetime:
+    """The time ages are measured to."""
+    return datetime.now(UTC)
+
+
 @dataclass
 class OpenBlocker:
     """A criterion failing in the latest run, and since when it has been failing."""
@@ -62,9 +67,9 @@ class OpenBlocker:
     runs: int  # consecutive runs it has been failing in
 
     @property
-    def age_days(self) -> float:
-        """How long it has been failing, in days."""
-        return (datetime.now(UTC) - self.since).total_seconds() / 86400
+    def age(self) -> timedelta:
+        """How long it has been failing."""
+        return now() - self.since
 
 
 def open_blockers(store: Store, component: str | None = None) -> list[OpenBlocker]:
@@ -86,7 +91,7 @@ def open_blockers(store: Store, component: str | None = None) -> list[OpenBlocke
         for name, crit in failing
         if (streak := streaks.get((name, crit.id))) is not None
     ]
-    result.sort(key=lambda b: (b.criterion.blocker_category.value, b.since))
+    result.sort(key=lambda b: (b.since, b.component, b.criterion.id))  # oldest first
     return result
 
 
@@ -100,6 +105,7 @@ class TimelineEntry:
     text: str
     status: str
     actor: str
+    lane: str = ""  # the environment it belongs to: deployed to, promoted to, demoted from
 
 
 def timeline(store: Store, component: str | None = None) -> list[TimelineEntry]:
@@ -112,6 +118,7 @@ def timeline(store: Store, component: str | None = None) -> list[TimelineEntry]:
             f"{e.from_stage} → {e.to_stage}" + (f" — {e.reason}" if e.reason else ""),
             "forced" if e.forced else "ok",
             e.actor,
+            e.to_stage if e.kind == "promotion" else e.from_stage,
         )
         for e in stage_events(store, component)
     ] + [
@@ -122,6 +129,7 @@ def timeline(store: Store, component: str | None = None) -> list[TimelineEntry]:
             f"{d.version} to {d.environment}",
             d.status,
             d.actor,
+            d.environment,
         )
         for d in deployments(store, component)
     ]
