@@ -5,10 +5,19 @@ blocker category, sortable by any column, a page at a time (a monorepo has hundr
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlencode
 
-from maturity.model import SHORT_TITLES, ComponentReport, CriterionResult, RunReport, Status
+from maturity.model import (
+    SHORT_TITLES,
+    ComponentReport,
+    CriterionResult,
+    RunReport,
+    Stage,
+    Status,
+)
 
 PER_PAGE = 50
 STATUSES = ("ready", "not-ready", "regressed", "at-risk", "maintenance")
@@ -104,16 +113,17 @@ def matrix(report: RunReport, query: Query) -> Matrix:
             or any(not k.met and k.blocker_category.value == query.category for k in c.criteria)
         )
     ]
-    key = {
-        "name": lambda c: (c.name,),
-        "stage": lambda c: (c.stage.value, c.name),
-        "status": lambda c: (_status_rank(c), c.name),
-        "path": lambda c: (c.path, c.name),
-        "progress": lambda c: (progress(c), c.name),
+    key: Callable[[ComponentReport], Any] | None = {
+        "name": lambda c: c.name,
+        "stage": lambda c: list(Stage).index(c.stage),
+        "status": _status_rank,
+        "path": lambda c: c.path,
+        "progress": progress,
     }.get(query.sort)
     if key is None and query.sort in columns:
-        key = lambda c: (*_criterion_key(c, query.sort), c.name)  # noqa: E731
-    rows.sort(key=key or (lambda c: (c.name,)), reverse=query.order == "desc")
+        key = lambda c: _criterion_key(c, query.sort)  # noqa: E731
+    rows.sort(key=lambda c: c.name)  # ties stay by name, whichever the order
+    rows.sort(key=key or (lambda c: c.name), reverse=query.order == "desc")
     pages = max(1, math.ceil(len(rows) / PER_PAGE))
     page = min(query.page, pages)
     shown = rows[(page - 1) * PER_PAGE : page * PER_PAGE]
