@@ -30,7 +30,7 @@ class Group:
 
 def open_blockers(state: Dashboard) -> list[queries.OpenBlocker]:
     """The open blockers, oldest first (once per store version)."""
-    return state.cached(("blockers",), lambda: queries.open_blockers(state.store()))
+    return state.cached(("blockers",), lambda: queries.open_blockers(state.store(), state.latest()))
 
 
 @router.get(f"{PREFIX}/blockers", response_class=HTMLResponse, include_in_schema=False)

@@ -39,7 +39,7 @@ async def component_page(request: Request, state: State, name: ComponentName) ->
         return bytes(state.render(request, "component.html", {
             "_latest": latest, "page": "component", "comp": comp, "charts": charts,
             "runs": max((len(v) for v in data.values()), default=0),
-            "blockers": queries.open_blockers(store, name), "now": queries.now(),
+            "blockers": queries.open_blockers(store, latest, name), "now": queries.now(),
             "entries": entries, "show_component": False,
         }).body)  # fmt: skip
 

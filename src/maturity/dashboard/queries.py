@@ -12,8 +12,7 @@ from maturity.store import (
     TrendPoint,
     as_utc,
     deployments,
-    failing_streaks,
-    latest_run,
+    open_streaks,
     stage_events,
     trend,
 )
@@ -72,9 +71,11 @@ class OpenBlocker:
         return now() - self.since
 
 
-def open_blockers(store: Store, component: str | None = None) -> list[OpenBlocker]:
-    """Unmet criteria of the latest run with the start of their current failing streak."""
-    found = latest_run(store)
+def open_blockers(
+    store: Store, found: tuple[int, RunReport] | None, component: str | None = None
+) -> list[OpenBlocker]:
+    """Unmet criteria of the run ``found`` (the newest) with the start of their current
+    failing streak, oldest first."""
     if found is None:
         return []
     _, report = found
@@ -85,7 +86,7 @@ def open_blockers(store: Store, component: str | None = None) -> list[OpenBlocke
         for crit in comp.criteria
         if not crit.met
     ]
-    streaks = failing_streaks(store, [(name, crit.id) for name, crit in failing])
+    streaks = open_streaks(store, found[0], component)
     result = [
         OpenBlocker(name, crit, streak.since, streak.runs)
         for name, crit in failing

@@ -18,9 +18,7 @@ from maturity.store.history import (
 from maturity.store.records import first_sightings, incidents, open_incident, update_incident
 from maturity.store.rows import as_utc
 from maturity.store.runs import (
-    Streak,
     TrendPoint,
-    failing_streaks,
     latest_run,
     latest_run_id,
     load_run,
@@ -29,6 +27,7 @@ from maturity.store.runs import (
     store_version,
     trend,
 )
+from maturity.store.streaks import Streak, failing_streaks, open_streaks
 
 __all__ = [
     "ComponentPoint",
@@ -50,6 +49,7 @@ __all__ = [
     "load_run",
     "open_incident",
     "open_store",
+    "open_streaks",
     "recent_runs",
     "record_deployment",
     "record_stage_event",

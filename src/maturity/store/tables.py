@@ -101,6 +101,10 @@ class CriterionRow(Base):
     commands: Mapped[list[str]] = mapped_column(JSON)
     details: Mapped[dict[str, Any]] = mapped_column(JSON)
     waiver: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    # its failing streak up to this run (kept when the run is stored; None before 0008):
+    # the start of the first run of the streak and how many runs, None and 0 on a pass
+    failing_since: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    failing_runs: Mapped[int | None] = mapped_column(Integer)
     component: Mapped[ComponentRow] = relationship(back_populates="criteria")
 
 

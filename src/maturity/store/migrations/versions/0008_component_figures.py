@@ -1,6 +1,10 @@
-"""Each component result's coverage and count of unmet criteria, kept beside it, and an
-index for one component's history: the dashboard's trends read these without touching
-the criterion rows (a year of daily runs of 300 components is ~2 million of them).
+"""Each component result's coverage and count of unmet criteria, kept beside it, each
+criterion result's failing streak, and an index for one component's history: the
+dashboard's trends and open blockers read these without scanning the criterion rows (a
+year of daily runs of 300 components is ~2 million of them).
+
+The streaks of runs stored before stay empty: they are computed from the history when
+asked (and kept from the next stored run on).
 
 Revision ID: 0008
 Revises: 0007
@@ -24,10 +28,14 @@ COVERAGE = "dev.coverage"  # the criterion id whose value is a component's cover
 
 def upgrade() -> None:
     """Add component_results.coverage and .unmet, filled in from the stored criterion
-    results, and the (name, run_id) index."""
+    results, criterion_results.failing_since and .failing_runs, and the (name, run_id)
+    index."""
     with op.batch_alter_table("component_results") as batch:
         batch.add_column(sa.Column("coverage", sa.Float(), nullable=True))
         batch.add_column(sa.Column("unmet", sa.Integer(), nullable=True))
+    with op.batch_alter_table("criterion_results") as batch:
+        batch.add_column(sa.Column("failing_since", sa.DateTime(timezone=True), nullable=True))
+        batch.add_column(sa.Column("failing_runs", sa.Integer(), nullable=True))
     op.execute(
         sa.text(
             "UPDATE component_results SET"
@@ -45,6 +53,9 @@ def upgrade() -> None:
 def downgrade() -> None:
     """Drop them again; the runs and their results stay."""
     op.drop_index("ix_component_results_name_run", table_name="component_results")
+    with op.batch_alter_table("criterion_results", recreate=recreate_when_needed()) as batch:
+        batch.drop_column("failing_runs")
+        batch.drop_column("failing_since")
     with op.batch_alter_table("component_results", recreate=recreate_when_needed()) as batch:
         batch.drop_column("unmet")
         batch.drop_column("coverage")
