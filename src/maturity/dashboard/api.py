@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import re
 from typing import Any
@@ -85,19 +86,26 @@ def component_api(request: Request, state: State, name: ComponentName) -> Any:
 
 
 @router.get("/api/components/{name}/trend", tags=["components"])
-def trend_api(
+async def trend_api(
     state: State, name: ComponentName, limit: TrendLimit = 90
 ) -> dict[str, list[dict[str, Any]]]:
     """Numeric criteria of the component over its recent runs, and under ``events`` the
-    stage changes and deployments the charts mark."""
-    store = state.store()
-    data = queries.series(store, name, limit)
-    out = {k: [{"at": at.isoformat(), "value": v} for at, v in pts] for k, pts in data.items()}
-    out["events"] = [
-        {"at": e.at.isoformat(), "kind": e.kind, "what": e.text}
-        for e in queries.timeline(store, name)
-    ]
-    return out
+    stage changes and deployments the charts mark (once per store version)."""
+
+    def make() -> dict[str, list[dict[str, Any]]]:
+        store = state.store()
+        data = queries.series(store, name, limit)
+        out = {k: [{"at": at.isoformat(), "value": v} for at, v in pts] for k, pts in data.items()}
+        out["events"] = [
+            {"at": e.at.isoformat(), "kind": e.kind, "what": e.text}
+            for e in queries.timeline(store, name)
+        ]
+        return out
+
+    key = ("trend", name, limit)
+    if state.is_cached(key):
+        return state.cached(key, make)
+    return await asyncio.to_thread(state.cached, key, make)
 
 
 @router.get("/api/blockers", tags=["blockers"])

@@ -59,4 +59,4 @@ async def blockers_page(
             "chart": bar_chart("Open blockers by category", counts), "now": queries.now(),
         }).body)  # fmt: skip
 
-    return state.page(request, ("blockers", category, page), make)
+    return await state.page(request, ("blockers", category, page), make)

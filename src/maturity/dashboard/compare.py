@@ -88,4 +88,4 @@ async def compare_page(
             "improved": sum(d.count("improved") for d in data.diffs),
         }).body)  # fmt: skip
 
-    return state.page(request, ("compare-page", base, head), make)
+    return await state.page(request, ("compare-page", base, head), make)

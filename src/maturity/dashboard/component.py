@@ -43,4 +43,4 @@ async def component_page(request: Request, state: State, name: ComponentName) ->
             "entries": entries, "show_component": False,
         }).body)  # fmt: skip
 
-    return state.page(request, ("component", name), make)
+    return await state.page(request, ("component", name), make)

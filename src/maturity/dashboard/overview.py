@@ -92,4 +92,4 @@ async def overview_page(
             )  # fmt: skip
         return bytes(state.render(request, "overview.html", context).body)
 
-    return state.page(request, ("overview", query), make)
+    return await state.page(request, ("overview", query), make)

@@ -7,10 +7,12 @@ rendered-output caches, templates, metrics and secrets.
 
 from __future__ import annotations
 
+import asyncio
 import gzip
 import hashlib
 import hmac
 import secrets
+import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
@@ -85,6 +87,7 @@ class Dashboard:
         self._store: Store | None = None
         self._latest: tuple[int, RunReport] | None = None
         self._checked: tuple[float, tuple[int | None, ...]] = (0.0, (None, None, None))
+        self._lock = threading.Lock()
         self.rendered: OrderedDict[tuple[object, ...], Any] = OrderedDict()  # (run, view, args)
 
     def store(self) -> Store:
@@ -117,25 +120,36 @@ class Dashboard:
         """``make()`` once per store version and key (rendered pages, API bodies); the
         least recently used of more than CACHE_SIZE entries are dropped."""
         full = (*self.version(), *key)
-        if full in self.rendered:
-            self.rendered.move_to_end(full)
-            return self.rendered[full]
-        value = self.rendered[full] = make()
-        while len(self.rendered) > CACHE_SIZE:
-            self.rendered.popitem(last=False)
+        with self._lock:
+            if full in self.rendered:
+                self.rendered.move_to_end(full)
+                return self.rendered[full]
+        value = make()
+        with self._lock:
+            self.rendered[full] = value
+            while len(self.rendered) > CACHE_SIZE:
+                self.rendered.popitem(last=False)
         return value
 
-    def page(
+    def is_cached(self, key: tuple[object, ...]) -> bool:
+        """Whether :meth:`cached` has ``key`` for the current store version."""
+        return (*self.version(), *key) in self.rendered
+
+    async def page(
         self, request: Request, key: tuple[object, ...], make: Callable[[], bytes]
     ) -> Response:
-        """A rendered page, made once per stored run and key and kept gzipped too: the
-        compressed copy goes to clients that accept it (a big monorepo's pages shrink ~10x)."""
+        """A rendered page, made once per store version and key (in a worker thread, so
+        the event loop keeps answering meanwhile) and kept gzipped too: the compressed
+        copy goes to clients that accept it (a big monorepo's pages shrink ~10x)."""
 
         def both() -> tuple[bytes, bytes]:
             body = make()
             return body, gzip.compress(body, compresslevel=6, mtime=0)
 
-        body, packed = self.cached(key, both)
+        if self.is_cached(key):
+            body, packed = self.cached(key, both)
+        else:
+            body, packed = await asyncio.to_thread(self.cached, key, both)
         if "gzip" in request.headers.get("accept-encoding", ""):
             headers = {"Content-Encoding": "gzip", "Vary": "Accept-Encoding"}
             return Response(packed, media_type="text/html; charset=utf-8", headers=headers)

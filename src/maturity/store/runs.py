@@ -14,7 +14,7 @@ from maturity.store.database import Store
 from maturity.store.records import record_sightings
 from maturity.store.rows import as_utc, report_of, run_row
 from maturity.store.streaks import keep_streaks
-from maturity.store.tables import ComponentRow, DeploymentRow, RunRow, StageEventRow
+from maturity.store.tables import ComponentRow, CriterionRow, DeploymentRow, RunRow, StageEventRow
 
 _NEWEST_FIRST = (RunRow.started_at.desc(), RunRow.id.desc())
 
@@ -98,28 +98,31 @@ class TrendPoint:
 
 
 def trend(store: Store, component: str, limit: int = 50) -> list[TrendPoint]:
-    """The component's numeric criteria over the newest ``limit`` runs, oldest first."""
-    query = (
-        select(ComponentRow, RunRow)
+    """The component's numeric criteria over the newest ``limit`` runs, oldest first.
+
+    Two indexed queries (the component's results by name, then their criteria's figures),
+    reading only the columns a trend needs: no evidence, no ORM objects."""
+    runs = (
+        select(ComponentRow.id, RunRow.id, RunRow.started_at, RunRow.commit,
+               ComponentRow.stage, ComponentRow.ready)
         .join(RunRow, ComponentRow.run_id == RunRow.id)
         .where(ComponentRow.name == component)
         .order_by(*_NEWEST_FIRST)
         .limit(limit)
-        .options(selectinload(ComponentRow.criteria))
-    )
+    )  # fmt: skip
     with store.transaction() as session:
-        rows = session.execute(query).all()
-        points = [
-            TrendPoint(
-                run_id=run.id,
-                at=as_utc(run.started_at),
-                commit=run.commit,
-                stage=comp.stage,
-                ready=comp.ready,
-                values={c.criterion_id: c.value for c in comp.criteria},
-                statuses={c.criterion_id: c.status for c in comp.criteria},
-                details={c.criterion_id: c.details or {} for c in comp.criteria},
-            )
-            for comp, run in rows
-        ]
-    return list(reversed(points))
+        rows = session.execute(runs).all()
+        by_result = {
+            comp_id: TrendPoint(run_id, as_utc(at), commit, stage, ready, {}, {}, {})
+            for comp_id, run_id, at, commit, stage, ready in rows
+        }
+        figures = select(
+            CriterionRow.component_result_id, CriterionRow.criterion_id, CriterionRow.value,
+            CriterionRow.status, CriterionRow.details,
+        ).where(CriterionRow.component_result_id.in_(list(by_result)))  # fmt: skip
+        for comp_id, criterion, value, status, details in session.execute(figures):
+            point = by_result[comp_id]
+            point.values[criterion] = value
+            point.statuses[criterion] = status
+            point.details[criterion] = details or {}
+    return list(reversed(by_result.values()))  # oldest first
