@@ -46,11 +46,15 @@ def test_results_stored_before_0008_get_their_streaks_from_the_history(db_url: s
     store.upgrade()
     old = latest_run_id(store)
     assert old is not None
-    assert open_streaks(store, old) == failing_streaks(store, [RUFF, SEC, LINT]) == {
-        RUFF: Streak(DAY0, 3),
-        SEC: Streak(DAY0 + timedelta(days=1), 2),
-        LINT: Streak(DAY0 + timedelta(days=2), 1),
-    }
+    assert (
+        open_streaks(store, old)
+        == failing_streaks(store, [RUFF, SEC, LINT])
+        == {
+            RUFF: Streak(DAY0, 3),
+            SEC: Streak(DAY0 + timedelta(days=1), 2),
+            LINT: Streak(DAY0 + timedelta(days=2), 1),
+        }
+    )
     store_run(store, 3, DAYS[3])  # the first run stored after: continues them
     newest = latest_run_id(store)
     assert newest is not None
