@@ -29,6 +29,7 @@ PAGES = {
     "component": f"{P}/components/ai_components",
     "blockers": f"{P}/blockers",
     "deployments": f"{P}/deployments",
+    "compare": f"{P}/compare",
     "not-found": f"{P}/components/nope",
 }
 SHOTS = Path(os.environ.get("MATURITY_SCREENSHOTS", "/tmp/maturity-screenshots"))
@@ -85,15 +86,18 @@ def run_axe(page: Page) -> list[dict[str, object]]:
     ]
 
 
+@pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("viewport", sorted(VIEWPORTS))
 def test_every_page_is_usable_and_accessible(
-    browser: Browser, site: tuple[str, str], viewport: str
+    browser: Browser, site: tuple[str, str], viewport: str, scheme: str
 ) -> None:
     base, _ = site
     width, height = VIEWPORTS[viewport]
-    page = browser.new_page(viewport={"width": width, "height": height})
+    page = browser.new_page(viewport={"width": width, "height": height}, color_scheme=scheme)
     add_axe(page)
     errors = console_errors(page)
+    failed: list[str] = []  # any asset answered 4xx/5xx (a missing favicon is one)
+    page.on("response", lambda r: failed.append(r.url) if r.status >= 400 else None)
     SHOTS.mkdir(parents=True, exist_ok=True)
     for name, path in PAGES.items():
         response = page.goto(base + path)
@@ -105,9 +109,10 @@ def test_every_page_is_usable_and_accessible(
         assert page.get_by_role("navigation", name="Dashboard").is_visible()
         assert page.get_by_role("heading", level=1).is_visible()
         assert run_axe(page) == [], f"{name} at {viewport}"
-        page.screenshot(path=str(SHOTS / f"{name}-{viewport}.png"), full_page=True)
+        page.screenshot(path=str(SHOTS / f"{name}-{viewport}-{scheme}.png"), full_page=True)
         assert "content-security-policy" in response.headers
     assert errors == []
+    assert failed == [base + PAGES["not-found"]]
     page.close()
 
 
@@ -123,13 +128,13 @@ def test_pages_show_what_the_store_holds(browser: Browser, site: tuple[str, str]
     page.goto(base + P)
     rows = page.locator("table.matrix tbody tr")
     assert rows.count() == len(report.components)
-    for i, comp in enumerate(report.components):
+    for i, comp in enumerate(sorted(report.components, key=lambda c: c.name)):
         row = rows.nth(i)
-        assert row.locator("th").inner_text() == comp.name
+        assert row.locator("th a").inner_text() == comp.name
         for crit in comp.criteria:
             assert crit.display in row.inner_text()
     assert page.locator("body").get_attribute("data-run-id") == str(run_id)
-    page.get_by_role("link", name="ai_components").click()
+    page.locator("#matrix").get_by_role("link", name="ai_components", exact=True).click()
     page.wait_for_url(f"**{P}/components/ai_components")
     bad = report.component("ai_components")
     for crit in bad.criteria:

@@ -171,7 +171,7 @@ def test_deploy_and_history_table(tmp_path: Path) -> None:
     assert "1.4.2" in out and "rolled-back" in out and "100" in out
     assert cli("deploy", "nope", "--env", "staging", "--version", "1", str(repo))[0] == 2
     code, out, _ = cli("db", "current", str(repo))
-    assert out.strip().endswith("is at revision 0007 (head 0007)")
+    assert out.strip().endswith("is at revision 0008 (head 0008)")
 
 
 def test_blockers_sync_is_idempotent_updates_and_closes(

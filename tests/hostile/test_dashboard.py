@@ -54,6 +54,17 @@ CORPUS = [
     Hostile("XSS as category filter", "GET", f"{P}?category={XSS_URL}", 422),
     Hostile("unknown badge kind", "GET", "/badge/player_experience.svg?kind=%00", 422),
     Hostile("a name of 10k characters", "GET", "/api/components/" + "a" * 10_000, 422),
+    Hostile("a search of 10k characters", "GET", f"{P}?q=" + "a" * 10_000, 422),
+    Hostile("XSS as sort key", "GET", f"{P}?sort={XSS_URL}", 422),
+    Hostile("unknown sort order", "GET", f"{P}?order=sideways", 422),
+    Hostile("zero page", "GET", f"{P}?page=0", 422),
+    Hostile("huge blockers page", "GET", f"{P}/blockers?page=99999999999999999999", 422),
+    Hostile("unknown status filter", "GET", f"{P}?status=ok%00", 422),
+    Hostile("XSS as compare base", "GET", f"{P}/compare?base={IMG_URL}", 422),
+    Hostile("XSS as API compare head", "GET", f"/api/compare?head={XSS_URL}", 422),
+    Hostile("a compare ref of 10k characters", "GET", "/api/compare?base=" + "f" * 10_000, 422),
+    # hostile text that is searched for: echoed escaped, never run
+    Hostile("XSS as search", "GET", f"{P}?q={IMG_URL}", 200),
     # path traversal, NUL, unicode
     Hostile("traversal in API name", "GET", "/api/components/..%2f..%2fetc%2fpasswd", 404),
     Hostile("traversal in page name", "GET", f"{P}/components/..%2f..%2fetc%2fpasswd", 404),

@@ -44,7 +44,9 @@ def test_overview_shows_every_component_with_its_figures(client: TestClient) -> 
         " tests path 0, coverage contexts 6, imports 2; 1 attributed to no component"
     ) in html
     only = client.get(P, params={"category": "security"}).text
-    assert "ai_components" in only and "/components/player_experience" not in only
+    matrix = only[only.index('id="h-matrix"') :]
+    assert "ai_components" in matrix and "/components/player_experience" not in matrix
+    assert "1 of 2 components shown" in matrix
     none = client.get(P, params={"stage": "production"}).text
     assert "0 of 2 components shown" in none
 
@@ -75,7 +77,9 @@ def test_issue_evidence_links_only_to_web_addresses(client: TestClient) -> None:
 def test_component_page_has_evidence_commands_charts_blockers_timeline(client: TestClient) -> None:
     html = client.get(f"{P}/components/ai_components").text
     assert "<code>src/x/a.py:0</code> F401" in html
-    assert html.count('<svg class="chart"') == 6 or "no data yet" in html
+    drawn, empty = html.count('<svg class="chart"'), html.count('<p class="empty"><strong>')
+    assert (drawn, empty) == (0, 7)  # the seed stores no figure of ai_components
+    assert "Ruff findings</strong>: not measured in any stored run" in html
     assert "failing for 3 runs since 2026-11-01" in html  # lint failed in all 3 runs
     assert "failing for 2 runs since 2026-11-02" in html  # security passed on day 0
     player = client.get(f"{P}/components/player_experience").text
@@ -93,7 +97,8 @@ def test_unknown_component_is_a_404_page_and_api_error(client: TestClient) -> No
 def test_blockers_and_deployments_pages(client: TestClient) -> None:
     html = client.get(f"{P}/blockers").text
     assert "blocker:security" in html and "blocker:tests" in html
-    assert re.search(r"2026-11-01 00:00</td><td>\d+\.\d</td>", html)
+    assert re.search(r'<td class="age">\d+ (weeks|months?) <span class="summary">\(3 runs\)', html)
+    assert "<td>2026-11-01 00:00</td>" in html and "Age (days)" not in html
     deploys = client.get(f"{P}/deployments").text
     assert "deployment" in deploys and "to staging" in deploys and "Record a deployment" in deploys
 

@@ -76,7 +76,7 @@ def test_migrations_from_empty_and_from_the_previous_revision(db_url: str) -> No
         ), {"comp": comp_id})  # fmt: skip
     assert "deployments" not in inspect(store.engine).get_table_names()
     reopened = open_store(db_url)  # applies the rest automatically on first use
-    assert reopened.current() == reopened.head() == "0007"
+    assert reopened.current() == reopened.head() == "0008"
     old = load_run(reopened, old_id)
     assert old is not None
     crit = old.component("calc").criteria[0]

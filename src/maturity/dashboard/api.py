@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import re
 from typing import Any
@@ -9,12 +10,12 @@ from typing import Any
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import JSONResponse, Response
 
-from maturity.dashboard import queries
-from maturity.dashboard.params import ComponentName, TrendLimit
+from maturity.dashboard import blockers, compare, overview, queries
+from maturity.dashboard.params import ComponentName, RunRef, TrendLimit
 from maturity.dashboard.schemas import DeploymentIn
 from maturity.dashboard.state import State, component_of, unknown_component
 from maturity.model import ComponentReport, RunReport
-from maturity.store import record_deployment
+from maturity.store import RunInfo, record_deployment
 
 router = APIRouter()
 TOKEN68 = re.compile(r"[A-Za-z0-9\-._~+/]+=*")
@@ -85,17 +86,33 @@ def component_api(request: Request, state: State, name: ComponentName) -> Any:
 
 
 @router.get("/api/components/{name}/trend", tags=["components"])
-def trend_api(
+async def trend_api(
     state: State, name: ComponentName, limit: TrendLimit = 90
 ) -> dict[str, list[dict[str, Any]]]:
-    """Numeric criteria of the component over its recent runs."""
-    data = queries.series(state.store(), name, limit)
-    return {k: [{"at": at.isoformat(), "value": v} for at, v in pts] for k, pts in data.items()}
+    """Numeric criteria of the component over its recent runs, and under ``events`` the
+    stage changes and deployments the charts mark (once per store version)."""
+
+    def make() -> dict[str, list[dict[str, Any]]]:
+        store = state.store()
+        data = queries.series(store, name, limit)
+        out = {k: [{"at": at.isoformat(), "value": v} for at, v in pts] for k, pts in data.items()}
+        out["events"] = [
+            {"at": e.at.isoformat(), "kind": e.kind, "what": e.text}
+            for e in queries.timeline(store, name)
+        ]
+        return out
+
+    key = ("trend", name, limit)
+    if state.is_cached(key):
+        return state.cached(key, make)
+    return await asyncio.to_thread(state.cached, key, make)
 
 
 @router.get("/api/blockers", tags=["blockers"])
-def blockers_api(state: State) -> list[dict[str, Any]]:
-    """Open blockers of the latest run with the start of their failing streak."""
+async def blockers_api(state: State) -> list[dict[str, Any]]:
+    """Open blockers of the latest run, oldest first, with the start of their failing
+    streak, its age in seconds and the issue links of their evidence."""
+    now = queries.now()
     return [
         {
             "component": b.component,
@@ -103,10 +120,60 @@ def blockers_api(state: State) -> list[dict[str, Any]]:
             "category": b.criterion.blocker_category.value,
             "summary": b.criterion.summary,
             "since": b.since.isoformat(),
+            "age_seconds": int((now - b.since).total_seconds()),
             "runs": b.runs,
+            "links": [ev.link for ev in b.criterion.evidence if ev.link],
         }
-        for b in queries.open_blockers(state.store())
+        for b in blockers.open_blockers(state)
     ]
+
+
+@router.get("/api/summary", tags=["components"])
+async def summary_api(state: State) -> dict[str, Any]:
+    """The overview at a glance: the tiles (components per stage, ready, regressed, at
+    risk, open blockers by category, median coverage and its change since a week before)
+    and the stage board (each card's progress, unmet criteria, coverage sparkline)."""
+    data = overview.glance(state)
+    if not data:
+        return {"tiles": None, "board": {}}
+    return {
+        "tiles": data["tiles"].as_json(),
+        "board": {
+            col.stage: {"count": col.count, "cards": [k.as_json() for k in col.cards]}
+            for col in data["board"]
+        },
+    }
+
+
+@router.get("/api/trends", tags=["runs"])
+async def trends_api(state: State) -> list[dict[str, Any]]:
+    """The repository over the recent runs: median coverage and open blockers (criteria
+    not met) of each run, oldest first."""
+    data = overview.glance(state)
+    return [
+        {"run_id": p.run_id, "at": p.at.isoformat(), "coverage": p.coverage, "unmet": p.unmet}
+        for p in data.get("trend", [])
+    ]
+
+
+@router.get("/api/compare", tags=["runs"])
+async def compare_api(request: Request, state: State, base: RunRef = "", head: RunRef = "") -> Any:
+    """Two runs per component and criterion, regressions first (defaults: the newest run
+    and the newest one at least a week older)."""
+    found = compare.comparison(state, base, head)
+    if found.problem:
+        return JSONResponse({"detail": found.problem}, status_code=404)
+
+    def side(info: RunInfo | None) -> dict[str, Any] | None:
+        return None if info is None else {
+            "run_id": info.id, "at": info.at.isoformat(), "commit": info.commit
+        }  # fmt: skip
+
+    return {
+        "base": side(found.base),
+        "head": side(found.head),
+        "components": [d.as_json() for d in found.diffs],
+    }
 
 
 @router.get("/api/deployments", tags=["deployments"])
@@ -145,4 +212,5 @@ def record_deployment_api(state: State, item: DeploymentIn) -> Response:
         item.actor,
         None,
     )
+    state.version(fresh=True)  # this process's pages show it at once
     return JSONResponse({"id": row_id}, status_code=201)

@@ -20,13 +20,22 @@ from prometheus_client import Counter, Histogram
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from maturity.dashboard import api, blockers, component, deployments, events, overview, service
+from maturity.dashboard import (
+    api,
+    blockers,
+    compare,
+    component,
+    deployments,
+    events,
+    overview,
+    service,
+)
 from maturity.dashboard.hardening import BodyLimit, HeadAsGet, SecurityHeaders
 from maturity.dashboard.state import HERE, PREFIX, Dashboard, Unavailable
 from maturity.dashboard.state import unavailable as to_unavailable
 
 log = structlog.get_logger("maturity.dashboard")
-ROUTERS = (overview, component, blockers, deployments, events, api, service)
+ROUTERS = (overview, component, blockers, deployments, compare, events, api, service)
 
 
 class Observe:

@@ -17,13 +17,26 @@ from maturity.store import record_deployment
 router = APIRouter()
 
 
+LANE_LIMIT = 100  # newest entries shown per environment
+
+
 @router.get(f"{PREFIX}/deployments", response_class=HTMLResponse, include_in_schema=False)
 def deployments_page(request: Request, state: State) -> Response:
-    """Deployments and stage changes, and the form when a write token is set."""
+    """A timeline per environment (deployments with the stage changes beside them), and
+    the form when a write token is set."""
     latest = state.latest()
     nonce = request.cookies.get("maturity_nonce") or secrets.token_urlsafe(16)
+
+    def lanes() -> list[tuple[str, list[queries.TimelineEntry], int]]:
+        entries = queries.timeline(state.store())
+        out = []
+        for lane in ("staging", "production"):
+            mine = [e for e in entries if e.lane == lane]
+            out.append((lane, mine[:LANE_LIMIT], len(mine)))
+        return out
+
     response = state.render(request, "deployments.html", {
-        "_latest": latest, "page": "deployments", "entries": queries.timeline(state.store()),
+        "_latest": latest, "page": "deployments", "lanes": state.cached(("lanes",), lanes),
         "token_set": bool(state.token), "csrf": state.csrf(nonce),
         "component_names": [c.name for c in latest[1].components] if latest else [],
     })  # fmt: skip
@@ -65,4 +78,5 @@ def record_from_form(
         state.store(), item.component, item.environment, item.version, item.status,
         "dashboard", None,
     )  # fmt: skip
+    state.version(fresh=True)  # this process's pages show it at once
     return RedirectResponse(f"{PREFIX}/deployments", status_code=303)

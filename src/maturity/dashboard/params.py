@@ -35,3 +35,29 @@ CategoryFilter = Annotated[
     Query(pattern=_one_of([c.value for c in BlockerCategory]), description="Only this category."),
 ]
 BadgeKind = Annotated[Literal["stage", "coverage"], Query(description="What the badge shows.")]
+Search = Annotated[
+    str, Query(max_length=100, description="Only components whose name or path contains this.")
+]
+StatusFilter = Annotated[
+    str,
+    Query(
+        pattern=_one_of(["ready", "not-ready", "regressed", "at-risk", "maintenance"]),
+        description="Only components of this status.",
+    ),
+]
+SortKey = Annotated[
+    str,
+    Query(
+        pattern=r"^[A-Za-z0-9_.\-]{0,64}$",
+        description="The column to sort by: name, stage, status, path, progress or a criterion id.",
+    ),
+]
+SortOrder = Annotated[str, Query(pattern=_one_of(["asc", "desc"]), description="Sort order.")]
+PageNumber = Annotated[int, Query(ge=1, le=100_000, description="Page of the matrix.")]
+RunRef = Annotated[
+    str,
+    Query(
+        pattern=r"^(#?[0-9A-Za-z]{1,64})?$",
+        description="A run: its id (12 or #12) or a commit hash (or its first characters).",
+    ),
+]

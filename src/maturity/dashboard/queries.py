@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from maturity.model import COVERAGE, SHORT_TITLES, ComponentReport, CriterionResult, RunReport
 from maturity.store import (
@@ -12,8 +12,7 @@ from maturity.store import (
     TrendPoint,
     as_utc,
     deployments,
-    failing_streaks,
-    latest_run,
+    open_streaks,
     stage_events,
     trend,
 )
@@ -52,6 +51,11 @@ def overview(
     return Overview(run_id, report, list(columns.items()), rows)
 
 
+def now() -> datetime:
+    """The time ages are measured to."""
+    return datetime.now(UTC)
+
+
 @dataclass
 class OpenBlocker:
     """A criterion failing in the latest run, and since when it has been failing."""
@@ -62,14 +66,16 @@ class OpenBlocker:
     runs: int  # consecutive runs it has been failing in
 
     @property
-    def age_days(self) -> float:
-        """How long it has been failing, in days."""
-        return (datetime.now(UTC) - self.since).total_seconds() / 86400
+    def age(self) -> timedelta:
+        """How long it has been failing."""
+        return now() - self.since
 
 
-def open_blockers(store: Store, component: str | None = None) -> list[OpenBlocker]:
-    """Unmet criteria of the latest run with the start of their current failing streak."""
-    found = latest_run(store)
+def open_blockers(
+    store: Store, found: tuple[int, RunReport] | None, component: str | None = None
+) -> list[OpenBlocker]:
+    """Unmet criteria of the run ``found`` (the newest) with the start of their current
+    failing streak, oldest first."""
     if found is None:
         return []
     _, report = found
@@ -80,13 +86,13 @@ def open_blockers(store: Store, component: str | None = None) -> list[OpenBlocke
         for crit in comp.criteria
         if not crit.met
     ]
-    streaks = failing_streaks(store, [(name, crit.id) for name, crit in failing])
+    streaks = open_streaks(store, found[0], component)
     result = [
         OpenBlocker(name, crit, streak.since, streak.runs)
         for name, crit in failing
         if (streak := streaks.get((name, crit.id))) is not None
     ]
-    result.sort(key=lambda b: (b.criterion.blocker_category.value, b.since))
+    result.sort(key=lambda b: (b.since, b.component, b.criterion.id))  # oldest first
     return result
 
 
@@ -100,6 +106,7 @@ class TimelineEntry:
     text: str
     status: str
     actor: str
+    lane: str = ""  # the environment it belongs to: deployed to, promoted to, demoted from
 
 
 def timeline(store: Store, component: str | None = None) -> list[TimelineEntry]:
@@ -112,6 +119,7 @@ def timeline(store: Store, component: str | None = None) -> list[TimelineEntry]:
             f"{e.from_stage} → {e.to_stage}" + (f" — {e.reason}" if e.reason else ""),
             "forced" if e.forced else "ok",
             e.actor,
+            e.to_stage if e.kind == "promotion" else e.from_stage,
         )
         for e in stage_events(store, component)
     ] + [
@@ -122,6 +130,7 @@ def timeline(store: Store, component: str | None = None) -> list[TimelineEntry]:
             f"{d.version} to {d.environment}",
             d.status,
             d.actor,
+            d.environment,
         )
         for d in deployments(store, component)
     ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from maturity.model import (
+    COVERAGE,
     BlockerCategory,
     ComponentReport,
     CriterionResult,
@@ -71,6 +72,14 @@ def _criterion_row(c: CriterionResult) -> CriterionRow:
     )
 
 
+def _coverage(comp: ComponentReport) -> float | None:
+    """The component's coverage figure (the value of its coverage criterion), if numeric."""
+    crit = next((c for c in comp.criteria if c.id == COVERAGE), None)
+    if crit is None or isinstance(crit.value, bool) or not isinstance(crit.value, int | float):
+        return None
+    return float(crit.value)
+
+
 def run_row(report: RunReport) -> RunRow:
     """A whole report as a run row with its component and criterion rows."""
     return RunRow(
@@ -100,6 +109,8 @@ def run_row(report: RunReport) -> RunRow:
                 gates=[g.model_dump(mode="json") for g in comp.gates],
                 next_step=comp.next_step,
                 blocking=list(comp.blocking),
+                coverage=_coverage(comp),
+                unmet=sum(not c.met for c in comp.criteria),
                 criteria=[_criterion_row(c) for c in comp.criteria],
             )
             for comp in report.components

@@ -1,20 +1,20 @@
-"""Stored runs: save and load them, the newest one, how many, trends and failing streaks."""
+"""Stored runs: save and load them, the newest one, how many, trends."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any
 
-from sqlalchemy import Select, and_, func, or_, select, tuple_
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from maturity.model import RunReport
 from maturity.store.database import Store
 from maturity.store.records import record_sightings
 from maturity.store.rows import as_utc, report_of, run_row
-from maturity.store.tables import ComponentRow, CriterionRow, RunRow
+from maturity.store.streaks import keep_streaks
+from maturity.store.tables import ComponentRow, CriterionRow, DeploymentRow, RunRow, StageEventRow
 
 _NEWEST_FIRST = (RunRow.started_at.desc(), RunRow.id.desc())
 
@@ -22,6 +22,7 @@ _NEWEST_FIRST = (RunRow.started_at.desc(), RunRow.id.desc())
 def save_run(store: Store, report: RunReport) -> int:
     """Store a whole run in one transaction; returns its id."""
     row = run_row(report)
+    keep_streaks(store, row)
     with store.transaction() as session:
         session.add(row)
         session.flush()
@@ -61,6 +62,21 @@ def latest_run_id(store: Store) -> int | None:
         return conn.execute(select(func.max(RunRow.id))).scalar()
 
 
+def store_version(store: Store) -> tuple[int | None, int | None, int | None]:
+    """The newest run id, stage event id and deployment id, in one query over three
+    primary keys: what a cache of pages built from the store is keyed by.
+
+    Raises SQLAlchemy's errors as they are (a poller decides what an outage means).
+    """
+    newest = [
+        select(func.max(table.id)).scalar_subquery()
+        for table in (RunRow, StageEventRow, DeploymentRow)
+    ]
+    with store.engine.connect() as conn:
+        run, stage, deploy = conn.execute(select(*newest)).one()
+        return run, stage, deploy
+
+
 def run_count(store: Store) -> int:
     """How many runs are stored."""
     with store.transaction() as session:
@@ -82,106 +98,31 @@ class TrendPoint:
 
 
 def trend(store: Store, component: str, limit: int = 50) -> list[TrendPoint]:
-    """The component's numeric criteria over the newest ``limit`` runs, oldest first."""
-    query = (
-        select(ComponentRow, RunRow)
+    """The component's numeric criteria over the newest ``limit`` runs, oldest first.
+
+    Two indexed queries (the component's results by name, then their criteria's figures),
+    reading only the columns a trend needs: no evidence, no ORM objects."""
+    runs = (
+        select(ComponentRow.id, RunRow.id, RunRow.started_at, RunRow.commit,
+               ComponentRow.stage, ComponentRow.ready)
         .join(RunRow, ComponentRow.run_id == RunRow.id)
         .where(ComponentRow.name == component)
         .order_by(*_NEWEST_FIRST)
         .limit(limit)
-        .options(selectinload(ComponentRow.criteria))
-    )
+    )  # fmt: skip
     with store.transaction() as session:
-        rows = session.execute(query).all()
-        points = [
-            TrendPoint(
-                run_id=run.id,
-                at=as_utc(run.started_at),
-                commit=run.commit,
-                stage=comp.stage,
-                ready=comp.ready,
-                values={c.criterion_id: c.value for c in comp.criteria},
-                statuses={c.criterion_id: c.status for c in comp.criteria},
-                details={c.criterion_id: c.details or {} for c in comp.criteria},
-            )
-            for comp, run in rows
-        ]
-    return list(reversed(points))
-
-
-@dataclass(frozen=True)
-class Streak:
-    """How long a criterion has been failing for a component, up to the newest run."""
-
-    since: datetime  # start of the oldest run of the streak
-    runs: int  # consecutive runs without a pass
-
-
-Q = TypeVar("Q", bound=Select)
-
-
-def _results(query: Q) -> Q:
-    """``query`` over every criterion result joined to its component and run."""
-    return (
-        query.select_from(RunRow)
-        .join(ComponentRow, ComponentRow.run_id == RunRow.id)
-        .join(CriterionRow, CriterionRow.component_result_id == ComponentRow.id)
-    )
-
-
-def failing_streaks(
-    store: Store, pairs: Iterable[tuple[str, str]]
-) -> dict[tuple[str, str], Streak]:
-    """For each (component, criterion id): the runs since it last passed, up to the newest.
-
-    One query for every pair, reading only the runs from each pair's last pass on (the
-    component name and criterion id indexes narrow it). A pair that passes in its newest
-    run has a streak of 0 runs; a pair never stored is absent.
-    """
-    wanted = sorted(set(pairs))
-    if not wanted:
-        return {}
-    pair = tuple_(ComponentRow.name, CriterionRow.criterion_id)
-    last_pass = (
-        _results(
-            select(
-                ComponentRow.name.label("name"),
-                CriterionRow.criterion_id.label("criterion"),
-                func.max(RunRow.started_at).label("at"),
-            )
-        )
-        .where(pair.in_(wanted), CriterionRow.status == "pass")
-        .group_by(ComponentRow.name, CriterionRow.criterion_id)
-        .subquery()
-    )
-    since_last_pass = or_(last_pass.c.at.is_(None), RunRow.started_at >= last_pass.c.at)
-    query = (
-        _results(
-            select(
-                ComponentRow.name, CriterionRow.criterion_id, CriterionRow.status, RunRow.started_at
-            )
-        )
-        .outerjoin(
-            last_pass,
-            and_(
-                last_pass.c.name == ComponentRow.name,
-                last_pass.c.criterion == CriterionRow.criterion_id,
-            ),
-        )
-        .where(pair.in_(wanted), since_last_pass)
-        .order_by(ComponentRow.name, CriterionRow.criterion_id, *_NEWEST_FIRST)
-    )
-    streaks: dict[tuple[str, str], Streak] = {}
-    ended: set[tuple[str, str]] = set()
-    with store.transaction() as session:
-        for name, criterion, status, started in session.execute(query):
-            key = (name, criterion)
-            if key in ended:
-                continue
-            runs = streaks[key].runs if key in streaks else 0
-            if status == "pass":  # newest first: the streak ends at the last pass
-                ended.add(key)
-                streaks.setdefault(key, Streak(as_utc(started), 0))
-                continue
-            streaks[key] = Streak(as_utc(started), runs + 1)
-    return streaks
+        rows = session.execute(runs).all()
+        by_result = {
+            comp_id: TrendPoint(run_id, as_utc(at), commit, stage, ready, {}, {}, {})
+            for comp_id, run_id, at, commit, stage, ready in rows
+        }
+        figures = select(
+            CriterionRow.component_result_id, CriterionRow.criterion_id, CriterionRow.value,
+            CriterionRow.status, CriterionRow.details,
+        ).where(CriterionRow.component_result_id.in_(list(by_result)))  # fmt: skip
+        for comp_id, criterion, value, status, details in session.execute(figures):
+            point = by_result[comp_id]
+            point.values[criterion] = value
+            point.statuses[criterion] = status
+            point.details[criterion] = details or {}
+    return list(reversed(by_result.values()))  # oldest first

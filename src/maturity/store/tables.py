@@ -53,6 +53,7 @@ class ComponentRow(Base):
     """One component's verdict in one run."""
 
     __tablename__ = "component_results"
+    __table_args__ = (Index("ix_component_results_name_run", "name", "run_id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     run_id: Mapped[int] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"), index=True)
@@ -66,6 +67,8 @@ class ComponentRow(Base):
     gates: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON, nullable=True)
     next_step: Mapped[str | None] = mapped_column(Text, nullable=True)
     blocking: Mapped[list[str] | None] = mapped_column(JSON, nullable=True)
+    coverage: Mapped[float | None] = mapped_column(Float, nullable=True)  # dev.coverage's value
+    unmet: Mapped[int | None] = mapped_column(Integer, nullable=True)  # criteria not met
     run: Mapped[RunRow] = relationship(back_populates="components")
     criteria: Mapped[list[CriterionRow]] = relationship(
         back_populates="component", cascade="all, delete-orphan", order_by="CriterionRow.id"
@@ -98,6 +101,10 @@ class CriterionRow(Base):
     commands: Mapped[list[str]] = mapped_column(JSON)
     details: Mapped[dict[str, Any]] = mapped_column(JSON)
     waiver: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    # its failing streak up to this run (kept when the run is stored; None before 0008):
+    # the start of the first run of the streak and how many runs, None and 0 on a pass
+    failing_since: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    failing_runs: Mapped[int | None] = mapped_column(Integer)
     component: Mapped[ComponentRow] = relationship(back_populates="criteria")
 
 

@@ -1,6 +1,6 @@
 // Live updates: when a new run is stored, swap in the fresh page content (no reload).
 (function () {
-  if (!window.EventSource) return;
+  if (!window.EventSource || document.body.dataset.live === 'off') return;  // error pages stay
   var prefix = document.querySelector('link[rel=stylesheet]').getAttribute('href').replace(/\/static\/style\.css$/, '');
   var source = new EventSource(prefix + '/events');
   source.addEventListener('run', function (event) {
