@@ -1,8 +1,8 @@
 """The ``.maturity`` directory of a repository: what maturity generates there is ignored
 by git, what the team commits there is not.
 
-Generated: the history store (``history.db`` and its WAL files) and the run directories
-(``runs/``). Committed: ``issues.yaml``, ``attestations/``, an advisories directory, and
+Generated: the history store (``history.db`` and its WAL files), the run directories
+(``runs/``) and the fact cache (``cache/``). Committed: ``issues.yaml``, ``attestations/``, an advisories directory, and
 anything else the team keeps there. The ignore file maturity creates ignores itself too,
 so measuring a repository adds nothing to its ``git status``; one the team already has
 (perhaps committed) only gets the lines it lacks.
@@ -14,7 +14,7 @@ from pathlib import Path
 
 DIRECTORY = Path(".maturity")
 SELF = "/.gitignore"
-IGNORED = (SELF, "/history.db*", "/runs/")
+IGNORED = (SELF, "/history.db*", "/runs/", "/cache/")
 HEADER = "# Written by maturity: the files it generates here. Committed files stay tracked."
 LEGACY = ["history.db*", "run/"]  # what maturity wrote before, without a header
 

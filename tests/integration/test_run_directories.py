@@ -85,9 +85,9 @@ def test_an_older_ignore_file_gets_the_missing_lines(tmp_path: Path) -> None:
     old.parent.mkdir()
     old.write_text("history.db*\nrun/\nmy-notes.txt\n")  # the team's, maybe committed
     ignore_generated(tmp_path)
-    assert old.read_text() == "history.db*\nrun/\nmy-notes.txt\n/runs/\n"
+    assert old.read_text() == "history.db*\nrun/\nmy-notes.txt\n/runs/\n/cache/\n"
     ignore_generated(tmp_path)  # nothing missing: unchanged
     assert old.read_text().count("/runs/") == 1
     old.write_text("history.db*\nrun/\n")  # what maturity itself wrote before
     ignore_generated(tmp_path)
-    assert old.read_text() == "history.db*\nrun/\n/.gitignore\n/runs/\n"
+    assert old.read_text() == "history.db*\nrun/\n/.gitignore\n/runs/\n/cache/\n"
