@@ -2,10 +2,11 @@
 by git, what the team commits there is not.
 
 Generated: the history store (``history.db`` and its WAL files), the run directories
-(``runs/``) and the fact cache (``cache/``). Committed: ``issues.yaml``, ``attestations/``, an advisories directory, and
-anything else the team keeps there. The ignore file maturity creates ignores itself too,
-so measuring a repository adds nothing to its ``git status``; one the team already has
-(perhaps committed) only gets the lines it lacks.
+(``runs/``) and the fact cache (``cache/``). Committed: ``issues.yaml``,
+``attestations/``, an advisories directory, and anything else the team keeps there. The
+ignore file maturity creates ignores itself too, so measuring a repository adds nothing
+to its ``git status``; one the team already has (perhaps committed) only gets the lines
+it lacks.
 """
 
 from __future__ import annotations
