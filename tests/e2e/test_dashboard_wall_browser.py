@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Literal
 
 import pytest
 from playwright.sync_api import Browser, Page
@@ -45,7 +46,7 @@ def overflow(page: Page, selector: str = "") -> int:
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("width", [1366, 820, 390])
 def test_the_wall_is_usable_and_accessible(
-    browser: Browser, wall: tuple[str, str], width: int, scheme: str
+    browser: Browser, wall: tuple[str, str], width: int, scheme: Literal["light", "dark"]
 ) -> None:
     base, _ = wall
     page = browser.new_page(viewport={"width": width, "height": 900}, color_scheme=scheme)
