@@ -159,7 +159,7 @@ def test_json_write_failure_leaves_nothing(tmp_path: Path) -> None:
 
 def test_schema_names_its_version() -> None:
     schema = json_schema()
-    assert schema["$id"].endswith("/2.3.json")
+    assert schema["$id"].endswith("/2.4.json")
     assert "components" in schema["properties"]
 
 
