@@ -14,6 +14,7 @@ from typing import ClassVar, TypeVar
 
 from maturity.config import Project
 from maturity.facts import ToolFacts
+from maturity.paths import under
 from maturity.process import ToolRun, run_tool, spawn, stop
 
 T = TypeVar("T")
@@ -94,9 +95,20 @@ def is_config(rel: str) -> bool:
     return rel.rsplit("/", 1)[-1] in CONFIG_FILES
 
 
-def under(rel: str, roots: list[str]) -> bool:
+def in_any(rel: str, roots: list[str]) -> bool:
     """``rel`` lies in one of the directories ``roots``."""
-    return any(r in ("", ".") or rel.startswith(r.rstrip("/") + "/") for r in roots)
+    return any(under(rel, root) for root in roots)
+
+
+def source_inputs(ctx: RunContext, tool: str) -> Inputs:
+    """What a static tool over the component directories reads: their Python files and
+    the tools' configuration files, and the tool itself (ruff, bandit)."""
+    roots = ctx.project.roots
+
+    def reads(rel: str) -> bool:
+        return is_config(rel) or (in_any(rel, roots) and rel.endswith((".py", ".pyi")))
+
+    return Inputs(files=reads, tools=(tool,))
 
 
 def everything(rel: str) -> bool:

@@ -12,7 +12,7 @@ from urllib.parse import unquote
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from maturity.collectors.base import Collector, Inputs, RunContext, under
+from maturity.collectors.base import Collector, Inputs, RunContext, in_any
 from maturity.collectors.sources import owned_python_files
 from maturity.config import Component
 from maturity.facts import ComponentDocsFacts, DocsFacts, PublicSymbol, ReadmeFacts
@@ -261,7 +261,7 @@ class DocsCollector(Collector):
         """Everything under the component directories and every file that is not Python
         (READMEs, diagrams, docs), wherever it is."""
         roots = ctx.project.roots
-        return Inputs(files=lambda rel: under(rel, roots) or not rel.endswith((".py", ".pyi")))
+        return Inputs(files=lambda rel: in_any(rel, roots) or not rel.endswith((".py", ".pyi")))
 
     def collect(self, ctx: RunContext) -> DocsFacts:
         """Scan each component directory (keyed by its path)."""

@@ -10,11 +10,10 @@ from maturity.collectors.base import (
     Inputs,
     RunContext,
     ToolRun,
-    is_config,
     locate,
     per_project,
     run_tool,
-    under,
+    source_inputs,
 )
 from maturity.facts import Finding, FindingsFacts
 
@@ -33,12 +32,7 @@ class RuffCollector(Collector):
 
     def inputs(self, ctx: RunContext) -> Inputs:
         """The component files and the tools' configuration files."""
-        roots = ctx.project.roots
-
-        def reads(rel: str) -> bool:
-            return is_config(rel) or (under(rel, roots) and rel.endswith((".py", ".pyi")))
-
-        return Inputs(files=reads, tools=(self.name,))
+        return source_inputs(ctx, self.name)
 
     def collect(self, ctx: RunContext) -> FindingsFacts:
         """Run ruff; one finding per JSON diagnostic."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from maturity.collectors.base import Collector, Inputs, RunContext, under
+from maturity.collectors.base import Collector, Inputs, RunContext, in_any
 from maturity.config import Component
 from maturity.facts import SourcesFacts
 
@@ -36,7 +36,7 @@ class SourcesCollector(Collector):
     def inputs(self, ctx: RunContext) -> Inputs:
         """The Python files under the component directories."""
         roots = ctx.project.roots
-        return Inputs(files=lambda rel: under(rel, roots) and rel.endswith(".py"))
+        return Inputs(files=lambda rel: in_any(rel, roots) and rel.endswith(".py"))
 
     def collect(self, ctx: RunContext) -> SourcesFacts:
         """Repo-relative ``.py`` files per component name."""
