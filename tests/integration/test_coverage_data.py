@@ -180,7 +180,7 @@ def test_the_reader_gives_the_same_answer_by_every_path_and_falls_back_on_a_new_
     import shutil
     import sqlite3
 
-    from maturity.collectors.pytest_run import READER
+    from maturity.collectors.coverage_data import READER
 
     spec = importlib.util.spec_from_file_location("reader", READER)
     assert spec is not None and spec.loader is not None

@@ -20,12 +20,11 @@ from pathlib import Path
 from typing import Any
 
 from maturity.collectors.base import Collector, Inputs, RunContext, ToolRun, everything, run_tool
+from maturity.collectors.coverage_data import read_coverage
 from maturity.collectors.imports import imports_of_tests
 from maturity.config import project_directory
 from maturity.facts import (
     CollectionError,
-    CoverageFacts,
-    FileCoverage,
     TestOutcome,
     TestRunFacts,
     TestSession,
@@ -34,7 +33,6 @@ from maturity.paths import under
 
 PLUGIN_DIR = Path(__file__).parent / "_in_target"
 PLUGIN = "maturity_pytest_plugin"
-READER = PLUGIN_DIR / "maturity_coverage_reader.py"
 DATA_FILE = ".coverage"
 SESSIONS_DIR = "sessions"
 PYTEST_EXIT = {
@@ -364,90 +362,3 @@ def python_files(root: Path, paths: list[str]) -> list[str]:
             if file.suffix == ".py" and not any(p.startswith(".") for p in parts[:-1]):
                 found.add(file.relative_to(root).as_posix())
     return sorted(found)
-
-
-def read_coverage(
-    ctx: RunContext,
-    data_file: Path,
-    pytest_report: Path | None = None,
-    sessions: list[Path] | None = None,
-) -> CoverageFacts:
-    """Read the data file with coverage.py's API in the target's interpreter, for the
-    component files only (never an export of the whole file: its contexts can be GBs);
-    the tests of each file from our plugin's report when it recorded them.
-
-    ``sessions`` are the data files of several sessions: they are first combined into
-    ``data_file``. Each component's files are read from its project directory, under
-    that directory's coverage configuration (one reader per project directory)."""
-    facts = CoverageFacts(
-        tool="coverage",
-        path=ctx.interpreter,
-        data_file=ctx.relpath(data_file),
-        command=f"coverage report --data-file={ctx.relpath(data_file)}",
-    )
-    groups: dict[str, list[str]] = {}
-    for comp in ctx.project.components:
-        groups.setdefault(comp.project, []).append(comp.path)
-    if list(groups) == ["."]:
-        groups = {".": ctx.project.roots}  # the src/<pkg> layout: one reader, as before
-    per_test = [f"--per-test={pytest_report}"] if pytest_report is not None else []
-    if sessions or len(groups) > 1:
-        combine = [f"--combine={p}" for p in sessions or []]
-        out = ctx.run_dir / "coverage-combine.json"
-        roots = [str(ctx.root / r) for r in ctx.project.roots]
-        argv = [ctx.interpreter, str(READER), *combine, "--no-read", str(data_file), str(out)]
-        payload = _reader(ctx, [*argv, *roots], ctx.root, out)
-        if payload.get("error"):
-            facts.error = f"cannot combine the sessions' coverage data: {payload['error']}"
-            return facts
-
-    def one(item: tuple[int, tuple[str, list[str]]]) -> dict[str, Any]:
-        index, (project, roots) = item
-        out = ctx.run_dir / f"coverage-files-{index}.json"
-        shown = roots if project == "." else [str(ctx.root / r) for r in roots]
-        argv = [ctx.interpreter, str(READER), *per_test, str(data_file), str(out), *shown]
-        return _reader(ctx, argv, ctx.root / project, out)
-
-    workers = max(1, min(len(groups), os.cpu_count() or 1))
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        payloads = list(pool.map(one, enumerate(groups.items())))
-    for payload in payloads:
-        if payload.get("error"):
-            facts.error = f"cannot read the coverage data: {payload['error']}"
-            return facts
-        _add_payload(ctx, facts, payload)
-    return facts
-
-
-def _reader(ctx: RunContext, argv: list[str], cwd: Path, out: Path) -> dict[str, Any]:
-    """Run the in-target coverage reader and load what it wrote."""
-    run = run_tool(argv, cwd, ctx.timeout)
-    try:
-        payload: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        payload = {"error": f"the coverage reader failed: {run.error or run.tail()}"}
-    finally:
-        out.unlink(missing_ok=True)
-    return payload
-
-
-def _add_payload(ctx: RunContext, facts: CoverageFacts, payload: dict[str, Any]) -> None:
-    """One reader's figures into the facts (file names absolute in, repo-relative out)."""
-    names: list[str] = payload["contexts"]
-    facts.version = payload.get("version")
-    facts.has_contexts = True
-    facts.omit = sorted({*facts.omit, *(payload.get("omit") or [])})
-    facts.omitted |= {
-        ctx.relpath(f): frozenset(names[i] for i in tests)
-        for f, tests in (payload.get("omitted") or {}).items()
-    }
-    facts.file_errors |= {ctx.relpath(f): why for f, why in payload["errors"].items()}
-    for name, data in payload["files"].items():
-        facts.files[ctx.relpath(name)] = FileCoverage(
-            statements=data["statements"],
-            covered=data["covered"],
-            branches=data["branches"],
-            covered_branches=data["covered_branches"],
-            missing_lines=data["missing"],
-            tests=frozenset(names[i] for i in data["tests"]),
-        )
