@@ -14,6 +14,7 @@ import pytest
 from maturity.collectors.cache import CACHE_DIR
 from tests.e2e.test_cli_fixture import GOOD
 from tests.helpers import cli, write_tree
+from tests.workspace_repos import WORKSPACE
 
 pytestmark = pytest.mark.slow
 
@@ -48,7 +49,9 @@ def test_nothing_changed_nothing_measured_again_and_the_figures_are_the_same(rep
     assert sorted(c["collector"] for c in warm["cached"]) == CACHEABLE
     assert {c["run"] for c in warm["cached"]} == {Path(cold_run(cold)).name}
     assert verdicts(warm) == verdicts(cold)
-    assert warm["tests"] == cold["tests"]
+    # the same account of the tests; its sessions' data files are this run's own copies
+    same = json.dumps(cold["tests"]).replace(cold_run(cold), cold_run(warm))
+    assert warm["tests"] == json.loads(same)
     # the check-by-hand command of the reused coverage works on this run's own data file
     coverage = next(
         r for c in warm["components"] for r in c["criteria"] if r["id"] == "dev.coverage"
@@ -130,3 +133,26 @@ def test_facts_that_could_not_be_measured_are_never_reused(repo: Path) -> None:
     assert verdicts(first) == verdicts(second)
     reused = {c["collector"] for c in second["cached"]}
     assert reused <= {"sources", "docs"}  # no tool runs in those: nothing timed out
+
+
+def test_a_reused_workspace_run_brings_every_sessions_data_file(tmp_path: Path) -> None:
+    """Each session's coverage data file is in the new run's directory, where the report
+    says it is, and the combined one still reads with the raw tool."""
+    repo = write_tree(tmp_path / "repo", WORKSPACE)
+    cold = run(repo)
+    warm = run(repo)
+    assert "tests" in [c["collector"] for c in warm["cached"]]
+    assert verdicts(warm) == verdicts(cold)
+    sessions = warm["tests"]["sessions"]
+    assert len(sessions) >= 2
+    new_run = cold_run(warm)
+    assert new_run != cold_run(cold)
+    for session in sessions:
+        if session["data_file"]:
+            assert session["data_file"].startswith(new_run)
+            assert (repo / session["data_file"]).is_file()
+    out = subprocess.run(
+        [sys.executable, "-m", "coverage", "report", f"--data-file={new_run}/.coverage"],
+        cwd=repo, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert out.returncode == 0, out.stderr

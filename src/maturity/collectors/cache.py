@@ -10,11 +10,12 @@ version. A changed file therefore invalidates exactly the facts of the collector
 read it. Facts that could not be measured (``error``) are never cached.
 
 Entries live in ``.maturity/cache/<collector>/<key>/`` (ignored by git): the facts as
-JSON, the run that measured them, and for the test run its coverage data file, which a
-run that reuses the facts copies into its own directory so ``coverage report`` still
-checks every figure. Only the newest ``KEEP`` entries per collector are kept. File hashes
-are remembered by (size, modification time) in ``files.json``, as git's index does; a
-file modified within the last two seconds is always hashed again.
+JSON, the run that measured them, and for the test run its coverage data files (the
+run's and each session's), which a run that reuses the facts copies into its own
+directory so ``coverage report`` still checks every figure. Only the newest ``KEEP``
+entries per collector are kept. File hashes are remembered by (size, modification time)
+in ``files.json``, as git's index does; a file modified within the last two seconds is
+always hashed again.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ FORMAT = "1"
 KEEP = 3
 RACY_SECONDS = 2.0
 ENV_PREFIXES = ("PYTEST_", "COVERAGE_", "PYTHON", "RUFF_", "PYRIGHT", "BANDIT", "VIRTUAL_ENV")
-COVERAGE_DATA = ".coverage"
+RUN_FILES = "run"  # files of the run directory the facts name
 
 _SITE = "import json, sys; print(json.dumps([sys.version, sys.path]))"
 
@@ -185,26 +186,21 @@ class FactCache:
         try:
             meta = json.loads((entry / "meta.json").read_text(encoding="utf-8"))
             facts = TypeAdapter(collector.facts).validate_json((entry / "facts.json").read_bytes())
-        except (OSError, ValueError, ValidationError):
+            old, new = str(meta["run_dir"]), self.ctx.relpath(self.ctx.run_dir)
+        except (OSError, ValueError, KeyError, ValidationError):
             return None  # no entry, or one from another maturity: measure again
-        if isinstance(facts, TestRunFacts) and facts.coverage is not None:
-            source = entry / COVERAGE_DATA
-            if not source.is_file():
-                return None
-            target = self.ctx.run_dir / COVERAGE_DATA
-            shutil.copyfile(source, target)
-            old = facts.coverage.data_file or ""
-            facts.coverage.data_file = self.ctx.relpath(target)
-            if facts.coverage.command and old:
-                facts.coverage.command = facts.coverage.command.replace(
-                    old, facts.coverage.data_file
-                )
+        if (entry / RUN_FILES).is_dir():  # the data files the facts name, in this run now
+            shutil.copytree(entry / RUN_FILES, self.ctx.run_dir, dirs_exist_ok=True)
+        if isinstance(facts, TestRunFacts):
+            _moved(facts, old, new)
         facts.cached_from = str(meta["run"])
         os.utime(entry)  # recently used: kept by the pruning
         return facts
 
     def save(self, collector: Collector, key: str, facts: ToolFacts) -> None:
-        """Keep facts that were measured (never an error) under ``key``."""
+        """Keep facts that were measured (never an error) under ``key``, with the files of
+        the run's directory they name (coverage data files), so a run that reuses them
+        has them in its own directory and its check-by-hand commands work."""
         if facts.error is not None or facts.cached_from is not None:
             return
         coverage = facts.coverage if isinstance(facts, TestRunFacts) else None
@@ -214,10 +210,20 @@ class FactCache:
         tmp = entry.with_name(f".{key}.{os.getpid()}.{threading.get_ident()}")
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir(parents=True)
-        if coverage is not None and coverage.data_file:
-            shutil.copyfile(self.ctx.root / coverage.data_file, tmp / COVERAGE_DATA)
+        named = _data_files(facts) if isinstance(facts, TestRunFacts) else []
+        for rel in named:
+            source = self.ctx.root / rel
+            for piece in (source, *source.parent.glob(source.name + ".*")):
+                if piece.is_file() and piece.is_relative_to(self.ctx.run_dir):
+                    target = tmp / RUN_FILES / piece.relative_to(self.ctx.run_dir)
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    shutil.copyfile(piece, target)
         (tmp / "facts.json").write_bytes(TypeAdapter(collector.facts).dump_json(facts))
-        meta = {"run": self.ctx.run_dir.name, "collector": collector.name}
+        meta = {
+            "run": self.ctx.run_dir.name,
+            "run_dir": self.ctx.relpath(self.ctx.run_dir),
+            "collector": collector.name,
+        }
         (tmp / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
         shutil.rmtree(entry, ignore_errors=True)
         try:
@@ -234,3 +240,21 @@ class FactCache:
         )
         for old in entries[: max(len(entries) - KEEP, 0)]:
             shutil.rmtree(old, ignore_errors=True)
+
+
+def _data_files(facts: TestRunFacts) -> list[str]:
+    """The coverage data files the facts name: the run's, and each session's."""
+    named = [facts.coverage.data_file if facts.coverage else None]
+    named += [s.data_file for s in facts.sessions]
+    return [n for n in named if n]
+
+
+def _moved(facts: TestRunFacts, old: str, new: str) -> None:
+    """Point the paths and commands of reused facts at this run's directory."""
+    if facts.coverage is not None:
+        cov = facts.coverage
+        cov.data_file = cov.data_file.replace(old, new) if cov.data_file else cov.data_file
+        cov.command = cov.command.replace(old, new) if cov.command else cov.command
+    for session in facts.sessions:
+        session.data_file = session.data_file.replace(old, new) if session.data_file else None
+        session.command = session.command.replace(old, new)
