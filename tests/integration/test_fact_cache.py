@@ -125,14 +125,17 @@ def test_facts_that_could_not_be_measured_are_never_reused(repo: Path) -> None:
             "[tool.maturity]\ntimeout = 0.01\n\n[tool.maturity.components.calc]",
         )
     )
-    first = run(repo)
+    run(repo)
     second = run(repo)
     statuses = {k: v[0] for k, v in verdicts(second).items()}
-    assert statuses[("calc", "dev.unit_tests")] == "error"
-    assert statuses[("calc", "dev.ruff")] == "error"
-    assert verdicts(first) == verdicts(second)
+    # an interpreter (pytest, bandit) or node (pyright) cannot start in 10 ms; ruff, a
+    # native binary, sometimes finishes in time, and then what it measured is kept
+    for criterion in ("dev.unit_tests", "dev.coverage", "dev.pyright", "dev.security_scan"):
+        assert statuses[("calc", criterion)] == "error", criterion
     reused = {c["collector"] for c in second["cached"]}
-    assert reused <= {"sources", "docs"}  # no tool runs in those: nothing timed out
+    assert not reused & {"tests", "pyright", "bandit"}
+    if statuses[("calc", "dev.ruff")] == "error":  # ruff timed out this time
+        assert "ruff" not in reused
 
 
 def test_a_reused_workspace_run_brings_every_sessions_data_file(tmp_path: Path) -> None:
