@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Literal
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
@@ -32,6 +33,8 @@ PAGES = {
     "compare": f"{P}/compare",
     "not-found": f"{P}/components/nope",
 }
+Scheme = Literal["light", "dark"]
+SCHEMES: list[Scheme] = ["light", "dark"]
 SHOTS = Path(os.environ.get("MATURITY_SCREENSHOTS", "/tmp/maturity-screenshots"))
 
 
@@ -86,10 +89,10 @@ def run_axe(page: Page) -> list[dict[str, object]]:
     ]
 
 
-@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("scheme", SCHEMES)
 @pytest.mark.parametrize("viewport", sorted(VIEWPORTS))
 def test_every_page_is_usable_and_accessible(
-    browser: Browser, site: tuple[str, str], viewport: str, scheme: str
+    browser: Browser, site: tuple[str, str], viewport: str, scheme: Scheme
 ) -> None:
     base, _ = site
     width, height = VIEWPORTS[viewport]

@@ -73,8 +73,8 @@ def store_version(store: Store) -> tuple[int | None, int | None, int | None]:
         for table in (RunRow, StageEventRow, DeploymentRow)
     ]
     with store.engine.connect() as conn:
-        run, stage, deploy = conn.execute(select(*newest)).one()
-        return run, stage, deploy
+        row = conn.execute(select(*newest)).one()
+        return row[0], row[1], row[2]
 
 
 def run_count(store: Store) -> int:
