@@ -47,4 +47,4 @@ def test_the_coverage_chart_draws_the_stored_bar_not_a_number_in_the_text(
             assert 'class="bar"' not in html
         else:
             assert html.count('class="bar"') == 1
-            assert '<text x="4" y="40.0" class="tick">75</text>' in html  # the top of the chart
+            assert 'text-anchor="end">bar 75</text>' in html  # the bar, labelled with its value

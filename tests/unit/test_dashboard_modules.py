@@ -8,10 +8,19 @@ import sys
 from fastapi import APIRouter
 from fastapi.routing import APIRoute
 
-from maturity.dashboard import api, blockers, component, deployments, events, overview, service
+from maturity.dashboard import (
+    api,
+    blockers,
+    compare,
+    component,
+    deployments,
+    events,
+    overview,
+    service,
+)
 from maturity.dashboard.app import ROUTERS, create_app
 
-PAGES = (overview, component, blockers, deployments, events, api, service)
+PAGES = (overview, component, blockers, deployments, compare, events, api, service)
 
 
 def test_every_page_module_has_its_router_and_the_app_includes_each() -> None:
