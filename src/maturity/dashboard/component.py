@@ -8,7 +8,7 @@ from fastapi.responses import HTMLResponse, Response
 from maturity.dashboard import queries
 from maturity.dashboard.charts import Marker, line_chart
 from maturity.dashboard.params import ComponentName
-from maturity.dashboard.state import PREFIX, State, component_of
+from maturity.dashboard.state import PREFIX, State, component_of, minute
 from maturity.model import COVERAGE
 
 router = APIRouter()
@@ -43,4 +43,4 @@ async def component_page(request: Request, state: State, name: ComponentName) ->
             "entries": entries, "show_component": False,
         }).body)  # fmt: skip
 
-    return await state.page(request, ("component", name), make)
+    return await state.page(request, ("component", name, minute()), make)
