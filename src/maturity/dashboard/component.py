@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from maturity.dashboard import queries
 from maturity.dashboard.charts import Marker, line_chart
 from maturity.dashboard.params import ComponentName
-from maturity.dashboard.state import PREFIX, State, component_of, minute
+from maturity.dashboard.state import PREFIX, State, component_of
 from maturity.model import COVERAGE
 
 router = APIRouter()
@@ -39,8 +41,9 @@ async def component_page(request: Request, state: State, name: ComponentName) ->
         return bytes(state.render(request, "component.html", {
             "_latest": latest, "page": "component", "comp": comp, "charts": charts,
             "runs": max((len(v) for v in data.values()), default=0),
-            "blockers": queries.open_blockers(store, latest, name), "now": queries.now(),
+            "blockers": queries.open_blockers(store, latest, name),
+            "run_at": datetime.fromisoformat(latest[1].timestamp) if latest else None,
             "entries": entries, "show_component": False,
         }).body)  # fmt: skip
 
-    return await state.page(request, ("component", name, minute()), make)
+    return await state.page(request, ("component", name), make)
