@@ -11,6 +11,10 @@ test: numbers depend on the machine.
     .venv/bin/python benchmarks/dashboard_load.py [--users 100] [--seconds 30]
         [--components 300] [--store sqlite:////tmp/monorepo.db] [--classic]
 
+Before the load, every page and API answer of the profile is fetched once (the cache a
+dashboard in use has: each answer is made once per stored run); the time that takes is
+printed too.
+
 ``--store`` keeps the generated store (built when empty) for the next run; ``--classic``
 loads only the overview and ``/api/components``, as the first measurements did.
 """
@@ -58,6 +62,21 @@ def start_server(url: str) -> tuple[subprocess.Popen[bytes], str]:
         except httpx.HTTPError:
             time.sleep(0.1)
     return server, base
+
+
+def warm(base: str) -> None:
+    """Fetch every page and API answer the load profile asks for, once: the figures are
+    those of a dashboard in use (each answer made once per stored run, then served from
+    the cache), not of its first minute after a run is stored."""
+    with httpx.Client(base_url=base, timeout=120) as client:
+        names = [c["name"] for c in client.get("/api/components").json()]
+        paths = ["/dashboard/maturity", "/dashboard/maturity/blockers",
+                 "/dashboard/maturity/deployments", "/dashboard/maturity/compare",
+                 "/api/summary"]  # fmt: skip
+        paths += [f"/dashboard/maturity/components/{n}" for n in names]
+        paths += [f"/api/components/{n}/trend" for n in names]
+        for path in paths:
+            client.get(path).raise_for_status()
 
 
 def build_store(url: str, work: Path, days: int) -> None:
@@ -114,6 +133,11 @@ def main() -> None:
         f" ready in {time.perf_counter() - t0:.1f}s"
     )
     server, base = start_server(url)
+    t0 = time.perf_counter()
+    warm(base)
+    print(
+        f"warm-up: every page and API answer of the profile fetched once in {time.perf_counter() - t0:.1f}s"
+    )
     try:
         prefix = work / "locust"
         env = {**os.environ, "MATURITY_BENCH_PAGES": "classic" if args.classic else "all"}

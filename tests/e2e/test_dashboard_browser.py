@@ -33,6 +33,8 @@ PAGES = {
     "compare": f"{P}/compare",
     "not-found": f"{P}/components/nope",
 }
+Scheme = Literal["light", "dark"]
+SCHEMES: list[Scheme] = ["light", "dark"]
 SHOTS = Path(os.environ.get("MATURITY_SCREENSHOTS", "/tmp/maturity-screenshots"))
 
 
@@ -87,10 +89,10 @@ def run_axe(page: Page) -> list[dict[str, object]]:
     ]
 
 
-@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("scheme", SCHEMES)
 @pytest.mark.parametrize("viewport", sorted(VIEWPORTS))
 def test_every_page_is_usable_and_accessible(
-    browser: Browser, site: tuple[str, str], viewport: str, scheme: Literal["light", "dark"]
+    browser: Browser, site: tuple[str, str], viewport: str, scheme: Scheme
 ) -> None:
     base, _ = site
     width, height = VIEWPORTS[viewport]

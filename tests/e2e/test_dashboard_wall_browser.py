@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Literal
 
 import pytest
 from playwright.sync_api import Browser, Page
@@ -14,7 +13,15 @@ from maturity.dashboard.app import create_app
 from maturity.model import Stage
 from maturity.store import latest_run, open_store, save_run
 from tests.dashboard_data import seed_wall, wall_report
-from tests.e2e.test_dashboard_browser import P, add_axe, browser, console_errors, run_axe
+from tests.e2e.test_dashboard_browser import (
+    SCHEMES,
+    P,
+    Scheme,
+    add_axe,
+    browser,
+    console_errors,
+    run_axe,
+)
 from tests.servers import live_server
 
 __all__ = ["browser"]  # the fixture, shared with the other browser tests
@@ -43,10 +50,10 @@ def overflow(page: Page, selector: str = "") -> int:
     return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
 
 
-@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("scheme", SCHEMES)
 @pytest.mark.parametrize("width", [1366, 820, 390])
 def test_the_wall_is_usable_and_accessible(
-    browser: Browser, wall: tuple[str, str], width: int, scheme: Literal["light", "dark"]
+    browser: Browser, wall: tuple[str, str], width: int, scheme: Scheme
 ) -> None:
     base, _ = wall
     page = browser.new_page(viewport={"width": width, "height": 900}, color_scheme=scheme)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 import statistics
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -310,3 +310,19 @@ def test_a_week_ago_uses_the_newest_run_at_least_seven_days_older(tmp_path: Path
     assert tiles["coverage"]["week_ago"]["run_id"] == 1  # day 0: the only one <= day 1
     at = datetime.fromisoformat(tiles["coverage"]["week_ago"]["at"])
     assert datetime.fromisoformat(tiles["at"]) - at >= timedelta(days=7)
+
+
+def test_promotions_and_deployments_are_marked_within_the_runs(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'm.db'}"
+    seed_wall(url, runs=2)  # the promotion and deployments are recorded now
+    store = open_store(url)
+    later = wall_report(0)
+    later.timestamp = (datetime.now(UTC) + timedelta(days=1)).isoformat()
+    save_run(store, later)  # a run after them: they fall within the charts' time range
+    html = TestClient(create_app(url)).get(f"{P}/components/svc_01").text
+    coverage = html[html.index('aria-label="Coverage %') :]
+    coverage = coverage[: coverage.index("</svg>")]
+    assert coverage.count('class="mark mark-promotion"') == 1
+    assert coverage.count('class="mark mark-deployment"') == 1
+    assert "promotion: development → staging — exit met" in coverage
+    assert "deployment: 1.4.0 to staging" in coverage

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import hmac
 import re
 from typing import Any
@@ -13,7 +12,7 @@ from fastapi.responses import JSONResponse, Response
 from maturity.dashboard import blockers, compare, overview, queries
 from maturity.dashboard.params import ComponentName, RunRef, TrendLimit
 from maturity.dashboard.schemas import DeploymentIn
-from maturity.dashboard.state import State, component_of, unknown_component
+from maturity.dashboard.state import State, component_of, minute, unknown_component
 from maturity.model import ComponentReport, RunReport
 from maturity.store import RunInfo, record_deployment
 
@@ -50,7 +49,7 @@ def latest_run_api(request: Request, state: State) -> Any:
 
 
 @router.get("/api/components", tags=["components"])
-async def components_api(state: State) -> list[dict[str, Any]]:
+async def components_api(request: Request, state: State) -> Response:
     """Every component of the latest run: its status as the evaluation decided it (verdict,
     next step and the criteria it is about) and every unmet criterion."""
 
@@ -75,7 +74,7 @@ async def components_api(state: State) -> list[dict[str, Any]]:
             for c in latest[1].components
         ]
 
-    return state.cached(("api-components",), make)
+    return await state.json(request, ("api-components",), make)
 
 
 @router.get("/api/components/{name}", response_model=ComponentReport, tags=["components"])
@@ -87,8 +86,8 @@ def component_api(request: Request, state: State, name: ComponentName) -> Any:
 
 @router.get("/api/components/{name}/trend", tags=["components"])
 async def trend_api(
-    state: State, name: ComponentName, limit: TrendLimit = 90
-) -> dict[str, list[dict[str, Any]]]:
+    request: Request, state: State, name: ComponentName, limit: TrendLimit = 90
+) -> Response:
     """Numeric criteria of the component over its recent runs, and under ``events`` the
     stage changes and deployments the charts mark (once per store version)."""
 
@@ -102,58 +101,66 @@ async def trend_api(
         ]
         return out
 
-    key = ("trend", name, limit)
-    if state.is_cached(key):
-        return state.cached(key, make)
-    return await asyncio.to_thread(state.cached, key, make)
+    return await state.json(request, ("trend", name, limit), make)
 
 
 @router.get("/api/blockers", tags=["blockers"])
-async def blockers_api(state: State) -> list[dict[str, Any]]:
+async def blockers_api(request: Request, state: State) -> Response:
     """Open blockers of the latest run, oldest first, with the start of their failing
-    streak, its age in seconds and the issue links of their evidence."""
-    now = queries.now()
-    return [
-        {
-            "component": b.component,
-            "criterion": b.criterion.id,
-            "category": b.criterion.blocker_category.value,
-            "summary": b.criterion.summary,
-            "since": b.since.isoformat(),
-            "age_seconds": int((now - b.since).total_seconds()),
-            "runs": b.runs,
-            "links": [ev.link for ev in b.criterion.evidence if ev.link],
-        }
-        for b in blockers.open_blockers(state)
-    ]
+    streak, its age in seconds (as of this minute) and the issue links of their evidence."""
+
+    def make() -> list[dict[str, Any]]:
+        now = queries.now()
+        return [
+            {
+                "component": b.component,
+                "criterion": b.criterion.id,
+                "category": b.criterion.blocker_category.value,
+                "summary": b.criterion.summary,
+                "since": b.since.isoformat(),
+                "age_seconds": int((now - b.since).total_seconds()),
+                "runs": b.runs,
+                "links": [ev.link for ev in b.criterion.evidence if ev.link],
+            }
+            for b in blockers.open_blockers(state)
+        ]
+
+    return await state.json(request, ("api-blockers", minute()), make)
 
 
 @router.get("/api/summary", tags=["components"])
-async def summary_api(state: State) -> dict[str, Any]:
+async def summary_api(request: Request, state: State) -> Response:
     """The overview at a glance: the tiles (components per stage, ready, regressed, at
     risk, open blockers by category, median coverage and its change since a week before)
     and the stage board (each card's progress, unmet criteria, coverage sparkline)."""
-    data = overview.glance(state)
-    if not data:
-        return {"tiles": None, "board": {}}
-    return {
-        "tiles": data["tiles"].as_json(),
-        "board": {
-            col.stage: {"count": col.count, "cards": [k.as_json() for k in col.cards]}
-            for col in data["board"]
-        },
-    }
+
+    def make() -> dict[str, Any]:
+        data = overview.glance(state)
+        if not data:
+            return {"tiles": None, "board": {}}
+        return {
+            "tiles": data["tiles"].as_json(),
+            "board": {
+                col.stage: {"count": col.count, "cards": [k.as_json() for k in col.cards]}
+                for col in data["board"]
+            },
+        }
+
+    return await state.json(request, ("api-summary",), make)
 
 
 @router.get("/api/trends", tags=["runs"])
-async def trends_api(state: State) -> list[dict[str, Any]]:
+async def trends_api(request: Request, state: State) -> Response:
     """The repository over the recent runs: median coverage and open blockers (criteria
     not met) of each run, oldest first."""
-    data = overview.glance(state)
-    return [
-        {"run_id": p.run_id, "at": p.at.isoformat(), "coverage": p.coverage, "unmet": p.unmet}
-        for p in data.get("trend", [])
-    ]
+
+    def make() -> list[dict[str, Any]]:
+        return [
+            {"run_id": p.run_id, "at": p.at.isoformat(), "coverage": p.coverage, "unmet": p.unmet}
+            for p in overview.glance(state).get("trend", [])
+        ]
+
+    return await state.json(request, ("api-trends",), make)
 
 
 @router.get("/api/compare", tags=["runs"])
@@ -169,11 +176,11 @@ async def compare_api(request: Request, state: State, base: RunRef = "", head: R
             "run_id": info.id, "at": info.at.isoformat(), "commit": info.commit
         }  # fmt: skip
 
-    return {
+    return await state.json(request, ("api-compare", base, head), lambda: {
         "base": side(found.base),
         "head": side(found.head),
         "components": [d.as_json() for d in found.diffs],
-    }
+    })  # fmt: skip
 
 
 @router.get("/api/deployments", tags=["deployments"])

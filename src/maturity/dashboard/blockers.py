@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, Response
 from maturity.dashboard import queries
 from maturity.dashboard.charts import bar_chart
 from maturity.dashboard.params import CategoryFilter, PageNumber
-from maturity.dashboard.state import PREFIX, Dashboard, State
+from maturity.dashboard.state import PREFIX, Dashboard, State, minute
 
 router = APIRouter()
 SHOWN = 25  # rows per category on the whole page; a category's own view pages them
@@ -59,4 +59,4 @@ async def blockers_page(
             "chart": bar_chart("Open blockers by category", counts), "now": queries.now(),
         }).body)  # fmt: skip
 
-    return await state.page(request, ("blockers", category, page), make)
+    return await state.page(request, ("blockers", category, page, minute()), make)

@@ -54,7 +54,9 @@ def _date_label(moment: datetime, span: timedelta) -> str:
         return f"{moment:%b %Y}"
     if span > timedelta(days=2):
         return f"{moment:%b %d}"
-    return f"{moment:%m-%d %H:%M}"
+    if span > timedelta(hours=2):
+        return f"{moment:%m-%d %H:%M}"
+    return f"{moment:%H:%M:%S}"
 
 
 def empty_chart(title: str, points: list[tuple[datetime, float]]) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
@@ -39,7 +41,8 @@ async def component_page(request: Request, state: State, name: ComponentName) ->
         return bytes(state.render(request, "component.html", {
             "_latest": latest, "page": "component", "comp": comp, "charts": charts,
             "runs": max((len(v) for v in data.values()), default=0),
-            "blockers": queries.open_blockers(store, latest, name), "now": queries.now(),
+            "blockers": queries.open_blockers(store, latest, name),
+            "run_at": datetime.fromisoformat(latest[1].timestamp) if latest else None,
             "entries": entries, "show_component": False,
         }).body)  # fmt: skip
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import secrets
 
@@ -11,7 +12,7 @@ from pydantic import ValidationError
 
 from maturity.dashboard import queries
 from maturity.dashboard.schemas import DeploymentIn
-from maturity.dashboard.state import PREFIX, State, component_of, unknown_component
+from maturity.dashboard.state import PREFIX, Dashboard, State, component_of, unknown_component
 from maturity.store import record_deployment
 
 router = APIRouter()
@@ -20,14 +21,10 @@ router = APIRouter()
 LANE_LIMIT = 100  # newest entries shown per environment
 
 
-@router.get(f"{PREFIX}/deployments", response_class=HTMLResponse, include_in_schema=False)
-def deployments_page(request: Request, state: State) -> Response:
-    """A timeline per environment (deployments with the stage changes beside them), and
-    the form when a write token is set."""
-    latest = state.latest()
-    nonce = request.cookies.get("maturity_nonce") or secrets.token_urlsafe(16)
+def lanes(state: Dashboard) -> list[tuple[str, list[queries.TimelineEntry], int]]:
+    """Each environment's newest entries and how many it has (once per store version)."""
 
-    def lanes() -> list[tuple[str, list[queries.TimelineEntry], int]]:
+    def make() -> list[tuple[str, list[queries.TimelineEntry], int]]:
         entries = queries.timeline(state.store())
         out = []
         for lane in ("staging", "production"):
@@ -35,9 +32,33 @@ def deployments_page(request: Request, state: State) -> Response:
             out.append((lane, mine[:LANE_LIMIT], len(mine)))
         return out
 
+    return state.cached(("lanes",), make)
+
+
+@router.get(f"{PREFIX}/deployments", response_class=HTMLResponse, include_in_schema=False)
+async def deployments_page(request: Request, state: State) -> Response:
+    """A timeline per environment (deployments with the stage changes beside them), and
+    the form when a write token is set. Read-only, the page is the same for everyone:
+    made once per store version; with the form, each browser gets its own CSRF token."""
+    if not state.token:
+
+        def make() -> bytes:
+            return bytes(state.render(request, "deployments.html", {
+                "_latest": state.latest(), "page": "deployments", "lanes": lanes(state),
+                "token_set": False,
+            }).body)  # fmt: skip
+
+        return await state.page(request, ("deployments",), make)
+    return await asyncio.to_thread(with_form, request, state)
+
+
+def with_form(request: Request, state: Dashboard) -> Response:
+    """The page with the form, its CSRF token bound to the browser's nonce cookie."""
+    latest = state.latest()
+    nonce = request.cookies.get("maturity_nonce") or secrets.token_urlsafe(16)
     response = state.render(request, "deployments.html", {
-        "_latest": latest, "page": "deployments", "lanes": state.cached(("lanes",), lanes),
-        "token_set": bool(state.token), "csrf": state.csrf(nonce),
+        "_latest": latest, "page": "deployments", "lanes": lanes(state),
+        "token_set": True, "csrf": state.csrf(nonce),
         "component_names": [c.name for c in latest[1].components] if latest else [],
     })  # fmt: skip
     response.set_cookie("maturity_nonce", nonce, httponly=True, samesite="strict")

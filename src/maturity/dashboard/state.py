@@ -11,6 +11,7 @@ import asyncio
 import gzip
 import hashlib
 import hmac
+import json
 import secrets
 import threading
 import time
@@ -36,6 +37,11 @@ from maturity.store import Store, latest_run, open_store, store_version
 HERE = Path(__file__).parent
 CACHE_SIZE = 1024  # rendered pages and bodies kept: every component page of a big monorepo
 PREFIX = "/dashboard/maturity"
+
+
+def minute() -> int:
+    """The current minute: in the cache key of what shows ages, so they stay current."""
+    return int(time.time() // 60)
 
 
 def humanise(age: timedelta) -> str:
@@ -138,22 +144,39 @@ class Dashboard:
     async def page(
         self, request: Request, key: tuple[object, ...], make: Callable[[], bytes]
     ) -> Response:
-        """A rendered page, made once per store version and key (in a worker thread, so
-        the event loop keeps answering meanwhile) and kept gzipped too: the compressed
-        copy goes to clients that accept it (a big monorepo's pages shrink ~10x)."""
+        """A rendered page, made once per store version and key (see :meth:`send`)."""
+        return await self.send(request, key, make, "text/html; charset=utf-8")
+
+    async def json(
+        self, request: Request, key: tuple[object, ...], make: Callable[[], Any]
+    ) -> Response:
+        """An API answer, encoded once per store version and key (see :meth:`send`)."""
+
+        def encode() -> bytes:
+            return json.dumps(make(), separators=(",", ":"), ensure_ascii=False).encode()
+
+        return await self.send(request, key, encode, "application/json")
+
+    async def send(
+        self, request: Request, key: tuple[object, ...], make: Callable[[], bytes], media: str
+    ) -> Response:
+        """A body made once per store version and key (in a worker thread, so the event
+        loop keeps answering meanwhile) and kept gzipped too: the compressed copy goes to
+        clients that accept it (a big monorepo's pages and answers shrink ~10x)."""
 
         def both() -> tuple[bytes, bytes]:
             body = make()
             return body, gzip.compress(body, compresslevel=6, mtime=0)
 
+        key = (media, *key)
         if self.is_cached(key):
             body, packed = self.cached(key, both)
         else:
             body, packed = await asyncio.to_thread(self.cached, key, both)
         if "gzip" in request.headers.get("accept-encoding", ""):
             headers = {"Content-Encoding": "gzip", "Vary": "Accept-Encoding"}
-            return Response(packed, media_type="text/html; charset=utf-8", headers=headers)
-        return HTMLResponse(body, headers={"Vary": "Accept-Encoding"})
+            return Response(packed, media_type=media, headers=headers)
+        return Response(body, media_type=media, headers={"Vary": "Accept-Encoding"})
 
     def latest(self) -> tuple[int, RunReport] | None:
         """The newest run, cached until a newer one is stored."""
