@@ -17,9 +17,10 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
+from concurrent.futures import Future
 from datetime import timedelta
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
@@ -94,7 +95,9 @@ class Dashboard:
         self._latest: tuple[int, RunReport] | None = None
         self._checked: tuple[float, tuple[int | None, ...]] = (0.0, (None, None, None))
         self._lock = threading.Lock()
+        self._loading = threading.Lock()
         self.rendered: OrderedDict[tuple[object, ...], Any] = OrderedDict()  # (run, view, args)
+        self._making: dict[tuple[object, ...], Future[Any]] = {}  # being made now
 
     def store(self) -> Store:
         """The store, opened on first use and tried again after a failure."""
@@ -122,24 +125,57 @@ class Dashboard:
         """Id of the newest run (see :meth:`version`)."""
         return self.version(fresh)[0]
 
-    def cached(self, key: tuple[object, ...], make: Callable[[], Any]) -> Any:
-        """``make()`` once per store version and key (rendered pages, API bodies); the
-        least recently used of more than CACHE_SIZE entries are dropped."""
-        full = (*self.version(), *key)
+    def _claim(self, full: tuple[object, ...]) -> tuple[Literal["hit", "make", "wait"], Any]:
+        """What the cache holds for ``full``: ``("hit", value)``; ``("wait", future)``
+        while another caller makes it; else ``("make", None)``: the caller claimed the
+        making and must do it with :meth:`_made`."""
         with self._lock:
             if full in self.rendered:
                 self.rendered.move_to_end(full)
-                return self.rendered[full]
-        value = make()
+                return "hit", self.rendered[full]
+            if full in self._making:
+                return "wait", self._making[full]
+            self._making[full] = Future()
+            return "make", None
+
+    def _made(self, full: tuple[object, ...], make: Callable[[], Any]) -> Any:
+        """Make the value of ``full`` (the caller claimed it), keep it and hand it to
+        every caller that waited meanwhile, or hand them the exception."""
+        pending = self._making[full]
+        try:
+            value = make()
+        except BaseException as exc:
+            with self._lock:
+                del self._making[full]
+            pending.set_exception(exc)
+            raise
         with self._lock:
             self.rendered[full] = value
             while len(self.rendered) > CACHE_SIZE:
                 self.rendered.popitem(last=False)
+            del self._making[full]
+        pending.set_result(value)
         return value
 
-    def is_cached(self, key: tuple[object, ...]) -> bool:
-        """Whether :meth:`cached` has ``key`` for the current store version."""
-        return (*self.version(), *key) in self.rendered
+    def cached(self, key: tuple[object, ...], make: Callable[[], Any]) -> Any:
+        """``make()`` once per store version and key (rendered pages, API bodies); the
+        least recently used of more than CACHE_SIZE entries are dropped. Callers asking
+        while it is being made wait for that one making (a new run makes every open
+        dashboard ask for its page at once: one render, not one per browser)."""
+        full = (*self.version(), *key)
+        state, value = self._claim(full)
+        if state == "make":
+            return self._made(full, make)
+        return value.result() if state == "wait" else value
+
+    async def acached(self, key: tuple[object, ...], make: Callable[[], Any]) -> Any:
+        """:meth:`cached` for the event loop: a value made already is returned at once,
+        a making is awaited without holding a worker thread, a miss is made in one."""
+        full = (*self.version(), *key)
+        state, value = self._claim(full)
+        if state == "make":
+            return await asyncio.to_thread(self._made, full, make)
+        return await asyncio.wrap_future(value) if state == "wait" else value
 
     async def page(
         self, request: Request, key: tuple[object, ...], make: Callable[[], bytes]
@@ -168,11 +204,7 @@ class Dashboard:
             body = make()
             return body, gzip.compress(body, compresslevel=6, mtime=0)
 
-        key = (media, *key)
-        if self.is_cached(key):
-            body, packed = self.cached(key, both)
-        else:
-            body, packed = await asyncio.to_thread(self.cached, key, both)
+        body, packed = await self.acached((media, *key), both)
         if "gzip" in request.headers.get("accept-encoding", ""):
             headers = {"Content-Encoding": "gzip", "Vary": "Accept-Encoding"}
             return Response(packed, media_type=media, headers=headers)
@@ -183,12 +215,13 @@ class Dashboard:
         newest = self.latest_id()
         if newest is None:
             return None
-        if self._latest is None or self._latest[0] != newest:
-            try:
-                self._latest = latest_run(self.store())
-            except (MaturityError, SQLAlchemyError) as exc:
-                raise unavailable(self.url, exc) from exc
-        return self._latest
+        with self._loading:  # one load of a new run, however many pages ask at once
+            if self._latest is None or self._latest[0] != newest:
+                try:
+                    self._latest = latest_run(self.store())
+                except (MaturityError, SQLAlchemyError) as exc:
+                    raise unavailable(self.url, exc) from exc
+            return self._latest
 
     def csrf(self, nonce: str) -> str:
         """The form token bound to a browser's nonce cookie."""
