@@ -135,9 +135,8 @@ def main() -> None:
     server, base = start_server(url)
     t0 = time.perf_counter()
     warm(base)
-    print(
-        f"warm-up: every page and API answer of the profile fetched once in {time.perf_counter() - t0:.1f}s"
-    )
+    took = time.perf_counter() - t0
+    print(f"warm-up: every page and API answer of the profile fetched once in {took:.1f}s")
     try:
         prefix = work / "locust"
         env = {**os.environ, "MATURITY_BENCH_PAGES": "classic" if args.classic else "all"}

@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from monorepo_store import build
 
-from maturity.store import (  # noqa: E402
+from maturity.store import (
     Store,
     component_history,
     deployments,
@@ -154,7 +154,8 @@ def main() -> None:
         print(f"store: {store.url} ({store.engine.dialect.name}), rows: {sizes}")
         newest = recent_runs(store, 1)[0]
         found = latest_run(store)
-        assert found is not None
+        if found is None:
+            raise SystemExit(f"{store.url}: no run stored")
         name = found[1].components[len(found[1].components) // 2].name
         measure(
             store,
@@ -216,7 +217,7 @@ def main() -> None:
         measure(
             store, "dashboard: recent runs (compare)", lambda: recent_runs(store, 90), args.repeat
         )
-        measure(store, "dashboard: all deployments", lambda: deployments(store), args.repeat)  # fmt: skip
+        measure(store, "dashboard: all deployments", lambda: deployments(store), args.repeat)
 
 
 if __name__ == "__main__":
