@@ -62,3 +62,24 @@ def test_results_stored_before_0008_get_their_streaks_from_the_history(db_url: s
         RUFF: Streak(DAY0, 4),
         LINT: Streak(DAY0 + timedelta(days=2), 2),
     }
+
+
+def test_a_run_saved_late_continues_the_streaks_of_the_runs_after_it(db_url: str) -> None:
+    """Two CI jobs: the one that began first is saved last. Every run's kept streaks are
+    then those of the history, as if saved in order."""
+    store = open_store(db_url)
+    order = [0, 1, 3, 4, 2]  # day 2 (player_experience's lint starts failing) comes last
+    ids = {day: store_run(store, day, DAYS[day]) for day in order}
+    kept = open_streaks(store, ids[4])
+    assert kept == failing_streaks(store, list(kept))
+    assert kept[LINT] == Streak(DAY0 + timedelta(days=2), 3)
+    assert kept[RUFF] == Streak(DAY0, 5)
+
+
+def test_saving_in_order_reads_no_later_run(db_url: str) -> None:
+    store = open_store(db_url)
+    store_run(store, 0, DAYS[0])
+    with selects(store) as statements:
+        store_run(store, 1, DAYS[1])
+    later = [s for s in statements if "started_at >" in s]
+    assert len(later) == 1  # the one indexed query that finds no newer run

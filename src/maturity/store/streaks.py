@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TypeVar
 
-from sqlalchemy import Select, and_, func, or_, select, tuple_
+from sqlalchemy import Select, and_, func, or_, select, tuple_, update
+from sqlalchemy.orm import selectinload
 
 from maturity.model import Status
 from maturity.store.database import Store
@@ -127,15 +128,15 @@ def _previous(
         }
 
 
-def keep_streaks(store: Store, run: RunRow) -> None:
-    """Set the failing streak of every criterion result of ``run`` (not stored yet): one
-    more run than in the run stored before it, a new streak after a pass, and from the
-    history for what the run before does not have (no such run, or stored before 0008)."""
-    started = as_utc(run.started_at)
-    previous = _previous(store, started, [c.name for c in run.components])
+def keep_streaks(store: Store, started: datetime, components: list[ComponentRow]) -> None:
+    """Set the failing streak of every criterion result of ``components`` (of the run
+    started at ``started``): one more run than in the run stored before it, a new streak
+    after a pass, and from the history for what the run before does not have (no such
+    run, or stored before 0008)."""
+    previous = _previous(store, started, [c.name for c in components])
     unknown = [
         (comp.name, crit.criterion_id)
-        for comp in run.components
+        for comp in components
         for crit in comp.criteria
         if crit.status != PASSED
         and (prev := previous.get((comp.name, crit.criterion_id))) is not None
@@ -143,7 +144,7 @@ def keep_streaks(store: Store, run: RunRow) -> None:
         and prev[1] is None
     ]
     history = failing_streaks(store, unknown) if unknown else {}
-    for comp in run.components:
+    for comp in components:
         for crit in comp.criteria:
             key = (comp.name, crit.criterion_id)
             prev = previous.get(key)
@@ -159,6 +160,39 @@ def keep_streaks(store: Store, run: RunRow) -> None:
                     crit.failing_since, crit.failing_runs = started, 1
                 else:
                     crit.failing_since, crit.failing_runs = streak.since, streak.runs + 1
+
+
+def restreak_later(store: Store, started: datetime, names: list[str]) -> int:
+    """Set again the streaks of the runs stored after ``started`` (a run saved late: a
+    CI job that began before another finished after it), oldest first, each from the one
+    before it, for the components ``names``; returns how many runs were looked at.
+    Nothing is read when no run is newer (saving in order costs one indexed query)."""
+    with store.transaction() as session:
+        later = session.scalars(
+            select(RunRow.id)
+            .where(RunRow.started_at > started)
+            .order_by(RunRow.started_at, RunRow.id)
+        ).all()
+    for run_id in later:
+        with store.transaction() as session:  # read, then detach: the streaks read too
+            run = session.scalars(
+                select(RunRow)
+                .where(RunRow.id == run_id)
+                .options(selectinload(RunRow.components).selectinload(ComponentRow.criteria))
+            ).first()
+            session.expunge_all()
+        ours = [c for c in run.components if c.name in names] if run else []
+        if run is None or not ours:  # deleted meanwhile, or none of the late run's
+            continue
+        keep_streaks(store, as_utc(run.started_at), ours)
+        rows = [
+            {"id": c.id, "failing_since": c.failing_since, "failing_runs": c.failing_runs}
+            for comp in ours
+            for c in comp.criteria
+        ]
+        with store.transaction() as session:
+            session.execute(update(CriterionRow), rows)
+    return len(later)
 
 
 def open_streaks(
