@@ -10,7 +10,7 @@ import typer
 from rich.console import Console
 from rich.text import Text
 
-from maturity.blockers import apply_sync, blockers_of, plan_sync
+from maturity.blockers import Blocker, apply_sync, blockers_of, plan_sync
 from maturity.cli.app import ByOpt, DbOpt, PathArg, actor, app, measure, store_for
 from maturity.config import load_project
 from maturity.errors import UsageError
@@ -131,8 +131,11 @@ def blockers_cmd(
     issues = gather(project, ["issues"]).issues or IssuesFacts()
     console = Console()
     console.print(Text(f"from the run of {report.timestamp} at {report.git.commit or 'no commit'}"))
+    by_component: dict[str, list[Blocker]] = {}
+    for blocker in blockers_of(report):
+        by_component.setdefault(blocker.component.name, []).append(blocker)
     for comp in report.components:
-        mine = [b for b in blockers_of(report) if b.component.name == comp.name]
+        mine = by_component.get(comp.name, [])
         open_issues = [
             i for i in issues.issues
             if comp.label in i.labels and any(lbl.startswith("blocker:") for lbl in i.labels)
