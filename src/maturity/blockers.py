@@ -17,7 +17,6 @@ from maturity.model import (
     BlockerCategory,
     ComponentReport,
     CriterionResult,
-    GateRole,
     RunReport,
     Status,
 )
@@ -81,12 +80,7 @@ def blockers_of(report: RunReport) -> list[Blocker]:
     says; not those of a stage judged ahead on request, nor configuration problems."""
     found: list[Blocker] = []
     for comp in report.components:
-        gates = {g.gate for g in comp.gates if g.role is not GateRole.AHEAD}
-        unmet = [
-            c
-            for c in comp.criteria
-            if c.gate in gates and not c.met and c.blocker_category is not CONFIGURATION
-        ]
+        unmet = comp.open_blockers()
         by_category: dict[str, list[CriterionResult]] = {}
         for crit in unmet:
             by_category.setdefault(crit.blocker_category.value, []).append(crit)

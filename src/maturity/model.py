@@ -265,6 +265,21 @@ class ComponentReport(BaseModel):
             return "maintenance criteria hold"
         return f"{'READY' if self.ready else 'NOT READY'} for {self.target}"
 
+    def open_blockers(self) -> list[CriterionResult]:
+        """Its blockers, as ``maturity blockers``, the blocker issues and the dashboard
+        count them: the unmet criteria of the stages it holds (entry), of its next
+        promotion (exit) or of production (maintenance), as its status says; not those
+        of a stage judged ahead on request, nor configuration problems (a setup to fix,
+        not a criterion of the component)."""
+        gates = {g.gate for g in self.gates if g.role is not GateRole.AHEAD}
+        return [
+            c
+            for c in self.criteria
+            if c.gate in gates
+            and not c.met
+            and c.blocker_category is not BlockerCategory.CONFIGURATION
+        ]
+
     def for_gate(self, gate: Stage) -> list[CriterionResult]:
         """The results of one stage's criteria."""
         return [c for c in self.criteria if c.gate is gate]

@@ -12,10 +12,14 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from maturity.blockers import blockers_of
 from maturity.dashboard.app import create_app
-from maturity.model import COVERAGE, RunReport, Stage
+from maturity.evaluate import gate_status
+from maturity.model import COVERAGE, BlockerCategory, GateRole, RunReport, Stage, Status
 from maturity.store import latest_run, load_run, open_store, save_run
 from tests.dashboard_data import seed_wall, wall_report
+from tests.unit.test_reports import crit as criterion
+from tests.unit.test_reports import decided
 
 P = "/dashboard/maturity"
 
@@ -326,3 +330,35 @@ def test_promotions_and_deployments_are_marked_within_the_runs(tmp_path: Path) -
     assert coverage.count('class="mark mark-deployment"') == 1
     assert "promotion: development → staging — exit met" in coverage
     assert "deployment: 1.4.0 to staging" in coverage
+
+
+def test_blockers_are_one_count_on_every_surface(tmp_path: Path) -> None:
+    """A configuration problem and a stage judged ahead (run --stage) fail too, but are no
+    blockers: the tiles, the blockers page and API, the stored trend and ``maturity
+    blockers`` (blockers_of, what sync files as issues) all leave them out."""
+    report = wall_report(0)
+    comp = report.components[0]  # svc_00, development
+    assert comp.stage is Stage.DEVELOPMENT
+    setup = criterion("dev.setup", "Tool configured", Status.FAIL, "bad key", gate=Stage.DEVELOPMENT,
+                 blocker_category=BlockerCategory.CONFIGURATION)  # fmt: skip
+    ahead = criterion("prd.uptime", "Uptime SLA", Status.FAIL, "99.0%", gate=Stage.PRODUCTION,
+                 blocker_category=BlockerCategory.PERFORMANCE)  # fmt: skip
+    comp = decided(comp.model_copy(update={"criteria": [*comp.criteria, setup]}))
+    comp.criteria.append(ahead)
+    comp.gates.append(gate_status(Stage.PRODUCTION, Stage.DEVELOPMENT, comp.criteria))
+    assert comp.gates[-1].role is GateRole.AHEAD
+    report.components[0] = comp
+    expected = [(b.component.name, c.id) for b in blockers_of(report) for c in b.criteria]
+    assert ("svc_00", "dev.setup") not in expected and ("svc_00", "prd.uptime") not in expected
+    assert any(not c.met for c in comp.criteria if c.id == "dev.setup")
+
+    url = f"sqlite:///{tmp_path / 'h.db'}"
+    save_run(open_store(url), report)
+    client = TestClient(create_app(url))
+    api = client.get("/api/blockers").json()
+    assert sorted((b["component"], b["criterion"]) for b in api) == sorted(expected)
+    tiles = client.get("/api/summary").json()["tiles"]
+    assert tiles["blockers_total"] == len(expected)
+    assert client.get("/api/trends").json()[-1]["unmet"] == len(expected)
+    html = client.get(f"{P}/blockers").text
+    assert "Tool configured" not in html and "Uptime SLA" not in html

@@ -151,8 +151,8 @@ async def summary_api(request: Request, state: State) -> Response:
 
 @router.get("/api/trends", tags=["runs"])
 async def trends_api(request: Request, state: State) -> Response:
-    """The repository over the recent runs: median coverage and open blockers (criteria
-    not met) of each run, oldest first."""
+    """The repository over the recent runs: median coverage and open blockers of each
+    run, oldest first."""
 
     def make() -> list[dict[str, Any]]:
         return [

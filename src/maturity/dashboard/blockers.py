@@ -1,4 +1,4 @@
-"""The blockers page: every unmet criterion of the newest run, grouped by blocker
+"""The blockers page: the open blockers of the newest run, grouped by blocker
 category with counts and a chart, oldest first, each with its age and issue links."""
 
 from __future__ import annotations

@@ -56,7 +56,7 @@ def trend_charts(trend: list[summary.RepoPoint]) -> list[str]:
     unmet = [(p.at, float(p.unmet)) for p in trend if p.unmet is not None]
     return [
         line_chart("Median coverage % of all components", coverage, percent=True),
-        line_chart("Open blockers (criteria not met) in all components", unmet),
+        line_chart("Open blockers in all components", unmet),
     ]
 
 

@@ -74,8 +74,9 @@ class OpenBlocker:
 def open_blockers(
     store: Store, found: tuple[int, RunReport] | None, component: str | None = None
 ) -> list[OpenBlocker]:
-    """Unmet criteria of the run ``found`` (the newest) with the start of their current
-    failing streak, oldest first."""
+    """The open blockers of the run ``found`` (the newest; what ``maturity blockers``
+    lists: :meth:`ComponentReport.open_blockers`) with the start of their current failing
+    streak, oldest first."""
     if found is None:
         return []
     _, report = found
@@ -83,8 +84,7 @@ def open_blockers(
         (comp.name, crit)
         for comp in report.components
         if not component or comp.name == component
-        for crit in comp.criteria
-        if not crit.met
+        for crit in comp.open_blockers()
     ]
     streaks = open_streaks(store, found[0], component)
     result = [

@@ -92,10 +92,9 @@ def tiles(store: Store, run_id: int, report: RunReport) -> Tiles:
     comps = report.components
     blockers: dict[str, int] = {}
     for comp in comps:
-        for crit in comp.criteria:
-            if not crit.met:
-                cat = crit.blocker_category.value
-                blockers[cat] = blockers.get(cat, 0) + 1
+        for crit in comp.open_blockers():
+            cat = crit.blocker_category.value
+            blockers[cat] = blockers.get(cat, 0) + 1
     figures = [v for c in comps if (v := coverage_of(c)) is not None]
     before = run_at_or_before(store, datetime.fromisoformat(report.timestamp) - WEEK)
     then = None

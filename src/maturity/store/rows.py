@@ -110,7 +110,7 @@ def run_row(report: RunReport) -> RunRow:
                 next_step=comp.next_step,
                 blocking=list(comp.blocking),
                 coverage=_coverage(comp),
-                unmet=sum(not c.met for c in comp.criteria),
+                unmet=len(comp.open_blockers()),
                 criteria=[_criterion_row(c) for c in comp.criteria],
             )
             for comp in report.components

@@ -68,7 +68,7 @@ class ComponentRow(Base):
     next_step: Mapped[str | None] = mapped_column(Text, nullable=True)
     blocking: Mapped[list[str] | None] = mapped_column(JSON, nullable=True)
     coverage: Mapped[float | None] = mapped_column(Float, nullable=True)  # dev.coverage's value
-    unmet: Mapped[int | None] = mapped_column(Integer, nullable=True)  # criteria not met
+    unmet: Mapped[int | None] = mapped_column(Integer, nullable=True)  # open blockers
     run: Mapped[RunRow] = relationship(back_populates="components")
     criteria: Mapped[list[CriterionRow]] = relationship(
         back_populates="component", cascade="all, delete-orphan", order_by="CriterionRow.id"
