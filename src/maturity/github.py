@@ -137,6 +137,25 @@ def remote_repo(root: Path) -> str | None:
     return f"{match.group(1)}/{match.group(2)}" if match else None
 
 
+def issues_page(project: Project) -> str | None:
+    """The web page of the project's GitHub issues (``https://github.com/o/r/issues``, or
+    on GitHub Enterprise the host of ``github_api_url``), or None when no repository is
+    known."""
+    repo = repo_of(project)
+    if not repo:
+        return None
+    api = httpx.URL(project.config.issues.github_api_url)
+    host = "github.com" if api.host == "api.github.com" else api.host
+    return f"{api.scheme}://{host}/{repo}/issues"
+
+
+def labelled(issues: str, labels: list[str]) -> str:
+    """The search of ``issues`` (see :func:`issues_page`) for the open issues carrying
+    every label: where a component's blocker issues of one category are."""
+    query = " ".join(["is:issue", "is:open", *(f'label:"{lbl}"' for lbl in labels)])
+    return str(httpx.URL(issues, params={"q": query}))
+
+
 def client_for(project: Project, repo: str | None = None) -> GitHub:
     """A GitHub client for the project's repository (config, env, or origin remote)."""
     cfg = project.config.issues

@@ -15,7 +15,9 @@ from typing import Annotated
 import typer
 
 from maturity.cli.app import DbOpt, PathArg, app, store_url
-from maturity.errors import PortInUse, UsageError
+from maturity.config import load_project
+from maturity.errors import MaturityError, PortInUse, UsageError
+from maturity.github import issues_page
 from maturity.store.database import DEFAULT_FILE, check_url, default_url, resolve_url
 
 MARKERS = (".git", "pyproject.toml", str(DEFAULT_FILE))
@@ -56,6 +58,16 @@ def listen(host: str, port: int) -> socket.socket:
     return sock
 
 
+def issues_of(path: Path) -> str | None:
+    """The repository's GitHub issues page, to link blockers to their issues; None when
+    no repository is known or the project's configuration cannot be read (``run`` and
+    ``check`` say why; the dashboard serves the store either way)."""
+    try:
+        return issues_page(load_project(path))
+    except MaturityError:
+        return None
+
+
 @app.command()
 def serve(
     path: PathArg = Path("."),
@@ -83,5 +95,5 @@ def serve(
     url = store_url(path, db)
     configure_logging()
     typer.echo(f"Maturity Dashboard on http://{host}:{port}/dashboard/maturity (store: {url})")
-    config = uvicorn.Config(create_app(url, token), log_level="warning")
+    config = uvicorn.Config(create_app(url, token, issues=issues_of(path)), log_level="warning")
     uvicorn.Server(config).run(sockets=[sock])

@@ -107,7 +107,9 @@ async def trend_api(
 @router.get("/api/blockers", tags=["blockers"])
 async def blockers_api(request: Request, state: State) -> Response:
     """Open blockers of the latest run, oldest first, with the start of their failing
-    streak, its age in seconds (as of this minute) and the issue links of their evidence."""
+    streak, its age in seconds (as of this minute), the links of their evidence and
+    where their blocker issues are (``issues``: GitHub's search for the component's and
+    category's labels; null when the repository is not known)."""
 
     def make() -> list[dict[str, Any]]:
         now = queries.now()
@@ -121,6 +123,7 @@ async def blockers_api(request: Request, state: State) -> Response:
                 "age_seconds": int((now - b.since).total_seconds()),
                 "runs": b.runs,
                 "links": [ev.link for ev in b.criterion.evidence if ev.link],
+                "issues": b.issues(state.issues),
             }
             for b in blockers.open_blockers(state)
         ]

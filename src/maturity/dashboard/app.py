@@ -96,9 +96,12 @@ def configure_logging() -> None:
     )
 
 
-def create_app(url: str, token: str | None = None, poll_seconds: float = 1.0) -> FastAPI:
-    """Build the dashboard for the store at ``url``."""
-    state = Dashboard(url, token, poll_seconds)
+def create_app(
+    url: str, token: str | None = None, poll_seconds: float = 1.0, issues: str | None = None
+) -> FastAPI:
+    """Build the dashboard for the store at ``url``; ``issues``, the repository's GitHub
+    issues page, links each blocker to its issues."""
+    state = Dashboard(url, token, poll_seconds, issues)
     app = DashboardApp(
         title="Maturity Dashboard API",
         version="1",

@@ -57,6 +57,7 @@ async def blockers_page(
             "_latest": state.latest(), "page": "blockers", "groups": groups,
             "total": len(everything), "category": category, "pages": pages, "shown": shown,
             "chart": bar_chart("Open blockers by category", counts), "now": queries.now(),
+            "issues": state.issues,
         }).body)  # fmt: skip
 
     return await state.page(request, ("blockers", category, page, minute()), make)

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from maturity.github import labelled
 from maturity.model import COVERAGE, SHORT_TITLES, ComponentReport, CriterionResult, RunReport
 from maturity.store import (
     Store,
@@ -64,6 +65,14 @@ class OpenBlocker:
     criterion: CriterionResult
     since: datetime
     runs: int  # consecutive runs it has been failing in
+    label: str = ""  # the component's GitHub label
+
+    def issues(self, page: str | None) -> str | None:
+        """Where its blocker issues are (``blockers sync`` files one per component and
+        category, labelled so): the search of the issues ``page`` for both labels."""
+        if not page or not self.label:
+            return None
+        return labelled(page, [self.label, f"blocker:{self.criterion.blocker_category.value}"])
 
     @property
     def age(self) -> timedelta:
@@ -80,6 +89,7 @@ def open_blockers(
     if found is None:
         return []
     _, report = found
+    labels = {comp.name: comp.label for comp in report.components}
     failing = [
         (comp.name, crit)
         for comp in report.components
@@ -88,7 +98,7 @@ def open_blockers(
     ]
     streaks = open_streaks(store, found[0], component)
     result = [
-        OpenBlocker(name, crit, streak.since, streak.runs)
+        OpenBlocker(name, crit, streak.since, streak.runs, labels[name])
         for name, crit in failing
         if (streak := streaks.get((name, crit.id))) is not None
     ]

@@ -83,9 +83,12 @@ def unavailable(url: str, exc: Exception) -> Unavailable:
 class Dashboard:
     """State shared by the routes: the store (opened lazily), a cache, secrets."""
 
-    def __init__(self, url: str, token: str | None, poll_seconds: float) -> None:
+    def __init__(
+        self, url: str, token: str | None, poll_seconds: float, issues: str | None = None
+    ) -> None:
         self.url = url
         self.token = token
+        self.issues = issues  # the repository's GitHub issues page, when known
         self.poll_seconds = poll_seconds
         self.secret = secrets.token_bytes(32)
         self.templates = Jinja2Templates(directory=str(HERE / "templates"))
