@@ -159,6 +159,13 @@ def check_set(bundles: list[Bundle], project: Project, commit: str | None) -> li
         _same(b, first, "commit", m.commit, first.manifest.commit)
         _same(b, first, "checkout path", m.root, first.manifest.root)
         _same(b, first, "stage", m.stage, first.manifest.stage)
+        _same(b, first, "configuration", m.config[:12], first.manifest.config[:12])
+        for tool, version in m.versions.items():
+            other = first.manifest.versions.get(tool)
+            if other is not None and other != version:
+                raise ShardError(f"{b.path}: {tool} {version}, but {first.path} has {other}")
+    for b in bundles:  # one run, but is it of this checkout?
+        m = b.manifest
         if m.commit != commit:
             raise ShardError(f"{b.path}: measured at commit {m.commit}, this checkout is {commit}")
         if m.config != digest:
@@ -168,10 +175,6 @@ def check_set(bundles: list[Bundle], project: Project, commit: str | None) -> li
                 f"{b.path}: measured in {m.root}, this checkout is {project.root}"
                 " (coverage data names absolute paths: merge where the shards ran)"
             )
-        for tool, version in m.versions.items():
-            other = first.manifest.versions.get(tool)
-            if other is not None and other != version:
-                raise ShardError(f"{b.path}: {tool} {version}, but {first.path} has {other}")
     missing = [k for k in range(1, count + 1) if k not in by_index]
     if missing:
         names = ", ".join(f"{k}/{count}" for k in missing)

@@ -238,10 +238,12 @@ class PytestCollector(Collector):
                 ran = run_sessions(ctx, facts, plans, report)
                 combine = [ctx.root / s.data_file for s in facts.sessions if s.data_file]
             graph = imports.result()
-        if ran is None or ctx.share is not None:
-            return facts  # a shard's coverage is read once all shards' data is combined
+        if ran is None:
+            return facts
         files = {t.file for t in facts.tests}
         facts.imports = {f: found for f, found in graph.items() if f in files}
+        if ctx.share is not None:
+            return facts  # a shard's coverage is read once all shards' data is combined
         facts.coverage = read_coverage(ctx, data_file, report, combine)
         return facts
 
