@@ -22,6 +22,7 @@ import importlib.util
 import json
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import cast
 
@@ -131,7 +132,7 @@ def run_shard(
                     f"cannot shard a workspace run: its unit tests run in {len(sessions)}"
                     f" pytest sessions ({where}); run it unsharded"
                 )
-        facts = collect(ctx, mine, progress)
+        facts = _collect(ctx, mine, progress)
         git = git_info(project.root)
         manifest = Manifest(
             shard=index,
@@ -152,6 +153,21 @@ def run_shard(
         manifest.seconds = round(time.monotonic() - start, 3)
         write_bundle(out, manifest, facts, run_dir)
     return manifest
+
+
+def _collect(ctx: RunContext, names: list[str], progress: Progress | None) -> Facts:
+    """The shard's collectors: the unit run and static tools with the shard's share, the
+    others (integration and E2E suites among them) as in a whole run, all at once."""
+    shared = [n for n in names if n == TESTS or n in SPLIT]
+    whole = [n for n in names if n not in shared]
+    plain = RunContext(ctx.project, ctx.interpreter, ctx.run_dir, ctx.db_url)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        parts = pool.submit(collect, ctx, shared, progress)
+        rest = collect(plain, whole, progress) if whole else Facts()
+        facts = parts.result()
+    for name in whole:
+        setattr(facts, name, getattr(rest, name))
+    return facts
 
 
 def versions(facts: Facts) -> dict[str, str]:
