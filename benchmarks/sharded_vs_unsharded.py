@@ -61,19 +61,33 @@ def main() -> None:
     parser.add_argument("--components", type=int, default=40)
     parser.add_argument("--tests", type=int, default=40, help="tests per component")
     parser.add_argument("--shards", type=int, nargs="+", default=[2, 4])
+    parser.add_argument(
+        "--sleep-ms",
+        type=float,
+        default=0.0,
+        help="each test also waits this long (a conftest fixture): a suite whose tests take"
+        " time of their own (I/O, a service), not only the tools' fixed costs",
+    )
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="maturity-shards-"))
     try:
         repo = work / "repo"
         repo.mkdir()
         build(repo, args.components, args.tests)
+        if args.sleep_ms:
+            (repo / "tests" / "conftest.py").write_text(
+                "import time\n\nimport pytest\n\n\n@pytest.fixture(autouse=True)\n"
+                f"def _work():\n    time.sleep({args.sleep_ms / 1000!r})\n",
+                encoding="utf-8",
+            )
         git = ["git", "-c", "user.name=bench", "-c", "user.email=bench@localhost"]
         subprocess.run([*git, "init", "-q"], cwd=repo, check=True)
         subprocess.run([*git, "add", "-A"], cwd=repo, check=True)
         subprocess.run([*git, "commit", "-qm", "generated"], cwd=repo, check=True)
         db = f"sqlite:///{work / 'history.db'}"
         print(f"repository: {repo} ({args.components} components, "
-              f"{args.components * args.tests} tests)")  # fmt: skip
+              f"{args.components * args.tests} tests, "
+              f"{args.sleep_ms:g} ms of waiting each)")  # fmt: skip
         whole_json = work / "whole.json"
         common = ["--no-progress", "--no-cache", "--db", db]
         whole = timed(["run", str(repo), *common, "--json", str(whole_json)])
@@ -91,6 +105,11 @@ def main() -> None:
                            "--json", str(merged_json)])  # fmt: skip
             if verdicts(merged_json) != verdicts(whole_json):
                 raise SystemExit(f"{n} shards merged: verdicts differ from the unsharded run's")
+            for bundle in bundles:
+                manifest = json.loads((Path(bundle) / "manifest.json").read_text())
+                slow = sorted(manifest["timings"].items(), key=lambda kv: -kv[1])[:4]
+                print(f"  shard {manifest['shard']}/{n}: {manifest['tests']} tests, "
+                      + ", ".join(f"{k} {v:.1f} s" for k, v in slow))  # fmt: skip
             shown = ", ".join(f"{w:.2f}" for w in walls)
             print(f"\n{n} shards: per shard {shown} s; merge {merge:.2f} s (verdicts equal)")
             print(f"  slowest shard + merge / unsharded = {(max(walls) + merge) / whole:.2f}"

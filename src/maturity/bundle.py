@@ -58,6 +58,7 @@ class Manifest(BaseModel):
     tests: int  # tests this shard ran (its part)
     durations_from: str | None  # where the balancing durations came from, if anywhere
     seconds: float  # wall time of the shard
+    timings: dict[str, float] = {}  # wall seconds of each collector it ran
 
     @property
     def label(self) -> str:

@@ -32,7 +32,7 @@ from maturity.collectors.pytest_run import PLUGIN_DIR, plan_sessions, unit_test_
 from maturity.config import Project
 from maturity.errors import ShardError
 from maturity.evaluate import criteria_needed
-from maturity.facts import Facts, FindingsFacts, TestRunFacts
+from maturity.facts import Facts, FindingsFacts, TestRunFacts, ToolFacts
 from maturity.git import git_info
 from maturity.model import Stage
 from maturity.rundirs import run_directory
@@ -132,7 +132,8 @@ def run_shard(
                     f"cannot shard a workspace run: its unit tests run in {len(sessions)}"
                     f" pytest sessions ({where}); run it unsharded"
                 )
-        facts = _collect(ctx, mine, progress)
+        timed = Timings(progress)
+        facts = _collect(ctx, mine, timed)
         git = git_info(project.root)
         manifest = Manifest(
             shard=index,
@@ -149,10 +150,28 @@ def run_shard(
             tests=len(facts.tests.tests) if isinstance(facts.tests, TestRunFacts) else 0,
             durations_from=source,
             seconds=0.0,
+            timings=timed.seconds,
         )
         manifest.seconds = round(time.monotonic() - start, 3)
         write_bundle(out, manifest, facts, run_dir)
     return manifest
+
+
+class Timings(Progress):
+    """Each collector's wall seconds (for the manifest), passed on to ``progress``."""
+
+    def __init__(self, progress: Progress | None) -> None:
+        self.progress = progress or Progress()
+        self.seconds: dict[str, float] = {}
+
+    def started(self, name: str, title: str) -> None:
+        """A collector started."""
+        self.progress.started(name, title)
+
+    def finished(self, name: str, facts: ToolFacts, seconds: float) -> None:
+        """A collector finished: its time is kept."""
+        self.seconds[name] = round(seconds, 3)
+        self.progress.finished(name, facts, seconds)
 
 
 def _collect(ctx: RunContext, names: list[str], progress: Progress | None) -> Facts:

@@ -202,6 +202,16 @@ def repo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]
 
 
 @pytest.fixture(scope="module")
+def bundles(
+    repo: tuple[Path, dict[str, Any]], tmp_path_factory: pytest.TempPathFactory
+) -> dict[int, list[Path]]:
+    """The generated repository's bundles for 2 and 3 shards (read-only for the tests)."""
+    root, _ = repo
+    out = tmp_path_factory.mktemp("bundles")
+    return {n: shards(root, n, out) for n in (2, 3)}
+
+
+@pytest.fixture(scope="module")
 def tta(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]]:
     root = tmp_path_factory.mktemp("tta") / "tta"
     shutil.copytree(EXAMPLE, root, ignore=shutil.ignore_patterns(".venv", "__pycache__", "run"))
@@ -209,9 +219,11 @@ def tta(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]]
 
 
 @pytest.mark.parametrize("n", [2, 3])
-def test_generated_repo_sharded_then_merged_equals_unsharded(repo, n: int, tmp_path: Path) -> None:
+def test_generated_repo_sharded_then_merged_equals_unsharded(
+    repo, bundles, n: int, tmp_path: Path
+) -> None:
     root, whole = repo
-    report = merged(root, shards(root, n, tmp_path), tmp_path / "merged.json", "--no-store")
+    report = merged(root, bundles[n], tmp_path / "merged.json", "--no-store")
     assert comparable(report) == comparable(whole)
     # the figures are real ones, not empty ones that happen to agree
     by = {c["name"]: {k["id"]: k for k in c["criteria"]} for c in report["components"]}
@@ -245,17 +257,16 @@ def test_tta_sharded_then_merged_equals_unsharded(tta, n: int, tmp_path: Path) -
     assert sum(report["tests"]["outcomes"].values()) == whole["tests"]["collected"] > 20
 
 
-def test_each_shard_runs_a_part_and_the_parts_add_up(repo, tmp_path: Path) -> None:
-    root, whole = repo
-    bundles = shards(root, 3, tmp_path)
-    manifests = [json.loads((b / "manifest.json").read_text()) for b in bundles]
+def test_each_shard_runs_a_part_and_the_parts_add_up(repo, bundles) -> None:
+    _, whole = repo
+    manifests = [json.loads((b / "manifest.json").read_text()) for b in bundles[3]]
     assert [m["tests"] for m in manifests] == [3, 2, 2]  # by count: no stored durations
     assert sorted(r for m in manifests for r in m["roots"]) == ["src/cart", "src/pay", "src/ship"]
     assert all(len(m["roots"]) == 1 for m in manifests)
     assert "docs" in manifests[0]["collectors"]
     assert all("docs" not in m["collectors"] for m in manifests[1:])
     ran = set()
-    for bundle in bundles:
+    for bundle in bundles[3]:
         facts = json.loads((bundle / "facts" / "tests.json").read_text())
         ids = {t["nodeid"] for t in facts["tests"]}
         assert not ids & ran
@@ -292,11 +303,10 @@ def test_shards_are_balanced_by_the_stored_durations(tmp_path: Path) -> None:
     assert len(first) == 3
 
 
-def test_merge_stores_one_run(repo, tmp_path: Path) -> None:
+def test_merge_stores_one_run(repo, bundles, tmp_path: Path) -> None:
     root, _ = repo
     db = f"sqlite:///{tmp_path / 'h.db'}"
-    bundles = shards(root, 2, tmp_path)
-    code, out, err = cli("merge", *map(str, bundles), "--path", str(root), "--db", db)
+    code, out, err = cli("merge", *map(str, bundles[2]), "--path", str(root), "--db", db)
     assert code == 0, err
     assert "stored as run #1" in out
     store = open_store(db)
@@ -314,26 +324,25 @@ def expect_error(*args: str) -> str:
     return err
 
 
-def test_a_missing_shard_is_an_error_naming_it(repo, tmp_path: Path) -> None:
+def test_a_missing_shard_is_an_error_naming_it(repo, bundles) -> None:
     root, _ = repo
-    b1, _, b3 = shards(root, 3, tmp_path)
+    b1, _, b3 = bundles[3]
     err = expect_error("merge", str(b1), str(b3), "--path", str(root), "--no-store")
     assert "missing shard 2/3" in err
 
 
-def test_a_duplicated_shard_is_an_error_naming_it(repo, tmp_path: Path) -> None:
+def test_a_duplicated_shard_is_an_error_naming_it(repo, bundles, tmp_path: Path) -> None:
     root, _ = repo
-    b1, b2 = shards(root, 2, tmp_path)
+    b1, b2 = bundles[2]
     copy = tmp_path / "copy-of-b1"
     shutil.copytree(b1, copy)
     err = expect_error("merge", str(b1), str(b2), str(copy), "--path", str(root), "--no-store")
     assert f"{copy}: shard 1/2 given twice (also {b1})" in err
 
 
-def test_shards_of_another_count_or_not_a_bundle_are_errors(repo, tmp_path: Path) -> None:
+def test_shards_of_another_count_or_not_a_bundle_are_errors(repo, bundles, tmp_path) -> None:
     root, _ = repo
-    b1 = shard(root, 1, 2, tmp_path)
-    c2 = shard(root, 2, 3, tmp_path)
+    b1, c2 = bundles[2][0], bundles[3][1]
     err = expect_error("merge", str(b1), str(c2), "--path", str(root), "--no-store")
     assert f"{c2}: shard 2/3, but {b1} is of 2 shards" in err
     err = expect_error("merge", str(b1), str(tmp_path), "--path", str(root), "--no-store")
