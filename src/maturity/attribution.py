@@ -123,4 +123,5 @@ def account(
             )
             for s in run.sessions
         ],
+        durations={t.nodeid: t.duration for t in run.tests if t.duration is not None},
     )

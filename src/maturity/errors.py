@@ -10,6 +10,7 @@ EXIT_DATABASE = 4
 EXIT_GITHUB = 5
 EXIT_PORT_IN_USE = 6
 EXIT_WORKSPACE = 7
+EXIT_SHARDS = 8
 
 
 class MaturityError(Exception):
@@ -39,6 +40,13 @@ class WorkspaceError(ConfigError):
         super().__init__(file, key, cause)
         where = f"{file}: {key}" if key else file
         self.args = (f"invalid workspace: {where}: {cause}",)
+
+
+class ShardError(MaturityError):
+    """Shard bundles that do not make one run: one missing or given twice, from another
+    commit, configuration or tool version, unreadable; or a run that cannot be sharded."""
+
+    exit_code = EXIT_SHARDS
 
 
 class UsageError(MaturityError):

@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field, computed_field
 
-SCHEMA_VERSION = "2.4"
+SCHEMA_VERSION = "2.5"
 
 COVERAGE = "dev.coverage"  # the criterion whose value is a component's test coverage %
 
@@ -366,6 +366,11 @@ class TestAccount(BaseModel):
         default_factory=list,
         description="The pytest processes of the run: one for the src/<pkg> layout, one per"
         " project directory with its own tests in a workspace.",
+    )
+    durations: dict[str, float] = Field(
+        default_factory=dict,
+        description="Seconds each test that ran took (setup, call and teardown), by node id:"
+        " what `run --shard K/N` balances the next sharded run's tests on.",
     )
 
     def summary(self) -> str:

@@ -12,7 +12,7 @@ from maturity import __version__
 from maturity.collectors import BY_NAME
 from maturity.collectors.base import RunContext
 from maturity.collectors.cache import FactCache
-from maturity.config import Project
+from maturity.config import Component, Project
 from maturity.criteria import criteria_for
 from maturity.errors import ConfigError, UsageError
 from maturity.evaluate import account_tests, criteria_needed, evaluate, notices, sightings
@@ -126,6 +126,20 @@ def tool_infos(facts: Facts) -> list[ToolInfo]:
     return tools
 
 
+def check_waivers(project: Project, components: list[Component]) -> None:
+    """A waiver of a criterion that does not exist is a configuration error."""
+    known = {c.id for g in Stage for c in criteria_for(g)}
+    for comp in components:
+        for waiver in comp.waivers:
+            if waiver.criterion not in known:
+                shown = project.config_file.name if project.config_file else "pyproject.toml"
+                raise ConfigError(
+                    shown,
+                    f"tool.maturity.components.{comp.name}.waivers",
+                    f"unknown criterion {waiver.criterion!r}",
+                )
+
+
 def run(
     project: Project,
     stage: Stage | None = None,
@@ -143,29 +157,33 @@ def run(
             known = ", ".join(c.name for c in components)
             raise UsageError(f"unknown component {unknown[0]!r} (known: {known})")
         components = [c for c in components if c.name in only]
-    known = {c.id for g in Stage for c in criteria_for(g)}
-    for comp in components:
-        for waiver in comp.waivers:
-            if waiver.criterion not in known:
-                shown = project.config_file.name if project.config_file else "pyproject.toml"
-                raise ConfigError(
-                    shown,
-                    f"tool.maturity.components.{comp.name}.waivers",
-                    f"unknown criterion {waiver.criterion!r}",
-                )
+    check_waivers(project, components)
     now = datetime.now(UTC)  # the evaluation time of the whole run
-    started = now.isoformat(timespec="seconds")
     interpreter = resolve_interpreter(project)
     needed = criteria_needed(components, stage)
     names = sorted({n for c in needed for n in c.needs})
     with run_directory(project.root) as run_dir:
         ctx = RunContext(project=project, interpreter=interpreter, run_dir=run_dir, db_url=db_url)
         facts = collect(ctx, names, progress, cache=FactCache(ctx) if use_cache else None)
+    return report_of(project, components, stage, facts, interpreter, now)
+
+
+def report_of(
+    project: Project,
+    components: list[Component],
+    stage: Stage | None,
+    facts: Facts,
+    interpreter: str,
+    now: datetime,
+) -> RunReport:
+    """The evaluation of ``components`` on the collected ``facts``, as one run's report
+    (``now``: when the run started, the evaluation time)."""
+    needed = criteria_needed(components, stage)
     tests = facts.tests if isinstance(facts.tests, TestRunFacts) else None
     gates = sorted({c.gate for c in needed}, key=list(Stage).index)
     return RunReport(
         tool_version=__version__,
-        timestamp=started,
+        timestamp=now.isoformat(timespec="seconds"),
         repo=str(project.root),
         git=git_info(project.root),
         interpreter=interpreter,

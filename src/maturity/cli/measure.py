@@ -24,6 +24,7 @@ from maturity.cli.app import (
     store_for,
     write_outputs,
 )
+from maturity.cli.shards import run_shard_cmd
 from maturity.config import load_project
 from maturity.errors import (
     EXIT_CRITERIA_FAILED,
@@ -60,8 +61,25 @@ def run_cmd(
     db: DbOpt = None,
     store: StoreOpt = True,
     cache: CacheOpt = True,
+    shard: Annotated[
+        str | None,
+        typer.Option(
+            metavar="K/N",
+            help="Measure only shard K of N (a CI matrix) into a bundle; `maturity merge`"
+            " combines the N bundles into one run (docs/ci.md).",
+        ),
+    ] = None,
+    bundle: Annotated[
+        Path | None,
+        typer.Option(help="Where --shard writes its bundle (default .maturity/shards/K-of-N)."),
+    ] = None,
 ) -> None:
     """Measure every component and print each criterion with its figure and bar."""
+    if shard is not None:
+        if component or outputs:
+            raise UsageError("--shard measures a part of a run: --component and report"
+                             " files belong to `maturity merge`")  # fmt: skip
+        return run_shard_cmd(path, shard, bundle, stage, _history_if_any(path, db), db)
     report = measure(path, stage, component, progress, db, cache)
     console = Console()
     render_terminal(report, console, verbose=verbose)

@@ -173,8 +173,14 @@ def init_cmd(
             " 'maturity @ git+https://github.com/<org>/maturity@<tag>'."
         ),
     ] = None,
+    shards: Annotated[
+        int | None,
+        typer.Option(
+            help="Measure the default branch on a matrix of N shard jobs and a merge job."
+        ),
+    ] = None,
 ) -> None:
     """Write a starter [tool.maturity] config, the issue source and the GitHub workflows."""
-    result = init_repo(path, force, install)
+    result = init_repo(path, force, install, shards)
     for written in result.written:
         typer.echo(f"wrote {written.relative_to(path.resolve())}")

@@ -23,6 +23,7 @@ __all__ = [
     "Collector",
     "Inputs",
     "RunContext",
+    "Share",
     "ToolRun",
     "find_tool",
     "locate",
@@ -34,6 +35,26 @@ __all__ = [
 ]
 
 
+@dataclass(frozen=True)
+class Share:
+    """One shard's part of a sharded run (``maturity run --shard K/N``, see
+    ``maturity.shard``): its unit tests are the K-th of N parts of the collected ones
+    (balanced by ``durations``), its static tools run over ``roots`` only."""
+
+    index: int  # K, from 1
+    count: int  # N
+    roots: tuple[str, ...]  # the component directories its static tools run over
+    durations: Path | None = None  # JSON: node id -> seconds in the previous run
+
+    @property
+    def env(self) -> dict[str, str]:
+        """What tells our pytest plugin which part to run."""
+        env = {"MATURITY_SHARD": f"{self.index}/{self.count}"}
+        if self.durations is not None:
+            env["MATURITY_SHARD_DURATIONS"] = str(self.durations)
+        return env
+
+
 @dataclass
 class RunContext:
     """What a collector may read: the project, the interpreter, a scratch directory."""
@@ -42,6 +63,7 @@ class RunContext:
     interpreter: str
     run_dir: Path  # <repo>/.maturity/run, kept after the run so figures can be checked
     db_url: str | None = None  # --db: the history store (incidents, first sightings)
+    share: Share | None = None  # a sharded run's part; None: the whole run
 
     @property
     def root(self) -> Path:
@@ -58,7 +80,8 @@ class RunContext:
         to it)``, for the tools run once per project directory with its own
         configuration. The ``src/<pkg>`` layout is one group: ``(".", roots)``."""
         groups: dict[str, list[str]] = {}
-        for root in self.project.roots:
+        roots = self.share.roots if self.share is not None else self.project.roots
+        for root in roots:
             comp = next(c for c in self.project.components if c.path == root)
             inside = root if comp.project == "." else root.removeprefix(comp.project + "/")
             groups.setdefault(comp.project, []).append(inside)

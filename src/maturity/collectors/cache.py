@@ -117,6 +117,16 @@ def _write_atomic(path: Path, text: str) -> None:
     tmp.replace(path)
 
 
+def dump_facts(collector: type[Collector], facts: ToolFacts) -> bytes:
+    """A collector's facts as JSON (the cache's and the shard bundles' form)."""
+    return TypeAdapter(collector.facts).dump_json(facts)
+
+
+def load_facts(collector: type[Collector], data: bytes) -> ToolFacts:
+    """Facts written by ``dump_facts``; pydantic's ValidationError when they are not."""
+    return TypeAdapter(collector.facts).validate_json(data)
+
+
 class FactCache:
     """Facts of earlier runs, by the hash of what they were measured from."""
 
@@ -185,7 +195,7 @@ class FactCache:
         entry = self.base / collector.name / key
         try:
             meta = json.loads((entry / "meta.json").read_text(encoding="utf-8"))
-            facts = TypeAdapter(collector.facts).validate_json((entry / "facts.json").read_bytes())
+            facts = load_facts(type(collector), (entry / "facts.json").read_bytes())
             old, new = str(meta["run_dir"]), self.ctx.relpath(self.ctx.run_dir)
         except (OSError, ValueError, KeyError, ValidationError):
             return None  # no entry, or one from another maturity: measure again
@@ -218,7 +228,7 @@ class FactCache:
                     target = tmp / RUN_FILES / piece.relative_to(self.ctx.run_dir)
                     target.parent.mkdir(parents=True, exist_ok=True)
                     shutil.copyfile(piece, target)
-        (tmp / "facts.json").write_bytes(TypeAdapter(collector.facts).dump_json(facts))
+        (tmp / "facts.json").write_bytes(dump_facts(type(collector), facts))
         meta = {
             "run": self.ctx.run_dir.name,
             "run_dir": self.ctx.relpath(self.ctx.run_dir),

@@ -129,6 +129,7 @@ def run_pytest(
         # per-test data needs a tracer that sees every execution of a line; the
         # sys.monitoring core (COVERAGE_CORE=sysmon) records a line once per run
         "COVERAGE_CORE": "ctrace",
+        **(ctx.share.env if ctx.share is not None else {}),
     }
     run = run_tool(argv, cwd, ctx.timeout, env=env)
     facts.command = f"python -m pytest {' '.join(args)}"
@@ -170,6 +171,7 @@ def _read_report(
             markers=tuple(t["markers"]),
             message=t["message"],
             line=t["line"],
+            duration=t.get("duration"),
         )
         for t in payload["tests"]
     ]
@@ -188,6 +190,8 @@ def _read_report(
         facts.stopped = stopped
         total = len(facts.tests)
         return f"the test session did not complete: {stopped} ({not_run} of {total} tests not run)"
+    if (payload.get("shard") or {}).get("order"):
+        return None  # a shard: whether the run collected nothing is the merge's to say
     if status == 5 or (not facts.tests and not facts.collection_errors):
         return f"pytest collected no tests in {' '.join(facts.paths)} (pytest exit {status})"
     return None
@@ -238,6 +242,8 @@ class PytestCollector(Collector):
             return facts
         files = {t.file for t in facts.tests}
         facts.imports = {f: found for f, found in graph.items() if f in files}
+        if ctx.share is not None:
+            return facts  # a shard's coverage is read once all shards' data is combined
         facts.coverage = read_coverage(ctx, data_file, report, combine)
         return facts
 
@@ -327,7 +333,7 @@ def run_sessions(
                 )
                 for p in session.paths
             ]
-        _merge_per_test(per_test, sub_report)
+        merge_per_test(per_test, sub_report)
     rootdirs = {s.rootdir for s in facts.sessions}
     facts.rootdir = rootdirs.pop() if len(rootdirs) == 1 else "."
     report.write_text(json.dumps({"per_test": per_test}), encoding="utf-8")
@@ -337,7 +343,7 @@ def run_sessions(
     return True
 
 
-def _merge_per_test(into: dict[str, Any], report: Path) -> None:
+def merge_per_test(into: dict[str, Any], report: Path) -> None:
     """Add one session's per-test record (its node ids are repo-root based, so unique)."""
     try:
         record = json.loads(report.read_text(encoding="utf-8")).get("per_test")

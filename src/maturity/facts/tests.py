@@ -21,6 +21,7 @@ class TestOutcome:
     markers: tuple[str, ...] = ()
     message: str = ""
     line: int | None = None
+    duration: float | None = None  # seconds: setup, call and teardown
 
 
 @dataclass(frozen=True)

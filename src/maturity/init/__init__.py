@@ -99,7 +99,9 @@ def _existing_issues(table: dict[str, Any] | None) -> Table | None:
     return copy
 
 
-def init(root: Path, force: bool = False, install: str | None = None) -> InitResult:
+def init(
+    root: Path, force: bool = False, install: str | None = None, shards: int | None = None
+) -> InitResult:
     """Write the starter config into pyproject.toml, the issues file when the issue
     source is a new one, and the workflows.
 
@@ -110,7 +112,9 @@ def init(root: Path, force: bool = False, install: str | None = None) -> InitRes
     install = required_install(install)
     root = root.resolve()
     written: list[Path] = []
-    workflows = render(install, default_branch(root) or "main")
+    if shards is not None and shards < 2:
+        raise UsageError(f"--shards {shards}: give 2 or more (1 is the unsharded workflow)")
+    workflows = render(install, default_branch(root) or "main", shards)
     existing = [root / rel for rel in workflows if (root / rel).exists()]
     config_file, _, table = find_config(root)
     if not force and (existing or table):

@@ -23,6 +23,8 @@ import re
 import shlex
 from pathlib import PurePosixPath
 
+from maturity.init.sharded import SHARDED_FILE, SHARDED_WORKFLOW, shard_values
+
 QUALITY_FILE = ".github/workflows/component-quality-check.yml"
 STAGING_FILE = ".github/workflows/staging-validation.yml"
 REPORT_ARTIFACT = "maturity-report"  # the default branch's JSON report, file REPORT_FILE
@@ -203,9 +205,11 @@ def setup_steps(install: str, full_history: bool = False) -> str:
     return _fill(SETUP_STEPS, {"checkout": checkout, "install": shlex.quote(install)})
 
 
-def render(install: str, branch: str) -> dict[str, str]:
+def render(install: str, branch: str, shards: int | None = None) -> dict[str, str]:
     """Each workflow's path (relative to the repository) and text, for a default branch
-    ``branch`` and maturity installed from ``install``."""
+    ``branch`` and maturity installed from ``install``. With ``shards``, the default
+    branch's report is measured by the sharded workflow (``init/sharded.py``) and the
+    quality workflow keeps only its pull request check."""
     values = {
         "branch": json.dumps(branch),  # a JSON string is a YAML scalar whatever it holds
         "report": REPORT_FILE,
@@ -217,7 +221,16 @@ def render(install: str, branch: str) -> dict[str, str]:
     values["setup"] = setup_steps(install)
     # the pull request job needs the default branch's history for the merge-base
     values["setup-full-history"] = setup_steps(install, full_history=True)
+    if shards is None:
+        return {
+            QUALITY_FILE: _fill(QUALITY_WORKFLOW, values),
+            STAGING_FILE: _fill(STAGING_WORKFLOW, values),
+        }
+    values["workflow"] = PurePosixPath(SHARDED_FILE).name
+    cut = QUALITY_WORKFLOW.index("  report:\n"), QUALITY_WORKFLOW.index("  check:\n")
+    quality = QUALITY_WORKFLOW[: cut[0]] + QUALITY_WORKFLOW[cut[1] :]
     return {
-        QUALITY_FILE: _fill(QUALITY_WORKFLOW, values),
+        QUALITY_FILE: _fill(quality, values),
         STAGING_FILE: _fill(STAGING_WORKFLOW, values),
+        SHARDED_FILE: _fill(SHARDED_WORKFLOW, values | shard_values(shards)),
     }

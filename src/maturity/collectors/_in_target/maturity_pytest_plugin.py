@@ -3,9 +3,14 @@
 It runs inside the TARGET's interpreter, so it imports nothing from maturity. It
 records every test's outcome and markers (deselected tests too), every collection error,
 whether the session ended early (``pytest.exit``, ``KeyboardInterrupt``, ``-x``,
-``--collect-only``), and which measured files each test ran (read from coverage.py's
-live tracer data at test boundaries; see ``PerTest``). The JSON lands where
-``MATURITY_PYTEST_REPORT`` points. File paths are absolute.
+``--collect-only``), how long each test took, and which measured files each test ran
+(read from coverage.py's live tracer data at test boundaries; see ``PerTest``). The JSON
+lands where ``MATURITY_PYTEST_REPORT`` points. File paths are absolute.
+
+In a sharded run (``MATURITY_SHARD=K/N``) only the K-th of N parts of the collected
+tests runs (``maturity_shard.assign``, balanced by the previous run's durations); the
+others are left out without being reported as deselected, and tests that ``-m``/``-k``
+deselected are reported by shard 1 only, so the shards' reports add up to one run's.
 """
 
 from __future__ import annotations
@@ -140,6 +145,8 @@ class Recorder:
         self.interrupted: str | None = None
         self.paths: dict[str, str] = {}  # collector node id -> its absolute path
         self.collisions: list[dict[str, str]] = []
+        self.shard = os.environ.get("MATURITY_SHARD") or None
+        self.order: list[str] = []  # every collected test, deselected ones first
 
     def pytest_sessionstart(self, session: pytest.Session) -> None:
         """Find the coverage instance measuring this run, if any."""
@@ -218,11 +225,31 @@ class Recorder:
                     " or separate sessions)",
                 }
             )
+        self.order = [*self.items, *(self.prefix + item.nodeid for item in items)]
+        if self.shard is not None:
+            items[:] = self._share(items)
         for item in items:
             self.items[self.prefix + item.nodeid] = self._entry(item, "not run")
 
+    def _share(self, items: list[pytest.Item]) -> list[pytest.Item]:
+        """This shard's part of the collected tests."""
+        from maturity_shard import DURATIONS_ENV, assign, parse
+
+        index, count = parse(self.shard or "")
+        durations: dict[str, float] = {}
+        path = os.environ.get(DURATIONS_ENV)
+        if path:
+            with open(path, encoding="utf-8") as fh:
+                durations = json.load(fh)
+        ids = [self.prefix + item.nodeid for item in items]
+        mine = set(assign(ids, durations, count)[index - 1])
+        return [item for item, nodeid in zip(items, ids, strict=True) if nodeid in mine]
+
     def pytest_deselected(self, items: list[pytest.Item]) -> None:
-        """Record tests that ``-m``/``-k`` (or a plugin) took out of the run."""
+        """Record tests that ``-m``/``-k`` (or a plugin) took out of the run (in a
+        sharded run, shard 1 reports them)."""
+        if self.shard is not None and not self.shard.startswith("1/"):
+            return
         for item in items:
             self.items[self.prefix + item.nodeid] = self._entry(item, "deselected")
 
@@ -264,6 +291,7 @@ class Recorder:
         if entry is None:
             return
         xfail = hasattr(report, "wasxfail")
+        entry["duration"] = round(entry.get("duration", 0.0) + report.duration, 6)
         message = _failure(report) if report.failed else ""
         if report.when == "setup":
             if report.failed:
@@ -291,7 +319,11 @@ class Recorder:
         elif stopped is None and not_run and (session.shouldfail or session.shouldstop):
             why = session.shouldfail or session.shouldstop
             stopped = f"pytest stopped early ({why}; -x / --maxfail / --stepwise)"
+        if self.shard is not None and exitstatus == 5 and self.order:
+            # this shard's part is empty, the run's is not: nothing is missing
+            exitstatus = session.exitstatus = pytest.ExitCode.OK
         payload = {
+            "shard": {"shard": self.shard, "order": self.order} if self.shard else None,
             "pytest_version": pytest.__version__,
             "python": sys.executable,
             "python_version": sys.version.split()[0],

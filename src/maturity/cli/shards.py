@@ -1,0 +1,64 @@
+"""Sharded runs: ``maturity run --shard K/N`` (via :func:`run_shard_cmd`) and ``maturity merge``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from maturity.cli.app import DbOpt, StoreOpt, app, report_options, store_for, write_outputs
+from maturity.config import load_project
+from maturity.errors import UsageError
+from maturity.merge import merge
+from maturity.model import Stage
+from maturity.report.formats import Format
+from maturity.report.terminal import render_terminal
+from maturity.shard import parse_shard, previous_durations, run_shard
+from maturity.store import Store, save_run
+
+
+def run_shard_cmd(
+    path: Path,
+    shard: str,
+    bundle: Path | None,
+    stage: Stage | None,
+    history: Store | None,
+    db: str | None,
+) -> None:
+    """Measure one shard into its bundle and say what it ran."""
+    index, count = parse_shard(shard)
+    project = load_project(path)
+    out = bundle or project.root / ".maturity" / "shards" / f"{index}-of-{count}"
+    manifest = run_shard(project, index, count, out, stage, previous_durations(history), db_url=db)
+    balance = manifest.durations_from or "test count (no stored durations)"
+    typer.echo(
+        f"shard {index}/{count}: {manifest.tests} tests, {', '.join(manifest.collectors)}"
+        f" over {len(manifest.roots)} component directories, balanced by {balance};"
+        f" bundle written to {out}"
+    )
+
+
+@app.command("merge")
+@report_options("run")
+def merge_cmd(
+    outputs: dict[Format, Path],
+    bundles: Annotated[list[Path], typer.Argument(help="The bundles of every shard.")],
+    path: Annotated[
+        Path, typer.Option("--path", help="The repository (the checkout the shards measured).")
+    ] = Path("."),
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="All evidence.")] = False,
+    db: DbOpt = None,
+    store: StoreOpt = True,
+) -> None:
+    """Combine the bundles of `run --shard K/N` (all N) into one run: evaluated and
+    stored as if measured unsharded."""
+    if not bundles:
+        raise UsageError("merge: give the bundle of every shard")
+    report = merge(load_project(path), bundles, db_url=db)
+    render_terminal(report, Console(), verbose=verbose)
+    write_outputs(report, outputs)
+    if store:
+        history = store_for(path, db)
+        typer.echo(f"stored as run #{save_run(history, report)} in {history.url}")
