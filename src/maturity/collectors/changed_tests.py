@@ -153,27 +153,27 @@ def changed_tests(
     """The tests the changes can affect re-run, REF's outcomes and coverage for the rest."""
     ctx, snapshot = inc.ctx, inc.snapshot
     if snapshot is None:
-        return None, "measured: no facts kept for REF"
+        return None, "no facts kept for REF"
     raw = snapshot.per_test(collector)
     old_run = snapshot.run_dir(collector)
     named = old.coverage.data_file if old.coverage else None
     if raw is None or named is None or not named.startswith(old_run + "/"):
-        return None, "measured: REF's per-test record is not kept"
+        return None, "REF's per-test record is not kept"
     ref_data = snapshot.run_files(collector) / named.removeprefix(old_run + "/")
     if not ref_data.is_file():
-        return None, "measured: REF's coverage data is not kept"
+        return None, "REF's coverage data is not kept"
     record = Record(ctx, old, raw, snapshot.root)
     gone = inc.changes.gone
     rerun, fresh, why = _plan(ctx, old, record, touched)
     if why is not None:
-        return None, f"measured: {why}"
+        return None, why
     present = sorted(m for m in rerun if (ctx.root / m).is_file())
     every = python_files(ctx.root, unit_test_paths(ctx))
     if present and len(present) >= len({t.file for t in old.tests}):
-        return None, "measured: every test module is affected"
+        return None, "every test module is affected"
     sub = _run(ctx, present)
     if sub.error is not None:
-        return sub, f"measured {len(present)} test modules: {sub.error}"
+        return sub, f"{len(present)} affected test modules re-run: {sub.error}"
     merged = _merge(ctx, old, sub, record, ref_data, rerun | gone, fresh | gone, every)
     kept = len(merged.tests) - len(sub.tests)
     merged.carried = (

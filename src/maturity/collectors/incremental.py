@@ -24,10 +24,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from maturity.collectors import BY_NAME
-from maturity.collectors.base import Collector, RunContext, is_config
+from maturity.collectors.base import Collector, RunContext, in_any, is_config
 from maturity.collectors.cache import FactCache
 from maturity.collectors.changed_tests import changed_tests, restore
 from maturity.collectors.changes import Changes, changed_since, dirty_files, resolve
+from maturity.collectors.dependents import dependents, narrows
 from maturity.collectors.snapshot import Snapshot, fingerprint, save_snapshot
 from maturity.errors import UsageError
 from maturity.facts import Facts, FindingsFacts, TestRunFacts, ToolFacts
@@ -86,24 +87,24 @@ class Incremental:
             return None
         kept = self.snapshot.facts(collector)
         if kept is None:
-            self._account(name, False, "measured: REF's run kept no facts of it")
+            self._account(name, False, "REF's run kept no facts of it")
             return None
         old, mark = kept
         if mark != fingerprint(self.cache, collector):
             why = "its configuration, tools or installed packages differ from REF's run"
-            self._account(name, False, f"measured: {why}")
+            self._account(name, False, why)
             return None
         touched = sorted(p for p in self.changes.paths if inputs.files(p))
         if not touched:
             if isinstance(old, TestRunFacts) and not restore(self, collector, old):
-                self._account(name, False, "measured: REF's coverage data is not kept")
+                self._account(name, False, "REF's coverage data is not kept")
                 return None
             old.carried = "all of REF's facts: none of the files it reads changed"
             self._account(name, True, old.carried)
             return old
         strategy = STRATEGIES.get(name)
         if strategy is None:
-            self._account(name, False, f"measured: {_files(touched)} it reads changed")
+            self._account(name, False, f"{_files(touched)} it reads changed")
             return None
         facts, how = strategy(self, collector, old, touched)
         self._account(name, facts is not None and facts.error is None, how)
@@ -156,32 +157,46 @@ def _files(paths: list[str]) -> str:
 def _findings(
     inc: Incremental, collector: Collector, old: ToolFacts, touched: list[str]
 ) -> tuple[ToolFacts | None, str]:
-    """ruff, bandit: the changed files measured, REF's findings for the others."""
+    """ruff, bandit (each file judged alone), pyright (a file and what it imports): the
+    files the changes can affect measured, REF's findings for the others."""
     if not isinstance(old, FindingsFacts):
-        return None, "measured"
+        return None, "facts of another type"
     config = [p for p in touched if is_config(p)]
     if config:
-        return None, f"measured: a configuration file changed ({', '.join(config[:3])})"
-    files = [p for p in touched if (inc.ctx.root / p).is_file()]
-    run = getattr(collector, "collect")  # noqa: B009 - ruff's and bandit's take files
+        return None, f"a configuration file changed ({', '.join(config[:3])})"
+    again = set(touched)
+    if collector.name == "pyright":
+        why = narrows(inc.ctx)
+        if why is not None:
+            return None, why
+        again |= dependents(inc.ctx, set(touched))
+    files = sorted(
+        p
+        for p in again
+        if (inc.ctx.root / p).is_file()
+        and p.endswith((".py", ".pyi"))
+        and in_any(p, inc.ctx.project.roots)
+        and not any(part.startswith(".") or part == "__pycache__" for part in p.split("/"))
+    )
+    run = getattr(collector, "collect")  # noqa: B009 - ruff's, bandit's, pyright's take files
     fresh: FindingsFacts = run(inc.ctx, files)
     if fresh.error is not None:
-        return fresh, f"measured {_files(files)}: {fresh.error}"
-    gone = set(touched)
+        return fresh, f"{collector.name} on {_files(files)}: {fresh.error}"
     merged = FindingsFacts(
-        tool=fresh.tool,
-        version=fresh.version,
-        path=fresh.path,
+        tool=fresh.tool or old.tool,
+        version=fresh.version or old.version,
+        path=fresh.path or old.path,
         command=old.command,
-        findings=[f for f in old.findings if f.file not in gone] + fresh.findings,
-        failed_files={f: why for f, why in old.failed_files.items() if f not in gone}
+        findings=[f for f in old.findings if f.file not in again] + fresh.findings,
+        failed_files={f: why for f, why in old.failed_files.items() if f not in again}
         | fresh.failed_files,
         general=list(dict.fromkeys([*old.general, *fresh.general])),
     )
-    kept = len({f.file for f in merged.findings} - gone)
+    kept = len({f.file for f in merged.findings} - again)
+    which = "changed" if collector.name != "pyright" else "changed or importing a changed file"
     merged.carried = (
-        f"{collector.name} ran on {_files(files)} changed since REF; REF's findings kept"
-        f" for every other file ({kept} with findings)"
+        f"{collector.name} ran on {_files(files)} {which}; REF's findings kept for every"
+        f" other file ({kept} with findings)"
     )
     return merged, merged.carried
 
@@ -190,9 +205,14 @@ def _tests(
     inc: Incremental, collector: Collector, old: ToolFacts, touched: list[str]
 ) -> tuple[ToolFacts | None, str]:
     if not isinstance(old, TestRunFacts):
-        return None, "measured"
+        return None, "facts of another type"
     return changed_tests(inc, collector, old, touched)
 
 
 Strategy = Callable[[Incremental, Collector, ToolFacts, list[str]], tuple[ToolFacts | None, str]]
-STRATEGIES: dict[str, Strategy] = {"ruff": _findings, "bandit": _findings, "tests": _tests}
+STRATEGIES: dict[str, Strategy] = {
+    "ruff": _findings,
+    "bandit": _findings,
+    "pyright": _findings,
+    "tests": _tests,
+}
