@@ -220,20 +220,22 @@ def constants(repo: Path) -> None:
 
 def signature(repo: Path) -> None:
     # pyright now finds errors in beta/api.py, which did not change but imports util.py
-    edit(repo, "src/beta/util.py", "def double(value: int) -> int:", "def double(value: str) -> str:")
+    edit(
+        repo, "src/beta/util.py", "def double(value: int) -> int:", "def double(value: str) -> str:"
+    )
 
 
 SHAPES: dict[str, tuple[Callable[[Path], None], set[str]]] = {
     # shape: (change, facts carried from REF in whole or part)
-    "source": (source, {"tests", "ruff", "bandit", "pyright"}),
+    "source": (source, {"tests", "ruff", "bandit", "pyright", "docs"}),
     "test": (test_file, {"tests", "ruff", "bandit", "sources", "docs", "pyright"}),
     "conftest": (conftest, {"sources", "docs"}),
     "config": (config, {"sources"}),  # the parsed [tool.maturity] did not change
     "dependency": (dependency, {"ruff", "bandit", "pyright", "sources"}),
-    "deleted": (deleted, {"tests", "ruff", "bandit", "pyright"}),
-    "renamed": (renamed, {"tests", "ruff", "bandit", "pyright"}),
-    "signature": (signature, {"tests", "ruff", "bandit", "pyright"}),
-    "import-time": (constants, {"tests", "ruff", "bandit", "pyright"}),
+    "deleted": (deleted, {"tests", "ruff", "bandit", "pyright", "docs"}),
+    "renamed": (renamed, {"tests", "ruff", "bandit", "pyright", "docs"}),
+    "signature": (signature, {"tests", "ruff", "bandit", "pyright", "docs"}),
+    "import-time": (constants, {"tests", "ruff", "bandit", "pyright", "docs"}),
 }
 
 
@@ -284,6 +286,25 @@ def test_a_second_change_carries_from_the_changed_run(repo: Path) -> None:
     git(repo, "commit", "-qam", "two")
     changed, _ = run(repo, "--no-cache", "--changed-since", "HEAD~1")
     cold, _ = run(repo, "--no-cache")
+    assert verdicts(changed) == verdicts(cold)
+    assert account(changed) == account(cold)
+
+
+def test_a_fresh_clone_with_only_the_kept_facts_restored_carries_them(repo: Path) -> None:
+    """As in CI: the push job's run keeps the base commit's facts, the cache carries only
+    that directory to another checkout (another path here), which measures the change."""
+    run(repo)
+    base = git(repo, "rev-parse", "HEAD").strip()
+    clone = repo.parent / "clone"
+    git(repo.parent, "clone", "-q", str(repo), str(clone))
+    shutil.copytree(repo / SNAPSHOTS / base, clone / SNAPSHOTS / base)
+    source(clone)
+    git(clone, "commit", "-qam", "change")
+    changed, err = run(clone, "--no-cache", "--changed-since", base)
+    assert "warning" not in err, err
+    carried = {c["collector"] for c in changed["changed_since"]["collectors"] if c["carried"]}
+    assert {"tests", "ruff", "bandit", "pyright"} <= carried
+    cold, _ = run(clone, "--no-cache")
     assert verdicts(changed) == verdicts(cold)
     assert account(changed) == account(cold)
 

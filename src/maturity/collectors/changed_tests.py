@@ -31,6 +31,7 @@ import json
 import os
 import re
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -47,7 +48,8 @@ from maturity.collectors.pytest_run import (
     run_sessions,
     unit_test_paths,
 )
-from maturity.facts import TestOutcome, TestRunFacts
+from maturity.facts import CoverageFacts, TestOutcome, TestRunFacts
+from maturity.paths import under
 
 if TYPE_CHECKING:
     from maturity.collectors.incremental import Incremental
@@ -171,10 +173,13 @@ def changed_tests(
     every = python_files(ctx.root, unit_test_paths(ctx))
     if present and len(present) >= len({t.file for t in old.tests}):
         return None, "every test module is affected"
-    sub = _run(ctx, present)
+    with ThreadPoolExecutor(max_workers=1) as pool:  # the import graph, while pytest runs
+        imports = pool.submit(imports_of_tests, ctx, every)
+        sub = _run(ctx, present)
+        graph = imports.result()
     if sub.error is not None:
         return sub, f"{len(present)} affected test modules re-run: {sub.error}"
-    merged = _merge(ctx, old, sub, record, ref_data, rerun | gone, fresh | gone, every)
+    merged = _merge(ctx, old, sub, record, ref_data, rerun | gone, fresh | gone, graph)
     kept = len(merged.tests) - len(sub.tests)
     merged.carried = (
         f"{len(sub.tests)} tests of {len(present)} affected test modules re-run;"
@@ -208,14 +213,14 @@ def _merge(
     ref_data: Path,
     replaced: set[str],
     drop: set[str],
-    every: list[str],
+    graph: dict[str, list[str]],
 ) -> TestRunFacts:
     """REF's facts for the modules not re-run, the re-run's for the others."""
     where = ctx.run_dir / RERUN
     data = ctx.run_dir / DATA_FILE
     runs = [str(where / DATA_FILE)]
     runs += [str(ctx.root / s.data_file) for s in sub.sessions if s.data_file]
-    error = _merge_data(ctx, ref_data, record.root, drop, runs, data)
+    error, ran = _merge_data(ctx, ref_data, record.root, drop, runs, data)
     report = ctx.run_dir / PER_TEST_RECORD
     _merge_record(ctx, record, replaced, where / PER_TEST_RECORD, report)
     kept = [t for t in old.tests if t.file not in replaced]
@@ -237,7 +242,6 @@ def _merge(
     )
     merged.exit_status = _exit_status(merged.tests, bool(merged.collection_errors))
     files = {t.file for t in merged.tests}
-    graph = imports_of_tests(ctx, every)
     merged.imports = {f: found for f, found in graph.items() if f in files}
     for session in merged.sessions:
         mine = [t for t in merged.tests if merged.session_of(t.file) is session]
@@ -247,8 +251,42 @@ def _merge(
     if error is not None:
         merged.error = f"cannot merge REF's coverage data with the re-run's: {error}"
         return merged
-    merged.coverage = read_coverage(ctx, data, report, [])
+    merged.coverage = _coverage(ctx, old, data, report, drop | {ctx.relpath(f) for f in ran})
     return merged
+
+
+def _coverage(
+    ctx: RunContext, old: TestRunFacts, data: Path, report: Path, changed: set[str]
+) -> CoverageFacts:
+    """The coverage facts: the component directories holding a file whose data changed
+    (taken from the re-run, or run by it) read from the merged data file; REF's figures
+    for every other file (no re-run test ran them, and REF's tests of them all kept)."""
+    again = [r for r in ctx.project.roots if any(under(f, r) for f in changed)]
+    fresh = (
+        read_coverage(ctx, data, report, [], roots=again)
+        if again
+        else CoverageFacts(
+            tool="coverage",
+            path=ctx.interpreter,
+            data_file=ctx.relpath(data),
+            command=f"coverage report --data-file={ctx.relpath(data)}",
+            has_contexts=True,
+        )
+    )
+    ref = old.coverage
+    if fresh.error is not None or ref is None:
+        return fresh
+
+    def kept(file: str) -> bool:
+        return not in_any(file, again)
+
+    fresh.version = fresh.version or ref.version
+    fresh.has_contexts = fresh.has_contexts or ref.has_contexts
+    fresh.omit = fresh.omit if again else ref.omit
+    fresh.files = {f: c for f, c in ref.files.items() if kept(f)} | fresh.files
+    fresh.file_errors = {f: e for f, e in ref.file_errors.items() if kept(f)} | fresh.file_errors
+    fresh.omitted = {f: t for f, t in ref.omitted.items() if kept(f)} | fresh.omitted
+    return fresh
 
 
 def _counts(tests: list[TestOutcome]) -> dict[str, int]:
@@ -267,8 +305,9 @@ def _exit_status(tests: list[TestOutcome], errors: bool) -> int:
 
 def _merge_data(
     ctx: RunContext, ref: Path, ref_root: str, drop: set[str], runs: list[str], out: Path
-) -> str | None:
-    """Merge the data files in the target's interpreter; the error, or None."""
+) -> tuple[str | None, list[str]]:
+    """Merge the data files in the target's interpreter: the error or None, and the files
+    the re-runs measured (absolute)."""
     args_file = ctx.run_dir / RERUN / "merge-args.json"
     result = ctx.run_dir / RERUN / "merge-result.json"
     args_file.parent.mkdir(parents=True, exist_ok=True)
@@ -287,8 +326,8 @@ def _merge_data(
     try:
         payload = json.loads(result.read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return f"the merge failed: {run.error or run.tail()}"
-    return payload.get("error")
+        return f"the merge failed: {run.error or run.tail()}", []
+    return payload.get("error"), list(payload.get("ran") or [])
 
 
 def _merge_record(

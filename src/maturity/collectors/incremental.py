@@ -29,10 +29,12 @@ from maturity.collectors.cache import FactCache
 from maturity.collectors.changed_tests import changed_tests, restore
 from maturity.collectors.changes import Changes, changed_since, dirty_files, resolve
 from maturity.collectors.dependents import dependents, narrows
+from maturity.collectors.docs import scan_component
 from maturity.collectors.snapshot import Snapshot, fingerprint, save_snapshot
 from maturity.errors import UsageError
-from maturity.facts import Facts, FindingsFacts, TestRunFacts, ToolFacts
+from maturity.facts import DocsFacts, Facts, FindingsFacts, TestRunFacts, ToolFacts
 from maturity.model import CarriedAccount, ChangedSince
+from maturity.paths import under
 
 
 @dataclass
@@ -201,6 +203,30 @@ def _findings(
     return merged, merged.carried
 
 
+def _docs(
+    inc: Incremental, collector: Collector, old: ToolFacts, touched: list[str]
+) -> tuple[ToolFacts | None, str]:
+    """The documentation scan: the components holding a changed file scanned again (a
+    component's scan reads its own directory), REF's scan for the others; a changed file
+    outside every component (a workspace member's README, a diagram) scans all."""
+    if not isinstance(old, DocsFacts):
+        return None, "facts of another type"
+    comps = inc.ctx.project.components
+    outside = [p for p in touched if not any(under(p, c.path) for c in comps)]
+    if outside:
+        return None, f"{_files(outside)} outside the components changed"
+    again = [c for c in comps if any(under(p, c.path) for p in touched)]
+    merged = DocsFacts(tool=old.tool, command=old.command, components=dict(old.components))
+    for comp in again:
+        merged.components[comp.path] = scan_component(comp, inc.ctx.root)
+    merged.carried = (
+        f"{len(again)} component{'s' * (len(again) != 1)} holding a changed file scanned"
+        f" again ({', '.join(c.name for c in again[:3])}); REF's scan for the"
+        f" {len(comps) - len(again)} others"
+    )
+    return merged, merged.carried
+
+
 def _tests(
     inc: Incremental, collector: Collector, old: ToolFacts, touched: list[str]
 ) -> tuple[ToolFacts | None, str]:
@@ -214,5 +240,6 @@ STRATEGIES: dict[str, Strategy] = {
     "ruff": _findings,
     "bandit": _findings,
     "pyright": _findings,
+    "docs": _docs,
     "tests": _tests,
 }

@@ -10,7 +10,7 @@ are taken from the re-run alone (``drop``).
 
 ARGS_JSON: ``{"ref": DATA_FILE, "ref_root": DIR, "root": DIR, "drop": [REL...],
 "runs": [DATA_FILE...], "out": DATA_FILE, "result": JSON_FILE}``. The result file
-holds ``{"files": N}`` or ``{"error": "..."}``.
+holds the files the re-runs measured, ``{"ran": [FILE...]}``, or ``{"error": "..."}``.
 """
 
 from __future__ import annotations
@@ -28,8 +28,9 @@ def _pieces(data_file: str) -> list[str]:
     return found + sorted(glob.glob(glob.escape(data_file) + ".*"))
 
 
-def merge(args: dict[str, Any]) -> int:
-    """Write ``out``: REF's kept files moved to ``root``, then each re-run's data."""
+def merge(args: dict[str, Any]) -> list[str]:
+    """Write ``out``: REF's kept files moved to ``root``, then each re-run's data; returns
+    the files the re-runs measured."""
     from coverage import CoverageData
 
     ref_root = os.path.realpath(args["ref_root"])
@@ -47,20 +48,26 @@ def merge(args: dict[str, Any]) -> int:
         if inside and rel.replace(os.sep, "/") in drop:
             continue
         moved = os.path.join(root, rel) if inside else name
-        if arcs:
-            out.add_arcs({moved: ref.arcs(name) or []})
-        else:
-            out.add_lines({moved: ref.lines(name) or []})
-        tracer = ref.file_tracer(name)
-        if tracer:
+        tracer = ref.file_tracer(name) or ""
+        pairs = ref.arcs(name) if arcs else None
+        lines = None if arcs else ref.lines(name)
+        if pairs:
+            out.add_arcs({moved: pairs})
+        elif lines:
+            out.add_lines({moved: lines})
+        else:  # a file no test ran (0%): kept as a file without data
+            out.touch_file(moved, tracer)
+        if (pairs or lines) and tracer:
             out.add_file_tracers({moved: tracer})
+    ran: set[str] = set()
     for run in args["runs"]:
         for piece in _pieces(run):
             data = CoverageData(basename=piece)
             data.read()
+            ran |= data.measured_files()
             out.update(data)
     out.write()
-    return len(out.measured_files())
+    return sorted(ran)
 
 
 def main(argv: list[str]) -> int:
@@ -68,7 +75,7 @@ def main(argv: list[str]) -> int:
     with open(argv[0], encoding="utf-8") as fh:
         args = json.load(fh)
     try:
-        result: dict[str, Any] = {"files": merge(args)}
+        result: dict[str, Any] = {"ran": merge(args)}
     except Exception as exc:  # any failure becomes the collector's error
         result = {"error": f"{type(exc).__name__}: {exc}"}
     with open(args["result"], "w", encoding="utf-8") as fh:
