@@ -309,6 +309,25 @@ def test_a_fresh_clone_with_only_the_kept_facts_restored_carries_them(repo: Path
     assert account(changed) == account(cold)
 
 
+def test_a_file_coverage_does_not_measure_runs_every_test(tmp_path: Path) -> None:
+    """A file [run] omit leaves out has no record of the tests that ran it: all run."""
+    files = dict(REPO)
+    files["pyproject.toml"] += '[tool.coverage.run]\nomit = ["*/gamma/extra.py"]\n'
+    root = write_tree(tmp_path / "repo", files)
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "base")
+    run(root)
+    edit(root, "src/gamma/extra.py", "text.upper()", "text.lower()")  # test_shout fails now
+    changed, _ = run(root, "--no-cache", "--changed-since", "HEAD")
+    [tests] = [c for c in changed["changed_since"]["collectors"] if c["collector"] == "tests"]
+    assert not tests["carried"]
+    assert "REF's coverage did not measure it" in tests["how"]
+    cold, _ = run(root, "--no-cache")
+    assert verdicts(changed) == verdicts(cold)
+    assert changed["tests"]["outcomes"]["failed"] == 1
+
+
 def test_no_facts_kept_for_ref_measures_everything_and_says_so(repo: Path) -> None:
     run(repo)
     shutil.rmtree(repo / SNAPSHOTS)

@@ -114,7 +114,7 @@ class Record:
 
 
 def _plan(
-    ctx: RunContext, old: TestRunFacts, record: Record, touched: list[str]
+    ctx: RunContext, old: TestRunFacts, record: Record, touched: list[str], existed: set[str]
 ) -> tuple[set[str], set[str], str | None]:
     """(test modules to re-run, component files whose data comes from the re-run alone,
     why every test must run instead or None)."""
@@ -123,12 +123,17 @@ def _plan(
     ref_modules = {t.file for t in old.tests} | {e.file for e in old.collection_errors}
     rerun: set[str] = {e.file for e in old.collection_errors}
     fresh: set[str] = set()  # component files taken from the re-run alone
+    cov = old.coverage
+    measured = set(cov.files) | set(cov.omitted) | set(cov.file_errors) if cov else set()
     for path in touched:
         if path.endswith(DOCUMENTS):
             continue
         if is_config(path) or DEPENDENCY.search(path):
             return set(), set(), f"{path} changed (configuration, conftest or dependencies)"
         if path.endswith(".py") and in_any(path, roots):
+            if path in existed and path not in measured:
+                why = "REF's coverage did not measure it ([run] omit?), so no record says"
+                return set(), set(), f"{path} changed and {why} which tests ran it"
             fresh.add(path)
             rerun |= record.ran.get(path, set())
         elif (
@@ -166,7 +171,8 @@ def changed_tests(
         return None, "REF's coverage data is not kept"
     record = Record(ctx, old, raw, snapshot.root)
     gone = inc.changes.gone
-    rerun, fresh, why = _plan(ctx, old, record, touched)
+    existed = inc.changes.modified | gone  # at REF: the others are new
+    rerun, fresh, why = _plan(ctx, old, record, touched, existed)
     if why is not None:
         return None, why
     present = sorted(m for m in rerun if (ctx.root / m).is_file())

@@ -24,6 +24,7 @@ import json
 import os
 import shutil
 import threading
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -155,7 +156,8 @@ def save_snapshot(
         if isinstance(facts, TestRunFacts) and not _keep_run_files(ctx, facts, entry / RUN_FILES):
             shutil.rmtree(entry)
             continue
-        (entry / "facts.json").write_bytes(TypeAdapter(collector.facts).dump_json(facts))
+        kept = replace(facts, cached_from=None, carried=None)  # equal to measured: plain facts
+        (entry / "facts.json").write_bytes(TypeAdapter(collector.facts).dump_json(kept))
         meta = {"fingerprint": mark, "run_dir": ctx.relpath(ctx.run_dir)}
         (entry / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
     meta = {
