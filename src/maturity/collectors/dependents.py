@@ -83,7 +83,8 @@ def imported_names(source: bytes, own: set[str], is_package: bool) -> set[str]:
     return found
 
 
-def _reaches(imports: set[str], affected: set[str]) -> bool:
+def reaches(imports: set[str], affected: set[str]) -> bool:
+    """One of ``imports`` names an affected module, or a module inside an affected package."""
     for name in imports:
         parts = name.split(".")
         if any(".".join(parts[:i]) in affected for i in range(1, len(parts) + 1)):
@@ -112,7 +113,7 @@ def dependents(ctx: RunContext, changed: set[str]) -> set[str]:
             continue
         graph[path] = imported_names(source, own, path.endswith(("__init__.py", "__init__.pyi")))
     while True:
-        more = {p for p, names in graph.items() if p not in result and _reaches(names, affected)}
+        more = {p for p, names in graph.items() if p not in result and reaches(names, affected)}
         if not more:
             return result
         result |= more
