@@ -96,7 +96,7 @@ def test_ready_component_passes_check_and_writes_reports(tmp_path: Path) -> None
     assert out.returncode == 0, out.stderr
     assert "READY for staging" in out.stdout
     report = json.loads((tmp_path / "r.json").read_text())
-    assert report["schema_version"] == "2.4"
+    assert report["schema_version"] == "2.5"
     calc = report["components"][0]
     assert calc["ready"] is True
     assert {c["status"] for c in calc["criteria"]} == {"pass"}
@@ -208,7 +208,7 @@ def test_promote_issue_from_saved_report(tmp_path: Path) -> None:
 
 def test_schema_and_components_and_version(tmp_path: Path) -> None:
     schema = json.loads(maturity("schema").stdout)
-    assert "2.4" in schema["$id"]
+    assert "2.5" in schema["$id"]
     repo = write_tree(tmp_path / "good", GOOD)
     out = maturity("components", str(repo))
     header, row = out.stdout.splitlines()
