@@ -33,10 +33,11 @@ import re
 import shutil
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from maturity.collectors.base import Collector, RunContext, in_any, is_config, run_tool
 from maturity.collectors.cache import PER_TEST_RECORD
+from maturity.collectors.changes import Changes
 from maturity.collectors.coverage_data import read_coverage
 from maturity.collectors.imports import imports_of_tests
 from maturity.collectors.pytest_run import (
@@ -48,11 +49,9 @@ from maturity.collectors.pytest_run import (
     run_sessions,
     unit_test_paths,
 )
+from maturity.collectors.snapshot import Snapshot
 from maturity.facts import CoverageFacts, TestOutcome, TestRunFacts
 from maturity.paths import under
-
-if TYPE_CHECKING:
-    from maturity.collectors.incremental import Incremental
 
 MERGER = PLUGIN_DIR / "maturity_coverage_merge.py"
 DOCUMENTS = (".md", ".rst")
@@ -64,16 +63,14 @@ TEST_MODULE = re.compile(r"(^|/)(test_[^/]*|[^/]*_test)\.py$")
 RERUN = "changed"  # the re-run's own files, inside the run directory
 
 
-def restore(inc: Incremental, collector: Collector, old: TestRunFacts) -> bool:
+def restore(ctx: RunContext, snapshot: Snapshot, collector: Collector, old: TestRunFacts) -> bool:
     """REF's test facts in this run: its data files copied into this run's directory,
     paths and commands pointed there; False when REF's data files are not kept."""
-    if inc.snapshot is None:
-        return False
-    files = inc.snapshot.run_files(collector)
+    files = snapshot.run_files(collector)
     if not files.is_dir():
         return False
-    shutil.copytree(files, inc.ctx.run_dir, dirs_exist_ok=True)
-    _moved(old, inc.snapshot.run_dir(collector), inc.ctx.relpath(inc.ctx.run_dir))
+    shutil.copytree(files, ctx.run_dir, dirs_exist_ok=True)
+    _moved(old, snapshot.run_dir(collector), ctx.relpath(ctx.run_dir))
     return True
 
 
@@ -155,12 +152,14 @@ def _plan(
 
 
 def changed_tests(
-    inc: Incremental, collector: Collector, old: TestRunFacts, touched: list[str]
+    ctx: RunContext,
+    snapshot: Snapshot,
+    changes: Changes,
+    collector: Collector,
+    old: TestRunFacts,
+    touched: list[str],
 ) -> tuple[TestRunFacts | None, str]:
     """The tests the changes can affect re-run, REF's outcomes and coverage for the rest."""
-    ctx, snapshot = inc.ctx, inc.snapshot
-    if snapshot is None:
-        return None, "no facts kept for REF"
     raw = snapshot.per_test(collector)
     old_run = snapshot.run_dir(collector)
     named = old.coverage.data_file if old.coverage else None
@@ -170,8 +169,8 @@ def changed_tests(
     if not ref_data.is_file():
         return None, "REF's coverage data is not kept"
     record = Record(ctx, old, raw, snapshot.root)
-    gone = inc.changes.gone
-    existed = inc.changes.modified | gone  # at REF: the others are new
+    gone = changes.gone
+    existed = changes.modified | gone  # at REF: the others are new
     rerun, fresh, why = _plan(ctx, old, record, touched, existed)
     if why is not None:
         return None, why

@@ -98,7 +98,9 @@ class Incremental:
             return None
         touched = sorted(p for p in self.changes.paths if inputs.files(p))
         if not touched:
-            if isinstance(old, TestRunFacts) and not restore(self, collector, old):
+            if isinstance(old, TestRunFacts) and not restore(
+                self.ctx, self.snapshot, collector, old
+            ):
                 self._account(name, False, "REF's coverage data is not kept")
                 return None
             old.carried = "all of REF's facts: none of the files it reads changed"
@@ -232,7 +234,9 @@ def _tests(
 ) -> tuple[ToolFacts | None, str]:
     if not isinstance(old, TestRunFacts):
         return None, "facts of another type"
-    return changed_tests(inc, collector, old, touched)
+    if inc.snapshot is None:
+        return None, "no facts kept for REF"
+    return changed_tests(inc.ctx, inc.snapshot, inc.changes, collector, old, touched)
 
 
 Strategy = Callable[[Incremental, Collector, ToolFacts, list[str]], tuple[ToolFacts | None, str]]
