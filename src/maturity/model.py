@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field, computed_field
 
-SCHEMA_VERSION = "2.5"
+SCHEMA_VERSION = "2.6"
 
 COVERAGE = "dev.coverage"  # the criterion whose value is a component's test coverage %
 
@@ -418,6 +418,40 @@ class CachedFacts(BaseModel):
     run: str = Field(description="The run directory (.maturity/runs/<name>) that measured them.")
 
 
+class CarriedAccount(BaseModel):
+    """What ``--changed-since`` did with one collector's facts."""
+
+    collector: str = Field(description="Which facts (tests, ruff, pyright, bandit, docs, …).")
+    carried: bool = Field(description="Some of them were carried from REF's run.")
+    how: str = Field(description="What was measured now and what was carried, or why all was.")
+
+
+class ChangedSince(BaseModel):
+    """A ``--changed-since REF`` run: what changed, and which facts came from REF's run."""
+
+    ref: str = Field(description="The ref given.")
+    commit: str = Field(description="Its commit, whose kept facts were carried.")
+    changes: str = Field(description="How many files differ from it (added, modified, …).")
+    files: list[str] = Field(default_factory=list, description="The files that differ.")
+    source: str | None = Field(
+        default=None, description="The run whose facts were carried (null: none kept)."
+    )
+    note: str | None = Field(default=None, description="Why nothing was carried, if so.")
+    collectors: list[CarriedAccount] = Field(default_factory=list)
+
+    def line(self) -> str:
+        """One line: which facts were carried, which measured, since which commit."""
+        head = f"--changed-since {self.ref} ({self.commit[:12]}): {self.changes} changed"
+        if self.note:
+            return f"{head}; {self.note}"
+        carried = [c.collector for c in self.collectors if c.carried]
+        measured = [c.collector for c in self.collectors if not c.carried]
+        parts = [f"carried from run {self.source}: {', '.join(carried) or 'nothing'}"]
+        if measured:
+            parts.append(f"measured in full: {', '.join(measured)}")
+        return f"{head}; " + "; ".join(parts)
+
+
 class RunReport(BaseModel):
     """One ``maturity run``: the document written by ``--json``."""
 
@@ -450,6 +484,10 @@ class RunReport(BaseModel):
     )
     baseline: BaselineComparison | None = Field(
         default=None, description="The comparison with a baseline run (check --baseline)."
+    )
+    changed_since: ChangedSince | None = Field(
+        default=None,
+        description="--changed-since REF: the facts carried from REF's run (null: a full run).",
     )
 
     def cache_line(self) -> str | None:

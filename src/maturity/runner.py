@@ -12,6 +12,7 @@ from maturity import __version__
 from maturity.collectors import BY_NAME
 from maturity.collectors.base import RunContext
 from maturity.collectors.cache import FactCache
+from maturity.collectors.incremental import Incremental, keep
 from maturity.config import Component, Project
 from maturity.criteria import criteria_for
 from maturity.errors import ConfigError, UsageError
@@ -57,13 +58,16 @@ def collect(
     progress: Progress | None = None,
     workers: int = 4,
     cache: FactCache | None = None,
+    changed: Incremental | None = None,
 ) -> Facts:
     """Run the named collectors concurrently, each once, and gather their facts.
 
     With a ``cache``, a collector whose inputs did not change since a run that measured
     them gives that run's facts instead (``cached_from`` names the run). A collector that
     raises (a bug, never a tool's failure: those are facts) gives an ``error`` fact
-    naming the exception, so the criteria that need it are ``error``.
+    naming the exception, so the criteria that need it are ``error``. With ``changed``
+    (``--changed-since``), a collector's facts not in the cache are carried from REF's
+    run, in whole or in part, where the changes allow it.
     """
     progress = progress or Progress()
     ctx.run_dir.mkdir(parents=True, exist_ok=True)
@@ -76,6 +80,8 @@ def collect(
         key = cache.key(collector, inputs) if cache is not None and inputs else None
         try:
             facts = cache.load(collector, key) if cache is not None and key else None
+            if facts is None and changed is not None:
+                facts = changed.collect(collector)
             if facts is None:
                 facts = collector.collect(ctx)
                 if cache is not None and key:
@@ -147,9 +153,11 @@ def run(
     progress: Progress | None = None,
     db_url: str | None = None,
     use_cache: bool = True,
+    changed_since: str | None = None,
 ) -> RunReport:
     """Measure the project once and evaluate every (or only the named) components;
-    ``use_cache=False`` measures everything again (``--no-cache``)."""
+    ``use_cache=False`` measures everything again (``--no-cache``); ``changed_since``
+    carries the facts of REF's kept run that the changes since REF cannot affect."""
     components = project.components
     if only:
         unknown = [n for n in only if n not in {c.name for c in components}]
@@ -164,8 +172,14 @@ def run(
     names = sorted({n for c in needed for n in c.needs})
     with run_directory(project.root) as run_dir:
         ctx = RunContext(project=project, interpreter=interpreter, run_dir=run_dir, db_url=db_url)
-        facts = collect(ctx, names, progress, cache=FactCache(ctx) if use_cache else None)
-    return report_of(project, components, stage, facts, interpreter, now)
+        cache = FactCache(ctx)
+        changed = Incremental.open(ctx, changed_since, cache) if changed_since else None
+        facts = collect(ctx, names, progress, cache=cache if use_cache else None, changed=changed)
+        keep(cache, facts, names)
+    report = report_of(project, components, stage, facts, interpreter, now)
+    if changed is not None:
+        report.changed_since = changed.summary()
+    return report
 
 
 def report_of(

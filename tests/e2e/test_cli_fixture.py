@@ -96,7 +96,7 @@ def test_ready_component_passes_check_and_writes_reports(tmp_path: Path) -> None
     assert out.returncode == 0, out.stderr
     assert "READY for staging" in out.stdout
     report = json.loads((tmp_path / "r.json").read_text())
-    assert report["schema_version"] == "2.5"
+    assert report["schema_version"] == "2.6"
     calc = report["components"][0]
     assert calc["ready"] is True
     assert {c["status"] for c in calc["criteria"]} == {"pass"}

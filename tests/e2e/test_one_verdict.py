@@ -110,7 +110,7 @@ def test_markdown_rows_and_promotion_issues_say_the_model(run) -> None:
 def test_json_carries_the_model_verbatim(run) -> None:
     repo, _, report = run
     document: dict[str, Any] = json.loads((repo / "report.json").read_text())
-    assert document["schema_version"] == "2.5"
+    assert document["schema_version"] == "2.6"
     for comp, raw in zip(report.components, document["components"], strict=True):
         assert raw["verdict"] == comp.verdict
         assert raw["next_step"] == comp.next_step and raw["blocking"] == comp.blocking

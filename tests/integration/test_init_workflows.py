@@ -142,6 +142,23 @@ def test_the_pull_request_job_compares_with_the_default_branch_report(tmp_path: 
     order = [steps.index(s) for s in (fetch, gate, sarif, comment)]
     assert order == sorted(order)
 
+    # --changed-since the base commit, whose kept facts the push job saved in the cache
+    assert '--changed-since "$BASE_SHA"' in gate["run"]
+    assert gate["env"]["BASE_SHA"] == "${{ github.event.pull_request.base.sha }}"
+    restore = step(steps, "actions/cache/restore@v4")
+    assert restore["with"] == {
+        "path": ".maturity/cache/commits/${{ github.event.pull_request.base.sha }}",
+        "key": "maturity-facts-${{ github.event.pull_request.base.sha }}",
+    }
+    assert steps.index(restore) < steps.index(gate)
+    save = step(report["steps"], "actions/cache/save@v4")
+    assert save["with"] == {
+        "path": ".maturity/cache/commits/${{ github.sha }}",
+        "key": "maturity-facts-${{ github.sha }}",
+    }
+    assert "hashFiles(format('.maturity/cache/commits/{0}/meta.json', github.sha))" in save["if"]
+    assert report["steps"].index(measure) < report["steps"].index(save)
+
     staging = workflow(repo, STAGING_FILE)
     assert staging[True]["workflow_dispatch"]["inputs"]["component"]["required"] is True
     gate = run_script(staging["jobs"]["validate"]["steps"], "--require staging")
@@ -182,7 +199,9 @@ def test_the_check_step_chooses_its_baseline_and_keeps_the_exit_code(tmp_path: P
     script = run_script(steps, "maturity check")["run"]
     branch = {"DEFAULT_BRANCH": "main"}
 
+    branch["BASE_SHA"] = "0123abcd"
     code, args, stdout, summary = shell_step(tmp_path / "none", script, branch, exit_code=1)
+    assert args[args.index("--changed-since") + 1] == "0123abcd"
     assert code == 1  # a failing gate fails the job, after the summary was written
     assert "--baseline" not in args
     assert "::notice::No maturity report of main yet" in stdout

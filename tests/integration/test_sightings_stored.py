@@ -47,7 +47,7 @@ def test_a_run_reports_and_stores_its_sightings_typed(tmp_path: Path) -> None:
     code, _, err = cli("run", str(root), "--db", db, "--json", str(out))
     assert code == 0, err
     document = json.loads(out.read_text())
-    assert document["schema_version"] == "2.5"
+    assert document["schema_version"] == "2.6"
     assert document["sightings"] == [{
         "component": "shop", "vulnerability": "GHSA-a", "package": "pyyaml",
         "version": yaml.__version__, "severity": "high", "first_seen": "2026-11-20T12:00:00Z",

@@ -145,7 +145,7 @@ def test_json_round_trip_and_atomic_write(tmp_path: Path) -> None:
     assert RunReport.model_validate_json(to_json(report)) == report
     target = tmp_path / "out" / "report.json"
     write_json(report, target)
-    assert json.loads(target.read_text())["schema_version"] == "2.5"
+    assert json.loads(target.read_text())["schema_version"] == "2.6"
     assert sorted(p.name for p in target.parent.iterdir()) == ["report.json"]
 
 
@@ -159,7 +159,7 @@ def test_json_write_failure_leaves_nothing(tmp_path: Path) -> None:
 
 def test_schema_names_its_version() -> None:
     schema = json_schema()
-    assert schema["$id"].endswith("/2.5.json")
+    assert schema["$id"].endswith("/2.6.json")
     assert "components" in schema["properties"]
 
 

@@ -72,15 +72,23 @@ def measure(
     show_progress: bool,
     db: str | None = None,
     cache: bool = True,
+    changed_since: str | None = None,
 ) -> RunReport:
     """Load the project at ``path`` and run the collectors, with progress on a TTY."""
     project = load_project(path)
     err = Console(stderr=True)
+    go = functools.partial(
+        run, project, stage, components, db_url=db, use_cache=cache, changed_since=changed_since
+    )
     if not (show_progress and err.is_terminal):
-        return run(project, stage, components, db_url=db, use_cache=cache)
-    columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
-    with RichProgress(*columns, console=err, transient=True) as bar:
-        return run(project, stage, components, TerminalProgress(bar), db_url=db, use_cache=cache)
+        report = go()
+    else:
+        columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
+        with RichProgress(*columns, console=err, transient=True) as bar:
+            report = go(TerminalProgress(bar))
+    if report.changed_since is not None and report.changed_since.note:
+        print(f"maturity: warning: {report.changed_since.note}", file=sys.stderr)
+    return report
 
 
 DbOpt = Annotated[
@@ -96,6 +104,16 @@ CacheOpt = Annotated[
         "--cache/--no-cache",
         help="Reuse facts whose inputs (files, config, tools, packages) did not change"
         " since a run that measured them (.maturity/cache); --no-cache measures everything.",
+    ),
+]
+ChangedSinceOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--changed-since",
+        metavar="REF",
+        help="Measure again only what the changes since REF (a git ref) can affect and carry"
+        " the other facts from REF's run, kept in .maturity/cache/commits; with none kept for"
+        " REF, everything is measured (a warning says so).",
     ),
 ]
 ByOpt = Annotated[str | None, typer.Option("--by", help="Who does this (default: git user.name).")]

@@ -13,6 +13,7 @@ from rich.console import Console
 from maturity.baseline import compare, load_baseline
 from maturity.cli.app import (
     CacheOpt,
+    ChangedSinceOpt,
     ComponentOpt,
     DbOpt,
     PathArg,
@@ -61,6 +62,7 @@ def run_cmd(
     db: DbOpt = None,
     store: StoreOpt = True,
     cache: CacheOpt = True,
+    changed_since: ChangedSinceOpt = None,
     shard: Annotated[
         str | None,
         typer.Option(
@@ -76,11 +78,13 @@ def run_cmd(
 ) -> None:
     """Measure every component and print each criterion with its figure and bar."""
     if shard is not None:
-        if component or outputs:
-            raise UsageError("--shard measures a part of a run: --component and report"
-                             " files belong to `maturity merge`")  # fmt: skip
+        if component or outputs or changed_since:
+            raise UsageError(
+                "--shard measures a part of a run: --component, --changed-since and report"
+                " files belong to a whole run or `maturity merge`"
+            )
         return run_shard_cmd(path, shard, bundle, stage, _history_if_any(path, db), db)
-    report = measure(path, stage, component, progress, db, cache)
+    report = measure(path, stage, component, progress, db, cache, changed_since)
     console = Console()
     render_terminal(report, console, verbose=verbose)
     write_outputs(report, outputs)
@@ -104,6 +108,7 @@ def check(
     db: DbOpt = None,
     store: StoreOpt = True,
     cache: CacheOpt = True,
+    changed_since: ChangedSinceOpt = None,
     baseline: Annotated[
         str | None,
         typer.Option(
@@ -120,7 +125,7 @@ def check(
     When a report file (--json, --summary, ...) or the store cannot be written, the
     verdict is still printed; the exit code is the gate's when it failed (1 or 3), else
     that error's (2 for a report file, 4 for the store)."""
-    report = measure(path, require, component, progress, db, cache)
+    report = measure(path, require, component, progress, db, cache, changed_since)
     if baseline is not None:
         history = _history_if_any(path, db)
         before, comparison = load_baseline(baseline, path, history)

@@ -18,7 +18,7 @@ from maturity.collectors.base import (
     run_tool,
     source_inputs,
 )
-from maturity.collectors.ruff import in_project
+from maturity.collectors.ruff import in_project, only
 from maturity.facts import Finding, FindingsFacts
 
 
@@ -48,19 +48,23 @@ class BanditCollector(Collector):
         """The component files and the tools' configuration files."""
         return source_inputs(ctx, self.name)
 
-    def collect(self, ctx: RunContext) -> FindingsFacts:
-        """Run bandit; severity words are lower-cased (low/medium/high)."""
+    def collect(self, ctx: RunContext, files: list[str] | None = None) -> FindingsFacts:
+        """Run bandit; severity words are lower-cased (low/medium/high). ``files``
+        (repo-relative): only these (``--changed-since``)."""
         facts = FindingsFacts()
         path = locate("bandit", facts, ctx)
         if path is None:
             return facts
 
-        def one(project: str, roots: list[str]) -> ToolRun:
+        def one(project: str, roots: list[str]) -> ToolRun | None:
             cwd = ctx.root / project
-            argv = [path, *_config_args(cwd), "-r", *roots, "-f", "json", "-q", "--exit-zero"]
+            targets = ["-r", *roots] if files is None else only(files, project, roots)
+            if not targets:
+                return None
+            argv = [path, *_config_args(cwd), *targets, "-f", "json", "-q", "--exit-zero"]
             return run_tool(argv, cwd, ctx.timeout)
 
-        runs = per_project(ctx, one)
+        runs = [(p, r, run) for p, r, run in per_project(ctx, one) if run is not None]
         facts.command = " ; ".join(in_project(p, run.command) for p, _, run in runs)
         for project, _, run in runs:
             error = self._read(ctx, facts, run, ctx.root / project)

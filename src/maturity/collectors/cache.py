@@ -43,6 +43,7 @@ KEEP = 3
 RACY_SECONDS = 2.0
 ENV_PREFIXES = ("PYTEST_", "COVERAGE_", "PYTHON", "RUFF_", "PYRIGHT", "BANDIT", "VIRTUAL_ENV")
 RUN_FILES = "run"  # files of the run directory the facts name
+PER_TEST_RECORD = "pytest.json"  # our pytest plugin's report, with its per-test record
 
 _SITE = "import json, sys; print(json.dumps([sys.version, sys.path]))"
 
@@ -137,7 +138,7 @@ class FactCache:
         self._lock = threading.Lock()
         self._site: list[str] | None = None
 
-    def _environment(self) -> list[str]:
+    def environment(self) -> list[str]:
         """The interpreter's version and installed distributions (``*.dist-info`` names)."""
         with self._lock:
             if self._site is None:
@@ -184,7 +185,7 @@ class FactCache:
             st = os.stat(real)
             add(name, real, str(st.st_size), str(st.st_mtime_ns))
         if inputs.environment:
-            add(*self._environment())
+            add(*self.environment())
         for rel, digest in self.files.all().items():
             if inputs.files(rel):
                 add(rel, digest)
@@ -221,6 +222,8 @@ class FactCache:
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir(parents=True)
         named = _data_files(facts) if isinstance(facts, TestRunFacts) else []
+        if named:  # and the per-test record (which files each test ran: --changed-since)
+            named.append(self.ctx.relpath(self.ctx.run_dir / PER_TEST_RECORD))
         for rel in named:
             source = self.ctx.root / rel
             for piece in (source, *source.parent.glob(source.name + ".*")):

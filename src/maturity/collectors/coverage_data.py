@@ -27,6 +27,7 @@ def read_coverage(
     data_file: Path,
     pytest_report: Path | None = None,
     sessions: list[Path] | None = None,
+    roots: list[str] | None = None,
 ) -> CoverageFacts:
     """Read the data file with coverage.py's API in the target's interpreter, for the
     component files only (never an export of the whole file: its contexts can be GBs);
@@ -34,25 +35,28 @@ def read_coverage(
 
     ``sessions`` are the data files of several sessions: they are first combined into
     ``data_file``. Each component's files are read from its project directory, under
-    that directory's coverage configuration (one reader per project directory)."""
+    that directory's coverage configuration (one reader per project directory).
+    ``roots``: only the files of these component directories (``--changed-since``)."""
     facts = CoverageFacts(
         tool="coverage",
         path=ctx.interpreter,
         data_file=ctx.relpath(data_file),
         command=f"coverage report --data-file={ctx.relpath(data_file)}",
     )
+    wanted = ctx.project.roots if roots is None else roots
     groups: dict[str, list[str]] = {}
     for comp in ctx.project.components:
-        groups.setdefault(comp.project, []).append(comp.path)
+        if comp.path in wanted:
+            groups.setdefault(comp.project, []).append(comp.path)
     if list(groups) == ["."]:
-        groups = {".": ctx.project.roots}  # the src/<pkg> layout: one reader, as before
+        groups = {".": [r for r in ctx.project.roots if r in wanted]}  # one reader, as before
     per_test = [f"--per-test={pytest_report}"] if pytest_report is not None else []
     if sessions or len(groups) > 1:
         combine = [f"--combine={p}" for p in sessions or []]
         out = ctx.run_dir / "coverage-combine.json"
-        roots = [str(ctx.root / r) for r in ctx.project.roots]
+        everywhere = [str(ctx.root / r) for r in wanted]
         argv = [ctx.interpreter, str(READER), *combine, "--no-read", str(data_file), str(out)]
-        payload = _reader(ctx, [*argv, *roots], ctx.root, out)
+        payload = _reader(ctx, [*argv, *everywhere], ctx.root, out)
         if payload.get("error"):
             facts.error = f"cannot combine the sessions' coverage data: {payload['error']}"
             return facts

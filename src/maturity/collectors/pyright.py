@@ -18,7 +18,7 @@ from maturity.collectors.base import (
     per_project,
     run_tool,
 )
-from maturity.collectors.ruff import in_project
+from maturity.collectors.ruff import in_project, only
 from maturity.facts import Finding, FindingsFacts
 
 EXIT_MEANING = {2: "fatal error", 3: "configuration file error", 4: "invalid command line"}
@@ -65,18 +65,22 @@ class PyrightCollector(Collector):
             tools=(self.name,),
         )
 
-    def collect(self, ctx: RunContext) -> FindingsFacts:
-        """Run pyright; information-level diagnostics are not findings."""
+    def collect(self, ctx: RunContext, files: list[str] | None = None) -> FindingsFacts:
+        """Run pyright; information-level diagnostics are not findings. ``files``
+        (repo-relative): only these (``--changed-since``)."""
         facts = FindingsFacts()
         path = locate("pyright", facts, ctx, version=False)
         if path is None:
             return facts
 
-        def one(project: str, roots: list[str]) -> ToolRun:
-            argv = [path, "--outputjson", "--pythonpath", ctx.interpreter, *roots]
+        def one(project: str, roots: list[str]) -> ToolRun | None:
+            targets = roots if files is None else only(files, project, roots)
+            if not targets:
+                return None
+            argv = [path, "--outputjson", "--pythonpath", ctx.interpreter, *targets]
             return run_tool(argv, ctx.root / project, ctx.timeout)
 
-        runs = per_project(ctx, one)
+        runs = [(p, r, run) for p, r, run in per_project(ctx, one) if run is not None]
         facts.command = " ; ".join(in_project(p, run.command) for p, _, run in runs)
         for project, _, run in runs:
             facts.error = self._read(ctx, facts, run)

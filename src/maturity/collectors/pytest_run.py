@@ -320,7 +320,7 @@ def run_sessions(
     facts.paths = [p for plan in plans for p in plan.paths]
     facts.command = " ; ".join(f"({s.command})" for _, s, _ in done)
     facts.sessions = [s for _, s, _ in done]
-    per_test: dict[str, Any] = {"tests": [], "files": {}}
+    per_test: dict[str, Any] = {"tests": [], "files": {}, "modules": {}}
     for sub, session, sub_report in done:
         facts.tests += sub.tests
         facts.collection_errors += sub.collection_errors
@@ -355,6 +355,8 @@ def merge_per_test(into: dict[str, Any], report: Path) -> None:
     into["tests"] += record["tests"]
     for name, tests in record["files"].items():
         into["files"].setdefault(name, []).extend(i + offset for i in tests)
+    for name, modules in (record.get("modules") or {}).items():
+        into.setdefault("modules", {}).setdefault(name, []).extend(modules)
 
 
 def python_files(root: Path, paths: list[str]) -> list[str]:

@@ -16,6 +16,17 @@ from maturity.collectors.base import (
     source_inputs,
 )
 from maturity.facts import Finding, FindingsFacts
+from maturity.paths import under
+
+
+def only(files: list[str], project: str, roots: list[str]) -> list[str]:
+    """The ``files`` (repo-relative) under a project's ``roots``, relative to the project."""
+    inside = [r if project == "." else f"{project}/{r}" for r in roots]
+    return [
+        f if project == "." else f.removeprefix(project + "/")
+        for f in files
+        if any(under(f, r) for r in inside)
+    ]
 
 
 def in_project(project: str, command: str) -> str:
@@ -34,18 +45,23 @@ class RuffCollector(Collector):
         """The component files and the tools' configuration files."""
         return source_inputs(ctx, self.name)
 
-    def collect(self, ctx: RunContext) -> FindingsFacts:
-        """Run ruff; one finding per JSON diagnostic."""
+    def collect(self, ctx: RunContext, files: list[str] | None = None) -> FindingsFacts:
+        """Run ruff; one finding per JSON diagnostic. ``files`` (repo-relative): only
+        these, files the configuration excludes still excluded (``--changed-since``)."""
         facts = FindingsFacts()
         path = locate("ruff", facts, ctx)
         if path is None:
             return facts
 
-        def one(project: str, roots: list[str]) -> ToolRun:
-            argv = [path, "check", "--output-format=json", "--exit-zero", "--no-fix", *roots]
+        def one(project: str, roots: list[str]) -> ToolRun | None:
+            targets = roots if files is None else only(files, project, roots)
+            if not targets:
+                return None
+            argv = [path, "check", "--output-format=json", "--exit-zero", "--no-fix"]
+            argv += ["--force-exclude", *targets] if files is not None else targets
             return run_tool(argv, ctx.root / project, ctx.timeout)
 
-        runs = per_project(ctx, one)
+        runs = [(p, r, run) for p, r, run in per_project(ctx, one) if run is not None]
         facts.command = " ; ".join(in_project(p, run.command) for p, _, run in runs)
         for project, _, run in runs:
             if run.error or run.returncode != 0:

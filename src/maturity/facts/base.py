@@ -15,6 +15,7 @@ class ToolFacts:
     version: str | None = None
     path: str | None = None
     cached_from: str | None = None  # the run that measured these facts, when reused
+    carried: str | None = None  # --changed-since: what was carried from REF's run, and how
 
 
 @dataclass(frozen=True)

@@ -2,12 +2,17 @@
 
 ``component-quality-check.yml`` has two jobs. On a push to the default branch, ``report``
 runs ``maturity run``, uploads its findings to code scanning and the JSON report as the
-``maturity-report`` artifact and, when
+``maturity-report`` artifact, saves the facts that run kept for its commit in the Actions
+cache (``.maturity/cache/commits/<sha>``) and, when
 the secret or variable ``MATURITY_DATABASE_URL`` is set, stores the run in that team
 database. On a pull request, ``check`` takes that report as the baseline (the newest
 ``maturity-report`` artifact of the default branch, or the team database's run at the
-merge-base), runs ``maturity check --baseline``, writes the step summary, uploads SARIF
-to code scanning and keeps one sticky comment on the pull request up to date.
+merge-base), restores the facts kept for the pull request's base commit, runs ``maturity
+check --baseline --changed-since <base commit>`` (only what the pull request's changes
+can affect is measured again; without kept facts everything is, with a warning), writes
+the step summary, uploads SARIF to code scanning and keeps one sticky comment on the pull
+request up to date. The job checks out the whole history (``fetch-depth: 0``): the base
+commit must be there for ``--changed-since`` and the merge-base.
 
 ``staging-validation.yml`` is the rulebook's "On Staging Deployment": a manual run of
 the Staging gate for one component.
@@ -23,12 +28,15 @@ import re
 import shlex
 from pathlib import PurePosixPath
 
+from maturity.collectors.snapshot import SNAPSHOTS
 from maturity.init.sharded import SHARDED_FILE, SHARDED_WORKFLOW, shard_values
 
 QUALITY_FILE = ".github/workflows/component-quality-check.yml"
 STAGING_FILE = ".github/workflows/staging-validation.yml"
 REPORT_ARTIFACT = "maturity-report"  # the default branch's JSON report, file REPORT_FILE
 REPORT_FILE = "maturity-report.json"
+FACTS_DIR = SNAPSHOTS.as_posix()  # the facts each run keeps for its commit
+FACTS_KEY = "maturity-facts"  # the Actions cache key prefix, then the commit
 COMMENT_HEADER = "maturity"  # the sticky comment's identity: one comment per pull request
 
 SETUP_STEPS = """\
@@ -88,6 +96,12 @@ jobs:
         with:
           sarif_file: maturity.sarif
           category: maturity
+      - name: Save the facts kept for this commit (pull requests based on it carry them)
+        if: always() && hashFiles(format('<<facts>>/{0}/meta.json', github.sha)) != ''
+        uses: actions/cache/save@v4
+        with:
+          path: <<facts>>/${{ github.sha }}
+          key: <<facts-key>>-${{ github.sha }}
       - name: Upload the JSON report (the baseline of pull requests)
         if: always() && hashFiles('<<report>>') != ''
         uses: actions/upload-artifact@v4
@@ -113,10 +127,16 @@ jobs:
           name: <<artifact>>
           path: ${{ runner.temp }}/maturity-baseline
           if_no_artifact_found: warn
+      - name: Restore the facts kept for the base commit (measure only what changed)
+        uses: actions/cache/restore@v4
+        with:
+          path: <<facts>>/${{ github.event.pull_request.base.sha }}
+          key: <<facts-key>>-${{ github.event.pull_request.base.sha }}
       - name: Check every component against its stage and the baseline
         env:
           MATURITY_DATABASE_URL: ${{ secrets.MATURITY_DATABASE_URL || vars.MATURITY_DATABASE_URL }}
           DEFAULT_BRANCH: ${{ github.event.repository.default_branch }}
+          BASE_SHA: ${{ github.event.pull_request.base.sha }}
         run: |
           report="$RUNNER_TEMP/maturity-baseline/<<report>>"
           baseline=()
@@ -129,6 +149,7 @@ jobs:
           fi
           status=0
           .venv/bin/maturity check --no-progress --no-store "${baseline[@]}" \\
+            --changed-since "$BASE_SHA" \\
             --json <<report>> --summary maturity-summary.md --sarif maturity.sarif \\
             || status=$?
           if [ -f maturity-summary.md ]; then cat maturity-summary.md >> "$GITHUB_STEP_SUMMARY"; fi
@@ -217,6 +238,8 @@ def render(install: str, branch: str, shards: int | None = None) -> dict[str, st
         "comment-header": COMMENT_HEADER,
         "workflow": PurePosixPath(QUALITY_FILE).name,  # whose push runs hold the baseline
         "same-repository": SAME_REPOSITORY,
+        "facts": FACTS_DIR,
+        "facts-key": FACTS_KEY,
     }
     values["setup"] = setup_steps(install)
     # the pull request job needs the default branch's history for the merge-base

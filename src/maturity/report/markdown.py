@@ -170,6 +170,7 @@ def render_markdown(report: RunReport) -> str:
         report.status_line(),
         *_tests_line(report),
         *([f"\n_{report.cache_line()}_"] if report.cache_line() else []),
+        *([f"\n_{report.changed_since.line()}_"] if report.changed_since else []),
     ]
     for comp in report.components:
         if comp.target is None:

@@ -29,6 +29,8 @@ def _header(report: RunReport, console: Console) -> None:
     cached = report.cache_line()
     if cached:
         console.print(Text(cached, style="cyan"))
+    if report.changed_since is not None:
+        console.print(Text(report.changed_since.line(), style="cyan"))
 
 
 def _table(comp: ComponentReport) -> Table:

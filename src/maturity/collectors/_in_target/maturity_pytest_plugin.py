@@ -68,6 +68,10 @@ class PerTest:
     total is given back to the live sets, so coverage.py saves exactly the data of a
     plain ``coverage run``. Compared with a dynamic context per test (a flush to the
     SQLite data file at every switch), this costs a few set operations per test.
+
+    What runs while a test module is collected (its import: module-level code of the
+    files it imports for the first time) is credited to that module (``modules``), not
+    to a test: ``--changed-since`` re-runs a module whose import ran a changed file.
     """
 
     def __init__(self, collector: Any) -> None:
@@ -76,6 +80,8 @@ class PerTest:
         self.files: dict[str, list[int]] = {}  # measured file -> indexes into tests
         self.tests: list[str] = []
         self.current: int | None = None
+        self.module: str | None = None  # the test module being collected (imported)
+        self.modules: dict[str, set[str]] = {}  # measured file -> test modules whose import ran it
 
     @classmethod
     def of(cls, cov: Any) -> PerTest | None:
@@ -101,6 +107,13 @@ class PerTest:
                 have |= snapshot
             if test is not None:
                 self.files.setdefault(name, []).append(test)
+            elif self.module is not None:
+                self.modules.setdefault(name, set()).add(self.module)
+
+    def collecting(self, module: str | None) -> None:
+        """A test module's collection begins (its path) or ends (None)."""
+        self.harvest()
+        self.module = module
 
     def start(self, nodeid: str) -> None:
         """A test begins: what ran before it was the previous test's (or no test's)."""
@@ -127,7 +140,14 @@ class PerTest:
         files: dict[str, list[int]] = {}
         for name, tests in self.files.items():
             files.setdefault(mapped(name), []).extend(tests)
-        return {"tests": self.tests, "files": files}
+        modules: dict[str, set[str]] = {}
+        for name, paths in self.modules.items():
+            modules.setdefault(mapped(name), set()).update(paths)
+        return {
+            "tests": self.tests,
+            "files": files,
+            "modules": {name: sorted(paths) for name, paths in modules.items()},
+        }
 
 
 class Recorder:
@@ -170,7 +190,12 @@ class Recorder:
         a module name already imported (two ``tests/test_store.py`` in ``tests`` packages)
         gives the first file's module again, and the second file's tests vanish."""
         self.paths[self.prefix + collector.nodeid] = str(collector.path)
+        module = isinstance(collector, pytest.Module) and self.per_test is not None
+        if module and self.per_test is not None:
+            self.per_test.collecting(str(collector.path))
         outcome = yield
+        if module and self.per_test is not None:
+            self.per_test.collecting(None)
         report = outcome.get_result()
         if report.failed or not isinstance(collector, pytest.Module):
             return

@@ -1,0 +1,87 @@
+"""Merge REF's coverage data with a re-run's, with coverage.py's API, in the TARGET's interpreter.
+
+It imports nothing from maturity. ``--changed-since`` re-runs some tests; the data of
+the run is then REF's data for every file no re-run test ran at REF (file names moved
+from REF's repository root to this one), plus the re-run's data for every file
+(``CoverageData.update``). Files whose every test was re-run, and files that changed,
+are taken from the re-run alone (``drop``).
+
+    python maturity_coverage_merge.py ARGS_JSON
+
+ARGS_JSON: ``{"ref": DATA_FILE, "ref_root": DIR, "root": DIR, "drop": [REL...],
+"runs": [DATA_FILE...], "out": DATA_FILE, "result": JSON_FILE}``. The result file
+holds the files the re-runs measured, ``{"ran": [FILE...]}``, or ``{"error": "..."}``.
+"""
+
+from __future__ import annotations
+
+import glob
+import json
+import os
+import sys
+from typing import Any
+
+
+def _pieces(data_file: str) -> list[str]:
+    """A data file and the pieces ``[run] parallel = true`` writes beside it."""
+    found = [data_file] if os.path.exists(data_file) else []
+    return found + sorted(glob.glob(glob.escape(data_file) + ".*"))
+
+
+def merge(args: dict[str, Any]) -> list[str]:
+    """Write ``out``: REF's kept files moved to ``root``, then each re-run's data; returns
+    the files the re-runs measured."""
+    from coverage import CoverageData
+
+    ref_root = os.path.realpath(args["ref_root"])
+    root = os.path.realpath(args["root"])
+    drop = set(args["drop"])
+    out = CoverageData(basename=args["out"])
+    for name in _pieces(args["out"]):
+        os.unlink(name)
+    ref = CoverageData(basename=args["ref"])
+    ref.read()
+    arcs = ref.has_arcs()
+    for name in sorted(ref.measured_files()):
+        rel = os.path.relpath(os.path.realpath(name), ref_root)
+        inside = not (rel == ".." or rel.startswith(".." + os.sep))
+        if inside and rel.replace(os.sep, "/") in drop:
+            continue
+        moved = os.path.join(root, rel) if inside else name
+        tracer = ref.file_tracer(name) or ""
+        pairs = ref.arcs(name) if arcs else None
+        lines = None if arcs else ref.lines(name)
+        if pairs:
+            out.add_arcs({moved: pairs})
+        elif lines:
+            out.add_lines({moved: lines})
+        else:  # a file no test ran (0%): kept as a file without data
+            out.touch_file(moved, tracer)
+        if (pairs or lines) and tracer:
+            out.add_file_tracers({moved: tracer})
+    ran: set[str] = set()
+    for run in args["runs"]:
+        for piece in _pieces(run):
+            data = CoverageData(basename=piece)
+            data.read()
+            ran |= data.measured_files()
+            out.update(data)
+    out.write()
+    return sorted(ran)
+
+
+def main(argv: list[str]) -> int:
+    """Merge as ``argv[0]`` (a JSON file of arguments) says; the outcome in its result file."""
+    with open(argv[0], encoding="utf-8") as fh:
+        args = json.load(fh)
+    try:
+        result: dict[str, Any] = {"ran": merge(args)}
+    except Exception as exc:  # any failure becomes the collector's error
+        result = {"error": f"{type(exc).__name__}: {exc}"}
+    with open(args["result"], "w", encoding="utf-8") as fh:
+        json.dump(result, fh)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

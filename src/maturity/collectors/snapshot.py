@@ -1,0 +1,206 @@
+"""The facts of a commit's run, kept so a later ``--changed-since COMMIT`` can carry them.
+
+After every run in a git repository, the facts of each cacheable collector (those that
+declare their inputs) that could measure are kept in
+``.maturity/cache/commits/<commit>/<collector>/``: the facts as JSON and, for the test
+run, its coverage data files and our plugin's per-test record (which files each test
+and each test module's import ran). Beside them: the files that differed from the
+commit when the run measured (``dirty``: a later run counts them as changed) and, per
+collector, a fingerprint of everything but the repository's files that its facts
+depend on: maturity's version, the parsed configuration, the interpreter and its
+installed distributions (where they matter), each tool's path and size (not its
+modification time: a reinstall of the same tool in a fresh CI runner matches), the
+environment variables the tools read. Only the newest ``KEEP`` commits are kept.
+
+In CI the directory travels between jobs with the runner's cache (``maturity init``'s
+workflow saves it on pushes to the default branch and restores the base commit's in
+pull requests).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import threading
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from pydantic import TypeAdapter, ValidationError
+
+from maturity import __version__
+from maturity.collectors.base import Collector, RunContext, find_tool
+from maturity.collectors.cache import CACHE_DIR, PER_TEST_RECORD, FactCache
+from maturity.facts import TestRunFacts, ToolFacts
+
+SNAPSHOTS = CACHE_DIR / "commits"
+KEEP = 5
+FORMAT = "1"
+RUN_FILES = "run"
+ENV_PREFIXES = ("PYTEST_", "COVERAGE_", "PYTHON", "RUFF_", "PYRIGHT", "BANDIT", "VIRTUAL_ENV")
+
+
+def fingerprint(cache: FactCache, collector: Collector) -> str | None:
+    """What a collector's facts depend on besides the repository's files (None: the
+    collector is not cacheable, so never carried)."""
+    ctx = cache.ctx
+    inputs = collector.inputs(ctx)
+    if inputs is None:
+        return None
+    h = hashlib.sha256()
+
+    def add(*parts: str) -> None:
+        for part in parts:
+            h.update(part.encode("utf-8", "surrogateescape"))
+            h.update(b"\0")
+
+    add(FORMAT, __version__, collector.name, ctx.interpreter)
+    add(ctx.project.config.model_dump_json())
+    add(*(c.model_dump_json() for c in ctx.project.components))
+    add(*sorted(f"{k}={v}" for k, v in os.environ.items() if k.startswith(ENV_PREFIXES)))
+    for name in inputs.tools:
+        path = find_tool(name, ctx)
+        real = os.path.realpath(path) if path else "missing"
+        add(name, real, str(os.stat(real).st_size) if path else "")
+    if inputs.environment:
+        add(*cache.environment())
+    return h.hexdigest()
+
+
+class Snapshot:
+    """The kept facts of one commit's run."""
+
+    def __init__(self, directory: Path, meta: dict[str, Any]) -> None:
+        self.directory = directory
+        self.meta = meta
+
+    @property
+    def root(self) -> str:
+        """The absolute repository root the run measured (coverage's file names start so)."""
+        return str(self.meta["root"])
+
+    @property
+    def run(self) -> str:
+        """The run directory's name that measured (or carried) the facts."""
+        return str(self.meta["run"])
+
+    @property
+    def dirty(self) -> list[str]:
+        """Files that differed from the commit when the run measured."""
+        return list(self.meta.get("dirty") or [])
+
+    @classmethod
+    def open(cls, root: Path, commit: str) -> Snapshot | None:
+        """The snapshot of ``commit``, None when none is kept (or it is unreadable)."""
+        directory = root / SNAPSHOTS / commit
+        try:
+            meta = json.loads((directory / "meta.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        if meta.get("format") != FORMAT or meta.get("version") != __version__:
+            return None
+        return cls(directory, meta)
+
+    def facts(self, collector: Collector) -> tuple[ToolFacts, str] | None:
+        """A collector's kept facts and their fingerprint; None when none were kept."""
+        entry = self.directory / collector.name
+        try:
+            meta = json.loads((entry / "meta.json").read_text(encoding="utf-8"))
+            facts = TypeAdapter(collector.facts).validate_json((entry / "facts.json").read_bytes())
+        except (OSError, ValueError, ValidationError):
+            return None
+        return facts, str(meta["fingerprint"])
+
+    def run_dir(self, collector: Collector) -> str:
+        """The run directory (repo-relative) whose files the kept facts name."""
+        meta = json.loads((self.directory / collector.name / "meta.json").read_text("utf-8"))
+        return str(meta["run_dir"])
+
+    def run_files(self, collector: Collector) -> Path:
+        """The kept files of the run's directory (coverage data, the per-test record)."""
+        return self.directory / collector.name / RUN_FILES
+
+    def per_test(self, collector: Collector) -> dict[str, Any] | None:
+        """Our plugin's per-test record of the kept test run (None: not kept)."""
+        try:
+            payload = json.loads((self.run_files(collector) / PER_TEST_RECORD).read_text("utf-8"))
+        except (OSError, ValueError):
+            return None
+        record = payload.get("per_test")
+        return record if isinstance(record, dict) and "modules" in record else None
+
+
+def save_snapshot(
+    cache: FactCache,
+    commit: str,
+    dirty: list[str],
+    collected: dict[str, tuple[Collector, ToolFacts]],
+) -> Path:
+    """Keep the facts a run measured (or carried) for ``commit``; returns the directory."""
+    ctx = cache.ctx
+    base = ctx.root / SNAPSHOTS
+    base.mkdir(parents=True, exist_ok=True)
+    tmp = base / f".{commit}.{os.getpid()}.{threading.get_ident()}"
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir()
+    for name, (collector, facts) in collected.items():
+        if facts.error is not None:
+            continue
+        mark = fingerprint(cache, collector)
+        if mark is None:
+            continue
+        entry = tmp / name
+        entry.mkdir()
+        if isinstance(facts, TestRunFacts) and not _keep_run_files(ctx, facts, entry / RUN_FILES):
+            shutil.rmtree(entry)
+            continue
+        kept = replace(facts, cached_from=None, carried=None)  # equal to measured: plain facts
+        (entry / "facts.json").write_bytes(TypeAdapter(collector.facts).dump_json(kept))
+        meta = {"fingerprint": mark, "run_dir": ctx.relpath(ctx.run_dir)}
+        (entry / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
+    meta = {
+        "format": FORMAT,
+        "version": __version__,
+        "commit": commit,
+        "root": str(ctx.root.resolve()),
+        "run": ctx.run_dir.name,
+        "dirty": dirty,
+    }
+    (tmp / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
+    target = base / commit
+    shutil.rmtree(target, ignore_errors=True)
+    try:
+        tmp.rename(target)
+    except OSError:  # another run of the same commit stored first: theirs is as good
+        shutil.rmtree(tmp, ignore_errors=True)
+    _prune(base)
+    return target
+
+
+def _keep_run_files(ctx: RunContext, facts: TestRunFacts, into: Path) -> bool:
+    """Copy the test run's coverage data (the run's, each session's, their pieces) and the
+    per-test record; False when there is nothing to carry from (no data, no record)."""
+    record = ctx.run_dir / PER_TEST_RECORD
+    data = facts.coverage.data_file if facts.coverage else None
+    if data is None or not record.is_file():
+        return False
+    named = [data, *(s.data_file for s in facts.sessions if s.data_file)]
+    for rel in [*named, ctx.relpath(record)]:
+        source = ctx.root / rel
+        for piece in (source, *source.parent.glob(source.name + ".*")):
+            if piece.is_file() and piece.is_relative_to(ctx.run_dir):
+                target = into / piece.relative_to(ctx.run_dir)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(piece, target)
+    return True
+
+
+def _prune(base: Path) -> None:
+    kept = sorted(
+        (p for p in base.iterdir() if p.is_dir() and not p.name.startswith(".")),
+        key=lambda p: p.stat().st_mtime,
+    )
+    for old in kept[: max(len(kept) - KEEP, 0)]:
+        shutil.rmtree(old, ignore_errors=True)
