@@ -8,7 +8,7 @@ import inspect
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -25,9 +25,11 @@ from maturity.model import RunReport, Stage
 from maturity.process import Interrupted, interrupt_on_signals
 from maturity.report.formats import Format, formats_for
 from maturity.runner import Progress, run
-from maturity.store import Store, StoreError, open_store
-from maturity.store.database import default_url, resolve_url
+from maturity.store.location import default_url, resolve_url
 from maturity.workdir import ignore_generated
+
+if TYPE_CHECKING:  # the store's libraries are imported when a command uses it
+    from maturity.store import Store
 
 app = typer.Typer(
     name="maturity",
@@ -146,6 +148,8 @@ def write_outputs(report: RunReport, outputs: dict[Format, Path]) -> None:
 
 def store_for(root: Path, db: str | None) -> Store:
     """Open (and migrate) the store of a repository."""
+    from maturity.store import open_store
+
     return open_store(store_url(root, db))
 
 
@@ -157,6 +161,8 @@ def store_url(root: Path, db: str | None) -> str:
         try:
             ignore_generated(root.resolve())
         except OSError as exc:
+            from maturity.store import StoreError
+
             where = root.resolve() / ".maturity"
             cause = "not a directory" if where.exists() and not where.is_dir() else exc.strerror
             raise StoreError(f"cannot use database {url}: {where}: {cause}") from None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -41,8 +41,10 @@ from maturity.report.markdown import (
     render_issue_markdown,
 )
 from maturity.report.terminal import render_terminal
-from maturity.store import Store, save_run
-from maturity.store.database import DEFAULT_FILE, default_url, resolve_url
+from maturity.store.location import DEFAULT_FILE, default_url, resolve_url
+
+if TYPE_CHECKING:  # the store's libraries are imported when a command uses it
+    from maturity.store import Store
 
 
 @app.command("run")
@@ -67,6 +69,8 @@ def run_cmd(
     render_terminal(report, console, verbose=verbose)
     write_outputs(report, outputs)
     if store:
+        from maturity.store import save_run
+
         history = store_for(path, db)
         typer.echo(f"stored as run #{save_run(history, report)} in {history.url}")
 
@@ -113,6 +117,8 @@ def check(
     try:  # a report or the store failing must not hide the verdict: it is printed first
         write_outputs(report, outputs)
         if store:
+            from maturity.store import save_run
+
             save_run(store_for(path, db), report)
     except MaturityError as exc:
         unsaved: MaturityError | None = exc

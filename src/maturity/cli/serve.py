@@ -16,7 +16,7 @@ import typer
 
 from maturity.cli.app import DbOpt, PathArg, app, store_url
 from maturity.errors import PortInUse, UsageError
-from maturity.store.database import DEFAULT_FILE, check_url, default_url, resolve_url
+from maturity.store.location import DEFAULT_FILE, default_url, resolve_url
 
 MARKERS = (".git", "pyproject.toml", str(DEFAULT_FILE))
 """What makes a directory a repository ``serve`` may create the default store in."""
@@ -73,6 +73,7 @@ def serve(
     import uvicorn
 
     from maturity.dashboard.app import configure_logging, create_app
+    from maturity.store.database import check_url
 
     url = resolve_url(path.resolve(), db)  # --db, else $MATURITY_DATABASE_URL, else default
     default_store = url == default_url(path.resolve())
