@@ -11,10 +11,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
-from maturity.collectors.base import Collector, Inputs, RunContext, in_any
+from maturity.collectors.base import Collector, Inputs, RunContext
 from maturity.collectors.sources import owned_python_files
 from maturity.config import Component
 from maturity.facts import ComponentDocsFacts, DocsFacts, PublicSymbol, ReadmeFacts
+from maturity.paths import within
 from maturity.pysource import parse_python
 
 if TYPE_CHECKING:  # markdown-it is imported when a document is read
@@ -269,8 +270,8 @@ class DocsCollector(Collector):
     def inputs(self, ctx: RunContext) -> Inputs:
         """Everything under the component directories and every file that is not Python
         (READMEs, diagrams, docs), wherever it is."""
-        roots = ctx.project.roots
-        return Inputs(files=lambda rel: in_any(rel, roots) or not rel.endswith((".py", ".pyi")))
+        inside = within(ctx.project.roots)
+        return Inputs(files=lambda rel: not rel.endswith((".py", ".pyi")) or inside(rel))
 
     def collect(self, ctx: RunContext) -> DocsFacts:
         """Scan each component directory (keyed by its path)."""
