@@ -244,7 +244,9 @@ class Component(BaseModel):
     def owns(self, relpath: str) -> bool:
         """True when this component owns a repo-relative posix path: the path lies inside
         it and not inside a component nested in it (the most specific component owns it)."""
-        return under(relpath, self.path) and not any(under(relpath, n) for n in self.nested)
+        if not under(relpath, self.path):  # most paths asked about: checked first, cheaply
+            return False
+        return not any(under(relpath, n) for n in self.nested)
 
 
 class Project(BaseModel):
