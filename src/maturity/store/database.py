@@ -13,6 +13,7 @@ from sqlalchemy.exc import ArgumentError, DatabaseError, NoSuchModuleError
 from sqlalchemy.orm import Session, sessionmaker
 
 from maturity.errors import UsageError
+from maturity.store.head import at_shipped_head
 from maturity.store.location import DEFAULT_FILE, ENV_URL, default_url, resolve_url
 from maturity.store.probe import StoreError, check_sqlite_file, unusable
 
@@ -162,7 +163,7 @@ def open_store(url: str, migrate: bool = True) -> Store:
         _sqlite_setup(engine)
     store = Store(engine)
     try:
-        if migrate and store.current() != store.head():
+        if migrate and not at_shipped_head(engine) and store.current() != store.head():
             store.upgrade()
     except DatabaseError as exc:
         raise StoreError(unusable(engine.url, exc)) from None
