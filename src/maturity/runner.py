@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from maturity import __version__
+from maturity.budget import budget, default_jobs
 from maturity.collectors import BY_NAME
 from maturity.collectors.base import RunContext
 from maturity.collectors.cache import FactCache
@@ -57,8 +58,10 @@ def collect(
     progress: Progress | None = None,
     workers: int = 4,
     cache: FactCache | None = None,
+    jobs: int | None = None,
 ) -> Facts:
-    """Run the named collectors concurrently, each once, and gather their facts.
+    """Run the named collectors concurrently, each once, and gather their facts; the
+    tools they start share ``jobs`` CPUs (default: the configured ``jobs``, else all).
 
     With a ``cache``, a collector whose inputs did not change since a run that measured
     them gives that run's facts instead (``cached_from`` names the run). A collector that
@@ -91,7 +94,8 @@ def collect(
     facts = Facts()
     # pytest is the long pole: start it first.
     ordered = sorted((n for n in names if n not in EXCLUSIVE), key=lambda n: n != "tests")
-    with ThreadPoolExecutor(max_workers=workers) as pool:
+    cpus = jobs or ctx.project.config.jobs or default_jobs()
+    with budget(cpus), ThreadPoolExecutor(max_workers=max(workers, cpus)) as pool:
         for name, result in pool.map(one, ordered):
             setattr(facts, name, result)
     for name in sorted(EXCLUSIVE.intersection(names)):
@@ -133,9 +137,11 @@ def run(
     progress: Progress | None = None,
     db_url: str | None = None,
     use_cache: bool = True,
+    jobs: int | None = None,
 ) -> RunReport:
     """Measure the project once and evaluate every (or only the named) components;
-    ``use_cache=False`` measures everything again (``--no-cache``)."""
+    ``use_cache=False`` measures everything again (``--no-cache``); the tools share
+    ``jobs`` CPUs (``--jobs``)."""
     components = project.components
     if only:
         unknown = [n for n in only if n not in {c.name for c in components}]
@@ -160,7 +166,8 @@ def run(
     names = sorted({n for c in needed for n in c.needs})
     with run_directory(project.root) as run_dir:
         ctx = RunContext(project=project, interpreter=interpreter, run_dir=run_dir, db_url=db_url)
-        facts = collect(ctx, names, progress, cache=FactCache(ctx) if use_cache else None)
+        cache = FactCache(ctx) if use_cache else None
+        facts = collect(ctx, names, progress, cache=cache, jobs=jobs)
     tests = facts.tests if isinstance(facts.tests, TestRunFacts) else None
     gates = sorted({c.gate for c in needed}, key=list(Stage).index)
     return RunReport(

@@ -74,15 +74,17 @@ def measure(
     show_progress: bool,
     db: str | None = None,
     cache: bool = True,
+    jobs: int | None = None,
 ) -> RunReport:
     """Load the project at ``path`` and run the collectors, with progress on a TTY."""
     project = load_project(path)
     err = Console(stderr=True)
     if not (show_progress and err.is_terminal):
-        return run(project, stage, components, db_url=db, use_cache=cache)
+        return run(project, stage, components, db_url=db, use_cache=cache, jobs=jobs)
     columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
     with RichProgress(*columns, console=err, transient=True) as bar:
-        return run(project, stage, components, TerminalProgress(bar), db_url=db, use_cache=cache)
+        shown = TerminalProgress(bar)
+        return run(project, stage, components, shown, db_url=db, use_cache=cache, jobs=jobs)
 
 
 DbOpt = Annotated[
@@ -98,6 +100,16 @@ CacheOpt = Annotated[
         "--cache/--no-cache",
         help="Reuse facts whose inputs (files, config, tools, packages) did not change"
         " since a run that measured them (.maturity/cache); --no-cache measures everything.",
+    ),
+]
+JobsOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--jobs",
+        "-j",
+        min=1,
+        help="CPUs the tools may use at once (default: [tool.maturity] jobs, else all):"
+        " the tools wait for a free CPU, pytest-xdist workers (tests.workers) hold one each.",
     ),
 ]
 ByOpt = Annotated[str | None, typer.Option("--by", help="Who does this (default: git user.name).")]

@@ -15,6 +15,7 @@ from maturity.cli.app import (
     CacheOpt,
     ComponentOpt,
     DbOpt,
+    JobsOpt,
     PathArg,
     StoreOpt,
     app,
@@ -62,9 +63,10 @@ def run_cmd(
     db: DbOpt = None,
     store: StoreOpt = True,
     cache: CacheOpt = True,
+    jobs: JobsOpt = None,
 ) -> None:
     """Measure every component and print each criterion with its figure and bar."""
-    report = measure(path, stage, component, progress, db, cache)
+    report = measure(path, stage, component, progress, db, cache, jobs)
     console = Console()
     render_terminal(report, console, verbose=verbose)
     write_outputs(report, outputs)
@@ -90,6 +92,7 @@ def check(
     db: DbOpt = None,
     store: StoreOpt = True,
     cache: CacheOpt = True,
+    jobs: JobsOpt = None,
     baseline: Annotated[
         str | None,
         typer.Option(
@@ -106,7 +109,7 @@ def check(
     When a report file (--json, --summary, ...) or the store cannot be written, the
     verdict is still printed; the exit code is the gate's when it failed (1 or 3), else
     that error's (2 for a report file, 4 for the store)."""
-    report = measure(path, require, component, progress, db, cache)
+    report = measure(path, require, component, progress, db, cache, jobs)
     if baseline is not None:
         history = _history_if_any(path, db)
         before, comparison = load_baseline(baseline, path, history)
