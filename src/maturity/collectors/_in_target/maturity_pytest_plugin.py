@@ -6,6 +6,15 @@ whether the session ended early (``pytest.exit``, ``KeyboardInterrupt``, ``-x``,
 ``--collect-only``), and which measured files each test ran (read from coverage.py's
 live tracer data at test boundaries; see ``PerTest``). The JSON lands where
 ``MATURITY_PYTEST_REPORT`` points. File paths are absolute.
+
+Under pytest-xdist each worker is a process of its own that ``coverage run`` does not
+measure: when ``MATURITY_COVERAGE_DATA`` is set, the plugin starts coverage.py in each
+worker as soon as it is loaded (before the conftests are imported), with its own data
+file beside the controller's (``<data file>.<suffix>``, as ``[run] parallel`` names them),
+and saves it when the worker ends. Each worker writes its report to
+``<report>.<worker id>`` (the tests it collected, the outcomes of those it ran, and its
+per-test record); the controller's report has the outcome of every test, as the workers
+sent them, which maturity merges with the workers'.
 """
 
 from __future__ import annotations
@@ -20,6 +29,31 @@ import pytest
 
 REPORT_ENV = "MATURITY_PYTEST_REPORT"
 ROOT_ENV = "MATURITY_REPO_ROOT"
+DATA_ENV = "MATURITY_COVERAGE_DATA"  # set when xdist workers are to measure themselves
+SOURCE_ENV = "MATURITY_COVERAGE_SOURCE"  # their --source, comma-separated
+WORKER_ENV = "PYTEST_XDIST_WORKER"  # pytest-xdist sets it in each worker
+_WORKER_COVERAGE: list[Any] = []  # the coverage.py instance this worker started
+
+
+def start_worker_coverage() -> None:
+    """In an xdist worker of a run maturity measures: start coverage.py (once)."""
+    data = os.environ.get(DATA_ENV)
+    if not data or not os.environ.get(WORKER_ENV) or _WORKER_COVERAGE:
+        return
+    import coverage
+
+    source = [s for s in os.environ.get(SOURCE_ENV, "").split(",") if s]
+    cov = coverage.Coverage(data_file=data, data_suffix=True, source=source or None)
+    cov.start()
+    _WORKER_COVERAGE.append(cov)
+
+
+def stop_worker_coverage() -> None:
+    """Save this worker's coverage data (after the recorder gave its lines back)."""
+    while _WORKER_COVERAGE:
+        cov = _WORKER_COVERAGE.pop()
+        cov.stop()
+        cov.save()
 
 
 def node_prefix(rootdir: str) -> str:
@@ -129,7 +163,11 @@ class Recorder:
     """Collects outcomes during the session and writes them at the end."""
 
     def __init__(self, path: str) -> None:
-        self.path = path
+        worker = os.environ.get(WORKER_ENV)
+        self.path = f"{path}.{worker}" if worker else path
+        # the controller of an xdist run collects nothing: it records the outcomes the
+        # workers send (a crashed worker's test included)
+        self.controller = bool(os.environ.get(DATA_ENV)) and not worker
         self.items: dict[str, dict[str, Any]] = {}
         self.collection_errors: list[dict[str, str]] = []
         self.cov: Any = None
@@ -261,6 +299,15 @@ class Recorder:
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         """Fold the setup/call/teardown reports into one outcome."""
         entry = self.items.get(self.prefix + report.nodeid)
+        if entry is None and self.controller:
+            entry = self.items[self.prefix + report.nodeid] = {
+                "nodeid": self.prefix + report.nodeid,
+                "file": os.path.join(self.rootpath, str(report.fspath)),
+                "line": None,
+                "markers": [],
+                "outcome": "not run",
+                "message": "",
+            }
         if entry is None:
             return
         xfail = hasattr(report, "wasxfail")
@@ -317,6 +364,7 @@ def pytest_load_initial_conftests(
     own hook looks at ``--cov``, it is cleared, so pytest-cov stands down (as with
     ``--no-cov``, which would be an error where pytest-cov is not installed)."""
     if os.environ.get(REPORT_ENV):
+        start_worker_coverage()
         options = early_config.known_args_namespace
         if getattr(options, "cov_source", None):
             options.cov_source = None
@@ -327,4 +375,10 @@ def pytest_configure(config: pytest.Config) -> None:
     """Register the recorder when maturity asked for a report."""
     path = os.environ.get(REPORT_ENV)
     if path:
+        start_worker_coverage()
         config.pluginmanager.register(Recorder(path), "maturity-recorder")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """An xdist worker's coverage data is saved when it ends."""
+    stop_worker_coverage()
