@@ -9,12 +9,15 @@ live tracer data at test boundaries; see ``PerTest``). The JSON lands where
 
 Under pytest-xdist each worker is a process of its own that ``coverage run`` does not
 measure: when ``MATURITY_COVERAGE_DATA`` is set, the plugin starts coverage.py in each
-worker as soon as it is loaded (before the conftests are imported), with its own data
-file beside the controller's (``<data file>.<suffix>``, as ``[run] parallel`` names them),
-and saves it when the worker ends. Each worker writes its report to
+worker when pytest configures it (what the conftests ran on import ran in the
+controller too, under ``coverage run``), with its own data file beside the
+controller's (``<data file>.<suffix>``, as ``[run] parallel`` names them), and saves it
+when the worker ends. Each worker writes its report to
 ``<report>.<worker id>`` (the tests it collected, the outcomes of those it ran, and its
 per-test record); the controller's report has the outcome of every test, as the workers
-sent them, which maturity merges with the workers'.
+sent them, which maturity merges with the workers'. A worker is known by pytest-xdist's
+``config.workerinput``, never by ``PYTEST_XDIST_WORKER`` alone: maturity itself may run
+inside an xdist worker, whose variables the target's pytest inherits.
 """
 
 from __future__ import annotations
@@ -31,14 +34,19 @@ REPORT_ENV = "MATURITY_PYTEST_REPORT"
 ROOT_ENV = "MATURITY_REPO_ROOT"
 DATA_ENV = "MATURITY_COVERAGE_DATA"  # set when xdist workers are to measure themselves
 SOURCE_ENV = "MATURITY_COVERAGE_SOURCE"  # their --source, comma-separated
-WORKER_ENV = "PYTEST_XDIST_WORKER"  # pytest-xdist sets it in each worker
 _WORKER_COVERAGE: list[Any] = []  # the coverage.py instance this worker started
+
+
+def worker_id(config: pytest.Config) -> str | None:
+    """The xdist worker id (``gw0``) when this process is an xdist worker, else None."""
+    workerinput = getattr(config, "workerinput", None)
+    return str(workerinput["workerid"]) if isinstance(workerinput, dict) else None
 
 
 def start_worker_coverage() -> None:
     """In an xdist worker of a run maturity measures: start coverage.py (once)."""
     data = os.environ.get(DATA_ENV)
-    if not data or not os.environ.get(WORKER_ENV) or _WORKER_COVERAGE:
+    if not data or _WORKER_COVERAGE:
         return
     import coverage
 
@@ -162,8 +170,7 @@ class PerTest:
 class Recorder:
     """Collects outcomes during the session and writes them at the end."""
 
-    def __init__(self, path: str) -> None:
-        worker = os.environ.get(WORKER_ENV)
+    def __init__(self, path: str, worker: str | None = None) -> None:
         self.path = f"{path}.{worker}" if worker else path
         # the controller of an xdist run collects nothing: it records the outcomes the
         # workers send (a crashed worker's test included)
@@ -364,7 +371,6 @@ def pytest_load_initial_conftests(
     own hook looks at ``--cov``, it is cleared, so pytest-cov stands down (as with
     ``--no-cov``, which would be an error where pytest-cov is not installed)."""
     if os.environ.get(REPORT_ENV):
-        start_worker_coverage()
         options = early_config.known_args_namespace
         if getattr(options, "cov_source", None):
             options.cov_source = None
@@ -375,8 +381,10 @@ def pytest_configure(config: pytest.Config) -> None:
     """Register the recorder when maturity asked for a report."""
     path = os.environ.get(REPORT_ENV)
     if path:
-        start_worker_coverage()
-        config.pluginmanager.register(Recorder(path), "maturity-recorder")
+        worker = worker_id(config)
+        if worker is not None:
+            start_worker_coverage()
+        config.pluginmanager.register(Recorder(path, worker), "maturity-recorder")
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
