@@ -6,12 +6,17 @@ by side on the same machine:
 
 * cold: ``maturity run`` with the cache emptied first;
 * warm: ``maturity run`` again, nothing changed (every cacheable fact reused);
+* warm, stored: the same as users type it, recording the run in the repository's history
+  database (``.maturity/history.db``); compared with the cold run that stored nothing,
+  so its ratio is an upper bound;
 * one changed: one component's module edited, then ``maturity run`` (the facts that read
   that file are measured again: the test run, ruff, pyright, bandit, the docs scan).
 
 It prints the medians and the ratios warm / cold and one-changed / cold, and checks that
-the warm run's verdicts equal the cold run's. Not a test: only ratios measured in the
-same run mean anything on a shared machine.
+the warm runs' verdicts equal the cold run's. ``--profile`` also prints, for one more
+warm run, where its time goes (the start-up's imports, collecting, evaluating,
+rendering). Not a test: only ratios measured in the same run mean anything on a shared
+machine.
 
     .venv/bin/python benchmarks/cache_vs_cold.py [--components 100] [--tests 50] [--repeat 3]
 """
@@ -33,9 +38,10 @@ from run_vs_raw import build
 MATURITY = [sys.executable, "-m", "maturity"]
 
 
-def timed_run(repo: Path, out: Path) -> tuple[float, dict]:
-    """One ``maturity run`` (nothing stored): wall seconds and its JSON report."""
-    argv = [*MATURITY, "run", str(repo), "--no-store", "--no-progress", "--json", str(out)]
+def timed_run(repo: Path, out: Path, store: bool = False) -> tuple[float, dict]:
+    """One ``maturity run`` (stored or not): wall seconds and its JSON report."""
+    argv = [*MATURITY, "run", str(repo), "--no-progress", "--json", str(out)]
+    argv += [] if store else ["--no-store"]
     start = time.perf_counter()
     proc = subprocess.run(argv, capture_output=True, text=True, check=False)
     seconds = time.perf_counter() - start
@@ -53,12 +59,66 @@ def verdicts(report: dict) -> dict:
     }
 
 
+PHASES = """
+import io, sys, time
+from datetime import UTC, datetime
+from pathlib import Path
+t0 = time.perf_counter()
+import maturity.cli
+from maturity import evaluate, runner
+from maturity.collectors.base import RunContext
+from maturity.collectors.cache import FactCache
+from maturity.config import load_project
+from maturity.report.terminal import render_terminal
+from maturity.rundirs import run_directory
+from rich.console import Console
+t1 = time.perf_counter()
+project = load_project(Path(sys.argv[1]))
+names = sorted({n for c in evaluate.criteria_needed(project.components, None) for n in c.needs})
+with run_directory(project.root) as run_dir:
+    ctx = RunContext(project, runner.resolve_interpreter(project), run_dir, None)
+    facts = runner.collect(ctx, names, cache=FactCache(ctx))
+t2 = time.perf_counter()
+now = datetime.now(UTC)
+evaluate.evaluate(facts, project.components, project.config, None, now=now)
+evaluate.account_tests(facts, project.components)
+t3 = time.perf_counter()
+report = runner.run(project)
+t4 = time.perf_counter()
+render_terminal(report, Console(file=io.StringIO(), width=80))
+t5 = time.perf_counter()
+print(f"imports {t1 - t0:.2f} s, loading the project and the cached facts {t2 - t1:.2f} s, "
+      f"evaluating {t3 - t2:.2f} s, rendering {t5 - t4:.2f} s "
+      f"(a whole warm run in-process: {t4 - t3:.2f} s)")
+"""
+
+
+def profile(repo: Path, out: Path) -> None:
+    """Where one warm run's time goes, phase by phase, in one process."""
+    proc = subprocess.run(
+        [sys.executable, "-c", PHASES, str(repo)], capture_output=True, text=True, check=False
+    )
+    print(f"one warm run, by phase: {proc.stdout.strip() or proc.stderr[-800:]}")
+
+
+def check(cold: dict, report: dict, name: str) -> None:
+    """Stop unless ``report`` reused facts and has the cold run's verdicts, all of them."""
+    if not report["cached"]:
+        raise SystemExit(f"the {name} run reused no facts")
+    before, after = verdicts(cold), verdicts(report)
+    differ = sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
+    if differ:
+        shown = "; ".join(f"{k}: {before.get(k)} -> {after.get(k)}" for k in differ[:3])
+        raise SystemExit(f"the {name} run's verdicts differ from the cold run's: {shown}")
+
+
 def main() -> None:
     """Build the repository, run the rounds, print medians and ratios."""
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--components", type=int, default=100)
     parser.add_argument("--tests", type=int, default=50, help="tests per component")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--profile", action="store_true", help="where a warm run's time goes")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="maturity-cache-"))
     try:
@@ -73,6 +133,7 @@ def main() -> None:
               f"{args.components * args.tests} tests)")  # fmt: skip
         cold_s: list[float] = []
         warm_s: list[float] = []
+        stored_s: list[float] = []
         changed_s: list[float] = []
         module = repo / "src" / "comp_000" / "mod_0.py"
         for i in range(args.repeat):
@@ -81,22 +142,31 @@ def main() -> None:
             cold_s.append(seconds)
             seconds, warm = timed_run(repo, work / "warm.json")
             warm_s.append(seconds)
-            if verdicts(warm) != verdicts(cold) or not warm["cached"]:
-                raise SystemExit("the warm run's verdicts differ from the cold run's")
+            seconds, stored = timed_run(repo, work / "stored.json", store=True)
+            stored_s.append(seconds)
+            check(cold, warm, "warm")
+            check(cold, stored, "warm stored")
             module.write_text(module.read_text() + f"\n\nROUND = {i}\n", encoding="utf-8")
             seconds, changed = timed_run(repo, work / "changed.json")
             changed_s.append(seconds)
             reused = sorted(c["collector"] for c in changed["cached"])
             print(f"round {i + 1}: cold {cold_s[-1]:.2f} s, warm {warm_s[-1]:.2f} s "
-                  f"({len(warm['cached'])} facts reused), one changed {changed_s[-1]:.2f} s "
+                  f"({len(warm['cached'])} facts reused), warm stored {stored_s[-1]:.2f} s, "
+                  f"one changed {changed_s[-1]:.2f} s "
                   f"(reused: {', '.join(reused) or 'nothing'})")  # fmt: skip
-        cold_m, warm_m, changed_m = (statistics.median(x) for x in (cold_s, warm_s, changed_s))
+        cold_m, warm_m, stored_m, changed_m = (
+            statistics.median(x) for x in (cold_s, warm_s, stored_s, changed_s)
+        )
         print(f"\nmedians of {args.repeat} rounds: cold {cold_m:.2f} s, warm {warm_m:.2f} s, "
-              f"one changed {changed_m:.2f} s")  # fmt: skip
+              f"warm stored {stored_m:.2f} s, one changed {changed_m:.2f} s")  # fmt: skip
         rounds = ", ".join(f"{w / c:.3f}" for w, c in zip(warm_s, cold_s, strict=True))
         print(f"warm / cold        = {warm_m / cold_m:.3f}   (bar 0.05; per round: {rounds})")
+        rounds = ", ".join(f"{w / c:.3f}" for w, c in zip(stored_s, cold_s, strict=True))
+        print(f"warm stored / cold = {stored_m / cold_m:.3f}   (per round: {rounds})")
         rounds = ", ".join(f"{w / c:.2f}" for w, c in zip(changed_s, cold_s, strict=True))
         print(f"one changed / cold = {changed_m / cold_m:.2f}   (per round: {rounds})")
+        if args.profile:
+            profile(repo, work / "profiled.json")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import yaml
-
 from maturity.facts import ALERT_BARS
 
 # (suffix, kind, threshold, severity): ErrorRateWarning at 0.01, … LatencyP95Critical at 3.0
@@ -66,6 +64,8 @@ def rules(component: str) -> dict[str, Any]:
 
 def render(component: str) -> str:
     """The rules file text."""
+    import yaml
+
     head = f"# Alerts of {component}, written by `maturity alerts {component}`.\n"
     return head + yaml.safe_dump(rules(component), sort_keys=False)
 

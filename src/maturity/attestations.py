@@ -11,8 +11,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from maturity.errors import UsageError
 
 DIRECTORY = Path(".maturity") / "attestations"
@@ -44,6 +42,8 @@ def path_for(root: Path, component: str) -> Path:
 
 def read(root: Path, component: str) -> dict[str, dict[str, Any]]:
     """The component's attestations by kind ({} when none); ValueError when malformed."""
+    import yaml
+
     path = path_for(root, component)
     if not path.exists():
         return {}
@@ -58,6 +58,8 @@ def read(root: Path, component: str) -> dict[str, dict[str, Any]]:
 
 def write(root: Path, component: str, kind: str, record: dict[str, Any]) -> Path:
     """Add or replace one record, keeping the others."""
+    import yaml
+
     if kind not in KINDS:
         raise UsageError(f"unknown attestation {kind!r} (known: {', '.join(KINDS)})")
     try:

@@ -13,6 +13,7 @@ A component's tests are selected by the first method that applies to it:
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from maturity.config import Component
@@ -43,14 +44,17 @@ def attribute(
     component: Component, run: TestRunFacts, coverage: CoverageFacts | None
 ) -> Attribution:
     """Select the component's tests: marker first, then config paths, then contexts and
-    imports."""
-    marked = [t for t in run.tests if component.marker in t.markers]
+    imports (in the run's order, through an index of the run built once)."""
+    index = _index(run)
+    marked = index.tests_at(index.by_marker.get(component.marker, []))
     if marked:
         return Attribution(
             MARKER, marked, list(run.collection_errors), how=dict.fromkeys(_ids(marked), MARKER)
         )
     if component.tests:
-        tests = [t for t in run.tests if component.owns_test(t.file)]
+        tests = index.tests_at(
+            p for f, at in index.by_file.items() if component.owns_test(f) for p in at
+        )
         unknown = [e for e in run.collection_errors if component.owns_test(e.file)]
         return Attribution(PATH, tests, unknown, how=dict.fromkeys(_ids(tests), PATH))
     if coverage is None or coverage.error or not coverage.has_contexts:
@@ -63,19 +67,61 @@ def attribute(
         )
     ran = coverage.tests_of(component.owns)
     touched = coverage.touched
-    how: dict[str, str] = {}
-    tests: list[TestOutcome] = []
-    for t in run.tests:
-        if t.nodeid in ran:
-            how[t.nodeid] = CONTEXTS
-        elif t.nodeid not in touched and any(
-            component.owns(f) for f in run.imports.get(t.file, ())
-        ):
-            how[t.nodeid] = IMPORTS
-        else:
-            continue
-        tests.append(t)
+    found: dict[int, str] = {p: CONTEXTS for nodeid in ran for p in index.by_id.get(nodeid, ())}
+    for file, untouched in index.untouched(touched).items():
+        if any(component.owns(f) for f in run.imports.get(file, ())):
+            found.update((p, IMPORTS) for p in untouched if run.tests[p].nodeid not in ran)
+    tests = index.tests_at(found)
+    how = {run.tests[p].nodeid: found[p] for p in sorted(found)}
     return Attribution(CONTEXTS, tests, list(run.collection_errors), how=how)
+
+
+@dataclass
+class _RunIndex:
+    """Positions of a run's tests by marker, by file and by node id (in the run's order),
+    so that attributing each component is not a scan of every test."""
+
+    run: TestRunFacts
+    tests: list[TestOutcome]  # the list indexed (a run given new tests is indexed again)
+    count: int
+    by_marker: dict[str, list[int]] = field(default_factory=dict)
+    by_file: dict[str, list[int]] = field(default_factory=dict)
+    by_id: dict[str, list[int]] = field(default_factory=dict)
+
+    _untouched: tuple[frozenset[str], dict[str, list[int]]] | None = None
+
+    def untouched(self, touched: frozenset[str]) -> dict[str, list[int]]:
+        """Per test file, the positions of its tests that ran no line of any component
+        file (``touched``: the coverage data's), which only their imports can attribute."""
+        if self._untouched is None or self._untouched[0] is not touched:
+            found: dict[str, list[int]] = {}
+            for p, t in enumerate(self.run.tests):
+                if t.nodeid not in touched:
+                    found.setdefault(t.file, []).append(p)
+            self._untouched = (touched, found)
+        return self._untouched[1]
+
+    def tests_at(self, positions: Iterable[int]) -> list[TestOutcome]:
+        """The tests at these positions, in the run's order."""
+        return [self.run.tests[p] for p in sorted(set(positions))]
+
+
+_INDEXES: list[_RunIndex] = []  # the newest few runs' indexes (a run is evaluated at once)
+
+
+def _index(run: TestRunFacts) -> _RunIndex:
+    """The index of a run's tests, built on first use (and again if its tests changed)."""
+    for found in _INDEXES:
+        if found.run is run and found.tests is run.tests and found.count == len(run.tests):
+            return found
+    index = _RunIndex(run, run.tests, len(run.tests))
+    for p, t in enumerate(run.tests):
+        for marker in set(t.markers):
+            index.by_marker.setdefault(marker, []).append(p)
+        index.by_file.setdefault(t.file, []).append(p)
+        index.by_id.setdefault(t.nodeid, []).append(p)
+    _INDEXES[:] = [index, *_INDEXES[:3]]
+    return index
 
 
 def _ids(tests: list[TestOutcome]) -> list[str]:

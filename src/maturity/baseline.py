@@ -11,6 +11,7 @@ gate is the held stage alone.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from maturity.config import BaselineConfig
 from maturity.criteria import REGISTRY
@@ -26,7 +27,9 @@ from maturity.model import (
     Status,
 )
 from maturity.report.json_report import read_report
-from maturity.store import Store, latest_run
+
+if TYPE_CHECKING:  # the store's libraries are imported when a stored run is looked up
+    from maturity.store import Store
 
 FIGURES = {c.id: c.figure for c in REGISTRY if c.figure is not None}
 NOT_MET_WORD = {Status.FAIL: "fail", Status.ERROR: "could not measure"}
@@ -50,6 +53,8 @@ def load_baseline(
     if store is None:
         comparison.note = f"no history store to find the run of merge-base {base[:12]}"
         return None, comparison
+    from maturity.store import latest_run
+
     found = latest_run(store, base)
     if found is None:
         comparison.note = f"no run stored for {base[:12]}, the merge-base with {requested}"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import tomllib
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field, ValidationError, field_validator
 
@@ -141,6 +141,26 @@ class ComponentConfig(Strict):
         return ProductionConfig._known_queries(value)
 
 
+class TestsConfig(Strict):
+    """``[tool.maturity.tests]``: how the unit test run is run."""
+
+    __test__ = False  # not a pytest test class
+
+    workers: int | Literal["auto"] | None = Field(
+        default=None,
+        description="pytest-xdist workers for the unit run (when the target has"
+        " pytest-xdist): a number, or 'auto' for the whole CPU budget (--jobs);"
+        " at most the budget. Unset: one pytest process.",
+    )
+
+    @field_validator("workers")
+    @classmethod
+    def _positive(cls, value: int | str | None) -> int | str | None:
+        if isinstance(value, int) and value < 1:
+            raise ValueError("must be at least 1, or 'auto'")
+        return value
+
+
 class WorkspaceConfig(Strict):
     """Workspace members, when the root's own declaration (uv, pdm, hatch, Poetry path
     dependencies; else ``libs/*``, ``packages/*``) is not what to measure."""
@@ -162,6 +182,10 @@ class MaturityConfig(Strict):
     unit_tests: list[str] | None = None
     integration_tests: str = "tests/integration/test_{component}_*.py"
     timeout: float = Field(default=900.0, gt=0, description="Seconds each tool may run.")
+    jobs: int | None = Field(
+        default=None, ge=1, description="CPUs the tools may use at once (default: all)."
+    )
+    tests: TestsConfig = Field(default_factory=TestsConfig)
     thresholds: Thresholds = Field(default_factory=Thresholds)
     coverage_categories: dict[str, CoverageCategory] = Field(
         default_factory=lambda: {
@@ -244,7 +268,9 @@ class Component(BaseModel):
     def owns(self, relpath: str) -> bool:
         """True when this component owns a repo-relative posix path: the path lies inside
         it and not inside a component nested in it (the most specific component owns it)."""
-        return under(relpath, self.path) and not any(under(relpath, n) for n in self.nested)
+        if not under(relpath, self.path):  # most paths asked about: checked first, cheaply
+            return False
+        return not any(under(relpath, n) for n in self.nested)
 
 
 class Project(BaseModel):

@@ -5,15 +5,16 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from maturity.config import Project
 from maturity.config_gates import github_repo
 from maturity.errors import EXIT_GITHUB, MaturityError
 from maturity.git import origin_url
 from maturity.retry import retry
+
+if TYPE_CHECKING:  # httpx is imported when a request is made (it is slow to import)
+    import httpx
 
 RETRY_DELAYS = (0.2, 0.5)  # waits between the tries of a request (3 tries)
 _NEXT = re.compile(r'<([^>]+)>;\s*rel="next"')
@@ -37,6 +38,8 @@ class GitHub:
     """Issues of one repository through GitHub's REST API."""
 
     def __init__(self, api_url: str, repo: str, token: str | None, timeout: float = 10.0) -> None:
+        import httpx
+
         self.base = f"{api_url.rstrip('/')}/repos/{repo}"
         self.repo = repo
         headers = {"Accept": "application/vnd.github+json", "X-GitHub-Api-Version": "2022-11-28"}
@@ -56,6 +59,8 @@ class GitHub:
 
     def _request(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
         """One request, tried again after a transport error or a 5xx answer."""
+        import httpx
+
         try:
             response = retry(
                 lambda: self.client.request(method, url, **kwargs),
@@ -141,6 +146,8 @@ def issues_page(project: Project) -> str | None:
     """The web page of the project's GitHub issues (``https://github.com/o/r/issues``, or
     on GitHub Enterprise the host of ``github_api_url``), or None when no repository is
     known."""
+    import httpx
+
     repo = repo_of(project)
     if not repo:
         return None
@@ -152,6 +159,8 @@ def issues_page(project: Project) -> str | None:
 def labelled(issues: str, labels: list[str]) -> str:
     """The search of ``issues`` (see :func:`issues_page`) for the open issues carrying
     every label: where a component's blocker issues of one category are."""
+    import httpx
+
     query = " ".join(["is:issue", "is:open", *(f'label:"{lbl}"' for lbl in labels)])
     return str(httpx.URL(issues, params={"q": query}))
 

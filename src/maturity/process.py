@@ -24,6 +24,8 @@ from typing import IO, Any
 
 import psutil
 
+from maturity.budget import held
+
 MAX_OUTPUT = 256 * 2**20  # bytes of stdout or stderr read back; more is an error
 GRACE = 3.0  # seconds between SIGTERM and SIGKILL when stopping a process group
 TAIL_CHARS = 500  # at most this much of a tool's output goes into an error message
@@ -158,12 +160,22 @@ def run_tool(
     timeout: float,
     env: dict[str, str] | None = None,
     stdin: str | None = None,
+    cpus: int = 1,
 ) -> ToolRun:
     """Run a command, capturing output; never raises for tool failures.
 
-    Output goes to temporary files, not pipes: a descendant that keeps a pipe open cannot
-    hold the run up, and a flood of output costs no memory until it is read back.
+    It starts once ``cpus`` of the run's CPU budget (``maturity.budget``) are free and
+    holds them until it ends. Output goes to temporary files, not pipes: a descendant
+    that keeps a pipe open cannot hold the run up, and a flood of output costs no memory
+    until it is read back.
     """
+    with held(cpus):
+        return _run_tool(argv, cwd, timeout, env, stdin)
+
+
+def _run_tool(
+    argv: list[str], cwd: Path, timeout: float, env: dict[str, str] | None, stdin: str | None
+) -> ToolRun:
     command = shlex.join(argv)
     full_env = {**os.environ, **(env or {})}
     with (

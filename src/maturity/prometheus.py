@@ -9,8 +9,6 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-import httpx
-
 
 class PrometheusError(Exception):
     """A query could not give a number."""
@@ -26,6 +24,8 @@ class Prometheus:
 
     def query(self, promql: str, at: float | None = None) -> float:
         """The single value of an instant query (summed when it returns several series)."""
+        import httpx
+
         params = {"query": promql}
         if at is not None:
             params["time"] = f"{at:.3f}"

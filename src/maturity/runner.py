@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from maturity import __version__
+from maturity.budget import budget, default_jobs
 from maturity.collectors import BY_NAME
 from maturity.collectors.base import RunContext
 from maturity.collectors.cache import FactCache
@@ -59,8 +60,10 @@ def collect(
     workers: int = 4,
     cache: FactCache | None = None,
     changed: Incremental | None = None,
+    jobs: int | None = None,
 ) -> Facts:
-    """Run the named collectors concurrently, each once, and gather their facts.
+    """Run the named collectors concurrently, each once, and gather their facts; the
+    tools they start share ``jobs`` CPUs (default: the configured ``jobs``, else all).
 
     With a ``cache``, a collector whose inputs did not change since a run that measured
     them gives that run's facts instead (``cached_from`` names the run). A collector that
@@ -97,7 +100,8 @@ def collect(
     facts = Facts()
     # pytest is the long pole: start it first.
     ordered = sorted((n for n in names if n not in EXCLUSIVE), key=lambda n: n != "tests")
-    with ThreadPoolExecutor(max_workers=workers) as pool:
+    cpus = jobs or ctx.project.config.jobs or default_jobs()
+    with budget(cpus), ThreadPoolExecutor(max_workers=max(workers, cpus)) as pool:
         for name, result in pool.map(one, ordered):
             setattr(facts, name, result)
     for name in sorted(EXCLUSIVE.intersection(names)):
@@ -154,10 +158,12 @@ def run(
     db_url: str | None = None,
     use_cache: bool = True,
     changed_since: str | None = None,
+    jobs: int | None = None,
 ) -> RunReport:
     """Measure the project once and evaluate every (or only the named) components;
     ``use_cache=False`` measures everything again (``--no-cache``); ``changed_since``
-    carries the facts of REF's kept run that the changes since REF cannot affect."""
+    carries the facts of REF's kept run that the changes since REF cannot affect; the
+    tools share ``jobs`` CPUs (``--jobs``)."""
     components = project.components
     if only:
         unknown = [n for n in only if n not in {c.name for c in components}]
@@ -174,7 +180,9 @@ def run(
         ctx = RunContext(project=project, interpreter=interpreter, run_dir=run_dir, db_url=db_url)
         cache = FactCache(ctx)
         changed = Incremental.open(ctx, changed_since, cache) if changed_since else None
-        facts = collect(ctx, names, progress, cache=cache if use_cache else None, changed=changed)
+        facts = collect(
+            ctx, names, progress, cache=cache if use_cache else None, changed=changed, jobs=jobs
+        )
         keep(cache, facts, names)
     report = report_of(project, components, stage, facts, interpreter, now)
     if changed is not None:

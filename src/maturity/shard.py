@@ -24,7 +24,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from maturity.bundle import SPLIT, TESTS, Manifest, config_digest, write_bundle
 from maturity.collectors.base import RunContext, Share
@@ -37,7 +37,9 @@ from maturity.git import git_info
 from maturity.model import Stage
 from maturity.rundirs import run_directory
 from maturity.runner import Progress, check_waivers, collect, resolve_interpreter
-from maturity.store import Store, latest_run
+
+if TYPE_CHECKING:  # the store's libraries load when durations are read
+    from maturity.store import Store
 
 Assign = Callable[[list[str], dict[str, float], int], list[list[str]]]
 
@@ -89,6 +91,8 @@ def collectors_of(names: list[str], index: int, roots: list[str]) -> list[str]:
 
 def previous_durations(store: Store | None) -> tuple[dict[str, float], str | None]:
     """Each test's seconds in the store's newest run that recorded them, and which run."""
+    from maturity.store import latest_run
+
     if store is None:
         return {}, None
     newest = latest_run(store)

@@ -11,15 +11,18 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-
-import tomlkit
-from tomlkit.items import Table
+from typing import TYPE_CHECKING
 
 from maturity.config import Project
 from maturity.errors import MaturityError, UsageError
 from maturity.git import git_info
 from maturity.model import CriterionResult, RunReport, Stage
-from maturity.store import Store, latest_run, record_stage_event, save_run
+
+if TYPE_CHECKING:  # the store's and tomlkit's are imported when a change is recorded
+    import tomlkit
+    from tomlkit.items import Table
+
+    from maturity.store import Store
 
 
 class PromotionRefused(MaturityError):
@@ -54,6 +57,9 @@ def _atomic_write(path: Path, text: str) -> None:
 
 
 def _subtable(parent: Table | tomlkit.TOMLDocument, key: str, super_table: bool = False) -> Table:
+    import tomlkit
+    from tomlkit.items import Table
+
     if key not in parent:
         parent[key] = tomlkit.table(is_super_table=super_table)
     value = parent[key]
@@ -68,6 +74,8 @@ def write_declared_stage(project: Project, component: str, stage: Stage) -> Path
     When the config declared no components (they were discovered), every discovered
     component is written with its current stage, so none silently disappears.
     """
+    import tomlkit
+
     path = project.config_file or project.root / "pyproject.toml"
     doc = tomlkit.parse(path.read_text(encoding="utf-8")) if path.exists() else tomlkit.document()
     if path.name == "maturity.toml" and "tool" not in doc:
@@ -104,6 +112,8 @@ def promote(
     reason: str | None = None,
 ) -> StageChange:
     """Promote when the current stage's exit criteria pass in the latest run for HEAD."""
+    from maturity.store import latest_run, record_stage_event, save_run
+
     comp = project.component(component)
     current = comp.stage
     if list(Stage).index(to) <= list(Stage).index(current):
@@ -142,6 +152,8 @@ def demote(
     project: Project, store: Store, component: str, to: Stage, actor: str, reason: str
 ) -> StageChange:
     """Move a component back to an earlier stage, with a reason."""
+    from maturity.store import record_stage_event
+
     current = project.component(component).stage
     if list(Stage).index(to) >= list(Stage).index(current):
         raise UsageError(f"{component} is at {current}: demotion must go to an earlier stage")

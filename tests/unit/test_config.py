@@ -89,6 +89,20 @@ def test_maturity_toml_takes_precedence(tmp_path: Path) -> None:
             "invalid configuration: pyproject.toml: tool.maturity.components: "
             "Value error, component name 'my-comp' is not a Python identifier",
         ),
+        (
+            "[tool.maturity.tests]\nworkers = 0\n",
+            "invalid configuration: pyproject.toml: tool.maturity.tests.workers: "
+            "Value error, must be at least 1, or 'auto'",
+        ),
+        (
+            '[tool.maturity.tests]\nworkers = "all"\n',
+            "invalid configuration: pyproject.toml: tool.maturity.tests.workers",
+        ),
+        (
+            "[tool.maturity]\njobs = 0\n",
+            "invalid configuration: pyproject.toml: tool.maturity.jobs: "
+            "Input should be greater than or equal to 1",
+        ),
         ("[tool.maturity\n", "invalid configuration: pyproject.toml: not valid TOML"),
         ("[tool.maturity]\n", "invalid configuration: pyproject.toml: no components"),
     ],

@@ -2,7 +2,7 @@
 
 import pytest
 
-from maturity.paths import glob_match, under
+from maturity.paths import glob_match, under, within
 
 
 @pytest.mark.parametrize(
@@ -29,3 +29,14 @@ def test_under() -> None:
     assert under("src/a/x.py", "src/a/")
     assert under("src/a", "src/a")
     assert not under("src/ab/x.py", "src/a")
+
+
+@pytest.mark.parametrize(
+    "dirs", [["src/a", "src/b/"], ["libs/x/src/x", "src"], ["."], [""], [], ["src/a/b"]]
+)
+def test_within_answers_as_under_does_for_each_directory(dirs: list[str]) -> None:
+    paths = ["src", "src/a", "src/a/m.py", "src/ab/m.py", "src/b", "src/b/c/d.py", "src/a/b/c",
+             "libs/x/src/x/y.py", "libs/x/src/xy.py", "tests/t.py", "README.md"]  # fmt: skip
+    inside = within(dirs)
+    for path in paths:
+        assert inside(path) == any(under(path, d) for d in dirs), path

@@ -8,7 +8,7 @@ import inspect
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -25,9 +25,11 @@ from maturity.model import RunReport, Stage
 from maturity.process import Interrupted, interrupt_on_signals
 from maturity.report.formats import Format, formats_for
 from maturity.runner import Progress, run
-from maturity.store import Store, StoreError, open_store
-from maturity.store.database import default_url, resolve_url
+from maturity.store.location import default_url, resolve_url
 from maturity.workdir import ignore_generated
+
+if TYPE_CHECKING:  # the store's libraries are imported when a command uses it
+    from maturity.store import Store
 
 app = typer.Typer(
     name="maturity",
@@ -73,13 +75,15 @@ def measure(
     db: str | None = None,
     cache: bool = True,
     changed_since: str | None = None,
+    jobs: int | None = None,
 ) -> RunReport:
     """Load the project at ``path`` and run the collectors, with progress on a TTY."""
     project = load_project(path)
     err = Console(stderr=True)
     go = functools.partial(
-        run, project, stage, components, db_url=db, use_cache=cache, changed_since=changed_since
-    )
+        run, project, stage, components, db_url=db, use_cache=cache,
+        changed_since=changed_since, jobs=jobs,
+    )  # fmt: skip
     if not (show_progress and err.is_terminal):
         report = go()
     else:
@@ -114,6 +118,16 @@ ChangedSinceOpt = Annotated[
         help="Measure again only what the changes since REF (a git ref) can affect and carry"
         " the other facts from REF's run, kept in .maturity/cache/commits; with none kept for"
         " REF, everything is measured (a warning says so).",
+    ),
+]
+JobsOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--jobs",
+        "-j",
+        min=1,
+        help="CPUs the tools may use at once (default: [tool.maturity] jobs, else all):"
+        " the tools wait for a free CPU, pytest-xdist workers (tests.workers) hold one each.",
     ),
 ]
 ByOpt = Annotated[str | None, typer.Option("--by", help="Who does this (default: git user.name).")]
@@ -164,6 +178,8 @@ def write_outputs(report: RunReport, outputs: dict[Format, Path]) -> None:
 
 def store_for(root: Path, db: str | None) -> Store:
     """Open (and migrate) the store of a repository."""
+    from maturity.store import open_store
+
     return open_store(store_url(root, db))
 
 
@@ -175,6 +191,8 @@ def store_url(root: Path, db: str | None) -> str:
         try:
             ignore_generated(root.resolve())
         except OSError as exc:
+            from maturity.store import StoreError
+
             where = root.resolve() / ".maturity"
             cause = "not a directory" if where.exists() and not where.is_dir() else exc.strerror
             raise StoreError(f"cannot use database {url}: {where}: {cause}") from None

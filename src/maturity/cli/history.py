@@ -17,7 +17,6 @@ from maturity.config import load_project
 from maturity.errors import UsageError
 from maturity.git import git_info
 from maturity.model import COVERAGE, SHORT_TITLES
-from maturity.store import as_utc, deployments, record_deployment, stage_events, trend
 
 db_app = typer.Typer(help="The history database.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
@@ -81,6 +80,8 @@ def deploy(
     by: ByOpt = None,
 ) -> None:
     """Record a deployment of a component."""
+    from maturity.store import record_deployment
+
     _known(path, component)
     store = store_for(path, db)
     who = actor(path, by)
@@ -91,6 +92,8 @@ def deploy(
 
 def history_data(path: Path, component: str, db: str | None, limit: int) -> dict[str, Any]:
     """Stage changes, deployments and the numeric trend of one component."""
+    from maturity.store import as_utc, deployments, stage_events, trend
+
     store = store_for(path, db)
     points = trend(store, component, limit)
     return {

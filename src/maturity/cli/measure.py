@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -16,6 +16,7 @@ from maturity.cli.app import (
     ChangedSinceOpt,
     ComponentOpt,
     DbOpt,
+    JobsOpt,
     PathArg,
     StoreOpt,
     app,
@@ -43,8 +44,10 @@ from maturity.report.markdown import (
     render_issue_markdown,
 )
 from maturity.report.terminal import render_terminal
-from maturity.store import Store, save_run
-from maturity.store.database import DEFAULT_FILE, default_url, resolve_url
+from maturity.store.location import DEFAULT_FILE, default_url, resolve_url
+
+if TYPE_CHECKING:  # the store's libraries are imported when a command uses it
+    from maturity.store import Store
 
 
 @app.command("run")
@@ -63,6 +66,7 @@ def run_cmd(
     store: StoreOpt = True,
     cache: CacheOpt = True,
     changed_since: ChangedSinceOpt = None,
+    jobs: JobsOpt = None,
     shard: Annotated[
         str | None,
         typer.Option(
@@ -84,11 +88,13 @@ def run_cmd(
                 " files belong to a whole run or `maturity merge`"
             )
         return run_shard_cmd(path, shard, bundle, stage, _history_if_any(path, db), db)
-    report = measure(path, stage, component, progress, db, cache, changed_since)
+    report = measure(path, stage, component, progress, db, cache, changed_since, jobs)
     console = Console()
     render_terminal(report, console, verbose=verbose)
     write_outputs(report, outputs)
     if store:
+        from maturity.store import save_run
+
         history = store_for(path, db)
         typer.echo(f"stored as run #{save_run(history, report)} in {history.url}")
 
@@ -109,6 +115,7 @@ def check(
     store: StoreOpt = True,
     cache: CacheOpt = True,
     changed_since: ChangedSinceOpt = None,
+    jobs: JobsOpt = None,
     baseline: Annotated[
         str | None,
         typer.Option(
@@ -125,7 +132,7 @@ def check(
     When a report file (--json, --summary, ...) or the store cannot be written, the
     verdict is still printed; the exit code is the gate's when it failed (1 or 3), else
     that error's (2 for a report file, 4 for the store)."""
-    report = measure(path, require, component, progress, db, cache, changed_since)
+    report = measure(path, require, component, progress, db, cache, changed_since, jobs)
     if baseline is not None:
         history = _history_if_any(path, db)
         before, comparison = load_baseline(baseline, path, history)
@@ -136,6 +143,8 @@ def check(
     try:  # a report or the store failing must not hide the verdict: it is printed first
         write_outputs(report, outputs)
         if store:
+            from maturity.store import save_run
+
             save_run(store_for(path, db), report)
     except MaturityError as exc:
         unsaved: MaturityError | None = exc

@@ -15,7 +15,6 @@ from maturity.cli.app import ByOpt, DbOpt, actor, app, store_for
 from maturity.config import load_project
 from maturity.errors import UsageError
 from maturity.facts import Severity
-from maturity.store import as_utc, incidents, open_incident, update_incident
 
 incident_app = typer.Typer(help="Record incidents of production components (P0-P3).")
 app.add_typer(incident_app, name="incident")
@@ -50,6 +49,8 @@ def open_cmd(
     db: DbOpt = None,
 ) -> None:
     """Open an incident; its response clock starts now (or --at)."""
+    from maturity.store import open_incident
+
     project = load_project(repo)
     if component not in {c.name for c in project.components}:
         raise UsageError(f"unknown component {component!r}")
@@ -62,6 +63,8 @@ def open_cmd(
 def _step(
     step: str, incident: int, repo: Path, at: str | None, by: str | None, db: str | None
 ) -> None:
+    from maturity.store import as_utc, update_incident
+
     row = update_incident(store_for(repo, db), incident, step, _when(at), actor(repo.resolve(), by))
     opened = as_utc(row.opened_at)
     answered = as_utc(row.acknowledged_at) if row.acknowledged_at else opened
@@ -103,6 +106,8 @@ def list_cmd(
     db: DbOpt = None,
 ) -> None:
     """Every recorded incident, oldest first."""
+    from maturity.store import as_utc, incidents
+
     rows = incidents(store_for(repo, db), component)
 
     def stamp(moment: datetime | None) -> str | None:

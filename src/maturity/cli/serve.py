@@ -17,8 +17,7 @@ import typer
 from maturity.cli.app import DbOpt, PathArg, app, store_url
 from maturity.config import load_project
 from maturity.errors import MaturityError, PortInUse, UsageError
-from maturity.github import issues_page
-from maturity.store.database import DEFAULT_FILE, check_url, default_url, resolve_url
+from maturity.store.location import DEFAULT_FILE, default_url, resolve_url
 
 MARKERS = (".git", "pyproject.toml", str(DEFAULT_FILE))
 """What makes a directory a repository ``serve`` may create the default store in."""
@@ -62,6 +61,8 @@ def issues_of(path: Path) -> str | None:
     """The repository's GitHub issues page, to link blockers to their issues; None when
     no repository is known or the project's configuration cannot be read (``run`` and
     ``check`` say why; the dashboard serves the store either way)."""
+    from maturity.github import issues_page  # httpx: imported when serving, not at start-up
+
     try:
         return issues_page(load_project(path))
     except MaturityError:
@@ -85,6 +86,7 @@ def serve(
     import uvicorn
 
     from maturity.dashboard.app import configure_logging, create_app
+    from maturity.store.database import check_url
 
     url = resolve_url(path.resolve(), db)  # --db, else $MATURITY_DATABASE_URL, else default
     default_store = url == default_url(path.resolve())

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -16,7 +16,9 @@ from maturity.model import Stage
 from maturity.report.formats import Format
 from maturity.report.terminal import render_terminal
 from maturity.shard import parse_shard, previous_durations, run_shard
-from maturity.store import Store, save_run
+
+if TYPE_CHECKING:  # the store's libraries load when a run is stored
+    from maturity.store import Store
 
 
 def run_shard_cmd(
@@ -61,4 +63,6 @@ def merge_cmd(
     write_outputs(report, outputs)
     if store:
         history = store_for(path, db)
+        from maturity.store import save_run
+
         typer.echo(f"stored as run #{save_run(history, report)} in {history.url}")

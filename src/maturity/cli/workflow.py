@@ -16,12 +16,10 @@ from maturity.config import load_project
 from maturity.errors import UsageError
 from maturity.facts import IssuesFacts
 from maturity.github import client_for
-from maturity.init import init as init_repo
 from maturity.model import BlockerCategory, RunReport, Stage
 from maturity.report.markdown import promotion_issue
 from maturity.runner import gather
 from maturity.stages import StageChange, demote, promote
-from maturity.store import latest_run, load_run, save_run
 
 ToOpt = Annotated[Stage, typer.Option("--to", help="The stage to move to.")]
 ComponentArg = Annotated[str, typer.Argument(help="Component name.")]
@@ -52,6 +50,8 @@ def promote_cmd(
     ] = False,
 ) -> None:
     """Promote a component when the exit criteria of its stage all pass."""
+    from maturity.store import load_run
+
     project = load_project(path)
     if component not in {c.name for c in project.components}:
         raise UsageError(f"unknown component {component!r}")
@@ -92,6 +92,8 @@ def demote_cmd(
 
 
 def _latest_or_run(path: Path, db: str | None) -> RunReport:
+    from maturity.store import latest_run, save_run
+
     store = store_for(path, db)
     found = latest_run(store)
     if found is not None:
@@ -181,6 +183,8 @@ def init_cmd(
     ] = None,
 ) -> None:
     """Write a starter [tool.maturity] config, the issue source and the GitHub workflows."""
+    from maturity.init import init as init_repo
+
     result = init_repo(path, force, install, shards)
     for written in result.written:
         typer.echo(f"wrote {written.relative_to(path.resolve())}")

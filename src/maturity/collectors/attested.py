@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import re
 
-import httpx
-
 from maturity import attestations
 from maturity.collectors.base import Collector, RunContext
 from maturity.collectors.docs import headings, parse_markdown
@@ -81,6 +79,8 @@ class HealthCollector(Collector):
         return facts
 
     def _probe(self, url: str) -> tuple[int | None, str]:
+        import httpx
+
         tries = len(self.delays) + 1
         try:
             response = retry(

@@ -14,7 +14,7 @@ from typing import ClassVar, TypeVar
 
 from maturity.config import Project
 from maturity.facts import ToolFacts
-from maturity.paths import under
+from maturity.paths import under, within
 from maturity.process import ToolRun, run_tool, spawn, stop
 
 T = TypeVar("T")
@@ -126,10 +126,10 @@ def in_any(rel: str, roots: list[str]) -> bool:
 def source_inputs(ctx: RunContext, tool: str) -> Inputs:
     """What a static tool over the component directories reads: their Python files and
     the tools' configuration files, and the tool itself (ruff, bandit)."""
-    roots = ctx.project.roots
+    inside = within(ctx.project.roots)
 
     def reads(rel: str) -> bool:
-        return is_config(rel) or (in_any(rel, roots) and rel.endswith((".py", ".pyi")))
+        return is_config(rel) or (rel.endswith((".py", ".pyi")) and inside(rel))
 
     return Inputs(files=reads, tools=(tool,))
 

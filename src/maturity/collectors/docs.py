@@ -4,29 +4,39 @@ size (AST, no import)."""
 from __future__ import annotations
 
 import ast
+import functools
 import re
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
-
-from maturity.collectors.base import Collector, Inputs, RunContext, in_any
+from maturity.collectors.base import Collector, Inputs, RunContext
 from maturity.collectors.sources import owned_python_files
 from maturity.config import Component
 from maturity.facts import ComponentDocsFacts, DocsFacts, PublicSymbol, ReadmeFacts
+from maturity.paths import within
 from maturity.pysource import parse_python
 
+if TYPE_CHECKING:  # markdown-it is imported when a document is read
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
+
 README_NAMES = ("README.md", "readme.md", "README.rst")
-_MARKDOWN = MarkdownIt("commonmark").enable("table")
 _WORD = re.compile(r"[A-Za-z]{2,}")
 _BREAKS = ("softbreak", "hardbreak")
 
 
 def parse_markdown(text: str) -> list[Token]:
     """The block tokens of a CommonMark document with GitHub's tables."""
-    return _MARKDOWN.parse(text)
+    return _markdown().parse(text)
+
+
+@functools.cache
+def _markdown() -> MarkdownIt:
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark").enable("table")
 
 
 def plain_text(inline: Token) -> str:
@@ -260,8 +270,8 @@ class DocsCollector(Collector):
     def inputs(self, ctx: RunContext) -> Inputs:
         """Everything under the component directories and every file that is not Python
         (READMEs, diagrams, docs), wherever it is."""
-        roots = ctx.project.roots
-        return Inputs(files=lambda rel: in_any(rel, roots) or not rel.endswith((".py", ".pyi")))
+        inside = within(ctx.project.roots)
+        return Inputs(files=lambda rel: not rel.endswith((".py", ".pyi")) or inside(rel))
 
     def collect(self, ctx: RunContext) -> DocsFacts:
         """Scan each component directory (keyed by its path)."""

@@ -9,7 +9,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-import yaml
 from pydantic import BaseModel, Strict, StrictInt, StrictStr, TypeAdapter, ValidationError
 from pydantic_core import ErrorDetails
 
@@ -60,6 +59,8 @@ def _reason(error: ErrorDetails) -> str:
 
 def read_issue_file(path: Path, shown: str) -> list[Issue]:
     """Open issues from a YAML file (``issues:`` list, or a bare list)."""
+    import yaml
+
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:

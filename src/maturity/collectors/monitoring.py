@@ -5,8 +5,6 @@ from __future__ import annotations
 import ast
 import shutil
 
-import yaml
-
 from maturity.alerts import missing_alerts
 from maturity.collectors.base import Collector, RunContext, run_tool
 from maturity.collectors.sources import owned_python_files
@@ -47,6 +45,8 @@ class MonitoringCollector(Collector):
 
     def collect(self, ctx: RunContext) -> MonitoringFacts:
         """Per component: metrics, loggers, rules problems, promtool's verdict."""
+        import yaml
+
         facts = MonitoringFacts(
             tool="maturity monitoring", command="AST scan + promtool check rules"
         )

@@ -22,15 +22,17 @@ import subprocess  # nosec B404 - starting the process under test is the point
 import threading
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
 import psutil
 
 from maturity.collectors.base import Collector, RunContext, find_tool, run_tool, spawn, stop
 from maturity.config import Component, PerformanceConfig
 from maturity.facts import LOAD_GROUPS, GroupFigures, LoadResult, PerformanceFacts
 from maturity.retry import poll
+
+if TYPE_CHECKING:  # httpx is imported when a request is made (it is slow to import)
+    import httpx
 
 
 def percentile(histogram: dict[int | float, int], fraction: float) -> float | None:
@@ -284,6 +286,7 @@ def _wait_ready(
     url: str, server: subprocess.Popen[bytes], seconds: float, every: float = 0.2
 ) -> str | None:
     """None once ``url`` answers 200; else why not."""
+    import httpx
 
     def probe() -> httpx.Response:
         if server.poll() is not None:

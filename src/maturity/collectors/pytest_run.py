@@ -22,6 +22,7 @@ from typing import Any
 from maturity.collectors.base import Collector, Inputs, RunContext, ToolRun, everything, run_tool
 from maturity.collectors.coverage_data import read_coverage
 from maturity.collectors.imports import imports_of_tests
+from maturity.collectors.xdist_run import merge_reports, xdist_workers
 from maturity.config import project_directory
 from maturity.facts import (
     CollectionError,
@@ -93,9 +94,11 @@ def run_pytest(
     report_file: Path,
     coverage_data: Path | None = None,
     project: str = ".",
+    workers: int | None = None,
 ) -> ToolRun | None:
     """One pytest run of ``paths`` with our recorder plugin, optionally under coverage,
-    from the ``project`` directory (repo-relative; the root by default).
+    from the ``project`` directory (repo-relative; the root by default); with
+    ``workers``, under pytest-xdist (``-n``), each worker measuring itself.
 
     Fills ``facts`` (tests, collection errors, exit status, command) from the plugin's
     JSON report, never from the exit code alone; sets ``facts.error`` when it could not.
@@ -110,13 +113,14 @@ def run_pytest(
         "-p", "no:cacheprovider",
         "--continue-on-collection-errors",
         "-q",
+        *(["-n", str(workers)] if workers else []),
     ]  # fmt: skip
     argv = [ctx.interpreter, *pytest_args]
+    roots = ctx.project.roots
+    sources = ",".join(roots if project == "." else [str(ctx.root / r) for r in roots])
     if coverage_data is not None:
-        roots = ctx.project.roots
-        sources = ",".join(roots if project == "." else [str(ctx.root / r) for r in roots])
         argv = [
-            ctx.interpreter, "-m", "coverage", "run",
+            ctx.interpreter, "-m", "coverage", "run", *(["--parallel-mode"] if workers else []),
             f"--source={sources}", f"--data-file={coverage_data}", *pytest_args,
         ]  # fmt: skip
     pythonpath = os.pathsep.join(
@@ -131,8 +135,13 @@ def run_pytest(
         "COVERAGE_CORE": "ctrace",
         **(ctx.share.env if ctx.share is not None else {}),
     }
-    run = run_tool(argv, cwd, ctx.timeout, env=env)
-    facts.command = f"python -m pytest {' '.join(args)}"
+    if workers and coverage_data is not None:  # each xdist worker measures itself
+        env |= {"MATURITY_COVERAGE_DATA": str(coverage_data), "MATURITY_COVERAGE_SOURCE": sources}
+    for stale in report_file.parent.glob(report_file.name + ".gw*"):
+        stale.unlink()
+    run = run_tool(argv, cwd, ctx.timeout, env=env, cpus=workers or 1)
+    merge_reports(report_file)
+    facts.command = f"python -m pytest {' '.join(args)}" + (f" -n {workers}" if workers else "")
     if project != ".":
         facts.command = f"cd {project} && {facts.command}"
     facts.exit_status = run.returncode
@@ -231,7 +240,9 @@ class PytestCollector(Collector):
         with ThreadPoolExecutor(max_workers=1) as pool:  # the import graph, while pytest runs
             imports = pool.submit(imports_of_tests, ctx, python_files(ctx.root, paths))
             if len(plans) == 1:
-                ran = run_pytest(ctx, facts, paths, report, data_file, plans[0].project)
+                workers = xdist_workers(ctx)
+                project = plans[0].project
+                ran = run_pytest(ctx, facts, paths, report, data_file, project, workers)
                 facts.sessions = [session_of(facts, plans[0], data_file, ctx)]
                 combine: list[Path] = []
             else:

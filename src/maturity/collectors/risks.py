@@ -11,12 +11,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from itertools import islice, takewhile
-
-from markdown_it.token import Token
+from typing import TYPE_CHECKING
 
 from maturity.collectors.base import Collector, RunContext
 from maturity.collectors.docs import parse_markdown
 from maturity.facts import AcceptedRisk, AcceptedRisks
+
+if TYPE_CHECKING:
+    from markdown_it.token import Token
 
 DOCUMENT = "SECURITY_FINDINGS_ACCEPTED_RISKS.md"
 _TEST_ID = re.compile(r"\b(B\d{3})\b")

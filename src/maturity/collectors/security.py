@@ -16,7 +16,6 @@ import json
 from pathlib import Path
 from typing import Any
 
-import yaml
 from packaging.utils import canonicalize_name
 
 from maturity.collectors.base import Collector, RunContext, find_tool, run_tool
@@ -75,6 +74,8 @@ def imported_modules(root: Path, comp: Component) -> list[str]:
 
 def load_advisories(directory: Path) -> list[tuple[str, dict[str, Any]]]:
     """Every advisory (file, document) under an OSV directory; ValueError when malformed."""
+    import yaml
+
     found: list[tuple[str, dict[str, Any]]] = []
     for path in sorted(directory.rglob("*")):
         if path.suffix not in (".yaml", ".yml", ".json") or not path.is_file():

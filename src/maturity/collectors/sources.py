@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from maturity.collectors.base import Collector, Inputs, RunContext, in_any
+from maturity.collectors.base import Collector, Inputs, RunContext
 from maturity.config import Component
 from maturity.facts import SourcesFacts
+from maturity.paths import within
 
 
 def owned_python_files(root: Path, comp: Component) -> list[Path]:
@@ -35,8 +36,8 @@ class SourcesCollector(Collector):
 
     def inputs(self, ctx: RunContext) -> Inputs:
         """The Python files under the component directories."""
-        roots = ctx.project.roots
-        return Inputs(files=lambda rel: in_any(rel, roots) and rel.endswith(".py"))
+        inside = within(ctx.project.roots)
+        return Inputs(files=lambda rel: rel.endswith(".py") and inside(rel))
 
     def collect(self, ctx: RunContext) -> SourcesFacts:
         """Repo-relative ``.py`` files per component name."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rich.console import Console
+from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
@@ -13,7 +13,19 @@ EVIDENCE_SHOWN = 3
 MATRIX_AFTER = 12  # more components than this: one matrix instead of a table each
 
 
-def _header(report: RunReport, console: Console) -> None:
+class _Lines:
+    """The report's renderables, gathered to be printed at once: one ``print`` of a
+    group costs a fraction of hundreds of prints (rich sets up each print anew)."""
+
+    def __init__(self) -> None:
+        self.items: list[RenderableType] = []
+
+    def print(self, item: RenderableType | None = None) -> None:
+        """Add a renderable, or an empty line."""
+        self.items.append(Text() if item is None else item)
+
+
+def _header(report: RunReport, console: _Lines) -> None:
     git = report.git
     where = f"{git.branch}@{git.commit[:12]}" if git.commit else "not a git repository"
     if git.dirty:
@@ -79,7 +91,7 @@ def _matrix(report: RunReport) -> Table:
     return table
 
 
-def _problems(comp: ComponentReport, console: Console, verbose: bool) -> None:
+def _problems(comp: ComponentReport, console: _Lines, verbose: bool) -> None:
     for crit in comp.criteria:
         if crit.status is Status.PASS and not (crit.waiver and crit.waiver.expired):
             continue
@@ -131,7 +143,7 @@ def _verdict(comp: ComponentReport) -> Text:
     return text
 
 
-def _baseline(report: RunReport, console: Console) -> None:
+def _baseline(report: RunReport, console: _Lines) -> None:
     base = report.baseline
     if base is None:
         return
@@ -150,6 +162,12 @@ def _baseline(report: RunReport, console: Console) -> None:
 
 def render_terminal(report: RunReport, console: Console, verbose: bool = False) -> None:
     """Print the whole report."""
+    lines = _Lines()
+    _gather(report, lines, verbose)
+    console.print(Group(*lines.items))
+
+
+def _gather(report: RunReport, console: _Lines, verbose: bool) -> None:
     _header(report, console)
     matrix = len(report.components) > MATRIX_AFTER
     if matrix:

@@ -2,43 +2,40 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DatabaseError, NoSuchModuleError
 from sqlalchemy.orm import Session, sessionmaker
 
 from maturity.errors import UsageError
+from maturity.store.head import at_shipped_head
+from maturity.store.location import DEFAULT_FILE, ENV_URL, default_url, resolve_url
 from maturity.store.probe import StoreError, check_sqlite_file, unusable
 
-ENV_URL = "MATURITY_DATABASE_URL"
+if TYPE_CHECKING:  # Alembic is imported when a migration runs or a revision is asked
+    from alembic.config import Config
+
+__all__ = [
+    "DEFAULT_FILE",
+    "ENV_URL",
+    "Store",
+    "StoreError",
+    "check_url",
+    "default_url",
+    "open_store",
+    "resolve_url",
+]
+
 MIGRATIONS = Path(__file__).parent / "migrations"
 _PG_MIGRATION_LOCK = 0x6D61747572  # an arbitrary constant: "matur"
 
 
 BUSY_SECONDS = 30  # how long a SQLite statement waits for another writer's lock
-
-
-DEFAULT_FILE = Path(".maturity") / "history.db"  # relative to the repository root
-
-
-def default_url(root: Path) -> str:
-    """The default store: ``<repo>/.maturity/history.db`` (SQLite)."""
-    return f"sqlite:///{root / DEFAULT_FILE}"
-
-
-def resolve_url(root: Path, db: str | None) -> str:
-    """``--db``, else ``$MATURITY_DATABASE_URL``, else the repo's SQLite file."""
-    return db or os.environ.get(ENV_URL) or default_url(root)
 
 
 def _sqlite_setup(engine: Engine) -> None:
@@ -59,6 +56,8 @@ def _sqlite_setup(engine: Engine) -> None:
 
 
 def _alembic_config() -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     return cfg
@@ -87,6 +86,8 @@ class Store:
 
     def head(self) -> str:
         """The newest migration revision shipped with this version."""
+        from alembic.script import ScriptDirectory
+
         head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
         if head is None:  # pragma: no cover - the package always ships migrations
             raise StoreError(f"no migrations found in {MIGRATIONS}")
@@ -94,15 +95,21 @@ class Store:
 
     def current(self) -> str | None:
         """The revision the database is at (None when empty)."""
+        from alembic.runtime.migration import MigrationContext
+
         with self.engine.connect() as conn:
             return MigrationContext.configure(conn).get_current_revision()
 
     def upgrade(self, revision: str = "head") -> None:
         """Apply migrations up to ``revision``; concurrent callers wait for each other."""
+        from alembic import command
+
         self._migrate(command.upgrade, revision)
 
     def downgrade(self, revision: str) -> None:
         """Revert migrations down to ``revision``."""
+        from alembic import command
+
         self._migrate(command.downgrade, revision)
 
     def _migrate(self, action: Callable[[Config, str], None], revision: str) -> None:
@@ -156,7 +163,7 @@ def open_store(url: str, migrate: bool = True) -> Store:
         _sqlite_setup(engine)
     store = Store(engine)
     try:
-        if migrate and store.current() != store.head():
+        if migrate and not at_shipped_head(engine) and store.current() != store.head():
             store.upgrade()
     except DatabaseError as exc:
         raise StoreError(unusable(engine.url, exc)) from None

@@ -11,6 +11,18 @@ In a sharded run (``MATURITY_SHARD=K/N``) only the K-th of N parts of the collec
 tests runs (``maturity_shard.assign``, balanced by the previous run's durations); the
 others are left out without being reported as deselected, and tests that ``-m``/``-k``
 deselected are reported by shard 1 only, so the shards' reports add up to one run's.
+
+Under pytest-xdist each worker is a process of its own that ``coverage run`` does not
+measure: when ``MATURITY_COVERAGE_DATA`` is set, the plugin starts coverage.py in each
+worker when pytest configures it (what the conftests ran on import ran in the
+controller too, under ``coverage run``), with its own data file beside the
+controller's (``<data file>.<suffix>``, as ``[run] parallel`` names them), and saves it
+when the worker ends. Each worker writes its report to
+``<report>.<worker id>`` (the tests it collected, the outcomes of those it ran, and its
+per-test record); the controller's report has the outcome of every test, as the workers
+sent them, which maturity merges with the workers'. A worker is known by pytest-xdist's
+``config.workerinput``, never by ``PYTEST_XDIST_WORKER`` alone: maturity itself may run
+inside an xdist worker, whose variables the target's pytest inherits.
 """
 
 from __future__ import annotations
@@ -25,6 +37,36 @@ import pytest
 
 REPORT_ENV = "MATURITY_PYTEST_REPORT"
 ROOT_ENV = "MATURITY_REPO_ROOT"
+DATA_ENV = "MATURITY_COVERAGE_DATA"  # set when xdist workers are to measure themselves
+SOURCE_ENV = "MATURITY_COVERAGE_SOURCE"  # their --source, comma-separated
+_WORKER_COVERAGE: list[Any] = []  # the coverage.py instance this worker started
+
+
+def worker_id(config: pytest.Config) -> str | None:
+    """The xdist worker id (``gw0``) when this process is an xdist worker, else None."""
+    workerinput = getattr(config, "workerinput", None)
+    return str(workerinput["workerid"]) if isinstance(workerinput, dict) else None
+
+
+def start_worker_coverage() -> None:
+    """In an xdist worker of a run maturity measures: start coverage.py (once)."""
+    data = os.environ.get(DATA_ENV)
+    if not data or _WORKER_COVERAGE:
+        return
+    import coverage
+
+    source = [s for s in os.environ.get(SOURCE_ENV, "").split(",") if s]
+    cov = coverage.Coverage(data_file=data, data_suffix=True, source=source or None)
+    cov.start()
+    _WORKER_COVERAGE.append(cov)
+
+
+def stop_worker_coverage() -> None:
+    """Save this worker's coverage data (after the recorder gave its lines back)."""
+    while _WORKER_COVERAGE:
+        cov = _WORKER_COVERAGE.pop()
+        cov.stop()
+        cov.save()
 
 
 def node_prefix(rootdir: str) -> str:
@@ -153,8 +195,11 @@ class PerTest:
 class Recorder:
     """Collects outcomes during the session and writes them at the end."""
 
-    def __init__(self, path: str) -> None:
-        self.path = path
+    def __init__(self, path: str, worker: str | None = None) -> None:
+        self.path = f"{path}.{worker}" if worker else path
+        # the controller of an xdist run collects nothing: it records the outcomes the
+        # workers send (a crashed worker's test included)
+        self.controller = bool(os.environ.get(DATA_ENV)) and not worker
         self.items: dict[str, dict[str, Any]] = {}
         self.collection_errors: list[dict[str, str]] = []
         self.cov: Any = None
@@ -313,6 +358,15 @@ class Recorder:
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         """Fold the setup/call/teardown reports into one outcome."""
         entry = self.items.get(self.prefix + report.nodeid)
+        if entry is None and self.controller:
+            entry = self.items[self.prefix + report.nodeid] = {
+                "nodeid": self.prefix + report.nodeid,
+                "file": os.path.join(self.rootpath, str(report.fspath)),
+                "line": None,
+                "markers": [],
+                "outcome": "not run",
+                "message": "",
+            }
         if entry is None:
             return
         xfail = hasattr(report, "wasxfail")
@@ -384,4 +438,12 @@ def pytest_configure(config: pytest.Config) -> None:
     """Register the recorder when maturity asked for a report."""
     path = os.environ.get(REPORT_ENV)
     if path:
-        config.pluginmanager.register(Recorder(path), "maturity-recorder")
+        worker = worker_id(config)
+        if worker is not None:
+            start_worker_coverage()
+        config.pluginmanager.register(Recorder(path, worker), "maturity-recorder")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """An xdist worker's coverage data is saved when it ends."""
+    stop_worker_coverage()
