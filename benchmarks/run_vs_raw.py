@@ -332,8 +332,9 @@ def main() -> None:
     t = prepare(args, work)
     commands = t.commands
     out = work / "report.json"
+    # --no-cache: every round measures everything (a warm run would reuse the first's facts)
     maturity = [str(BIN / "maturity"), "run", str(t.repo), "--no-store", "--no-progress",
-                "--json", str(out)]  # fmt: skip
+                "--no-cache", "--json", str(out)]  # fmt: skip
     rounds: list[tuple[list[Measured], Measured]] = []
     for _ in range(args.repeat):  # raw and maturity take turns, so drift hits both
         raw_round = [run(name, argv, cwd) for name, (argv, cwd) in commands.items()]

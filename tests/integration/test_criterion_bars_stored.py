@@ -48,4 +48,6 @@ def test_the_coverage_chart_draws_the_stored_bar_not_a_number_in_the_text(
         else:
             assert html.count('class="bar"') == 1
             assert ", bar 75" in html  # the chart's label names the stored bar
-            assert 'text-anchor="end">bar 75</text>' in html  # the dashed line, labelled with its value
+            assert (
+                'text-anchor="end">bar 75</text>' in html
+            )  # the dashed line, labelled with its value
