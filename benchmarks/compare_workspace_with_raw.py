@@ -2,10 +2,13 @@
 each member's directory.
 
 For every session of the report (one per project directory) it runs, from that
-directory, `python -m pytest <paths>` (outcome counts), then `coverage run
---source=<every component's source directory> -m pytest` with
-`include_namespace_packages` on; the sessions' data files are combined with `coverage
-combine` and `coverage report --include='<source>/*'` gives each component's total, as
+directory, `python -m pytest <paths> --continue-on-collection-errors` (outcome counts;
+maturity's sessions go on past a file that cannot be collected), then `coverage run
+--source=<every component's source directory> -m pytest` under that directory's own
+coverage configuration (its `[tool.coverage]`, e.g. `branch`, `omit`, `exclude_lines`)
+with `include_namespace_packages` on; the sessions' data files are combined with
+`coverage combine` and `coverage report --include='<source>/*'`, run from the
+component's project directory under its configuration, gives each component's total, as
 does the report. For every component it runs ruff, pyright and bandit from the
 component's project directory on its source directory. It uses nothing of maturity's code.
 A mismatch is printed as such and makes the exit code 1.
@@ -20,6 +23,7 @@ import json
 import re
 import subprocess
 import tempfile
+import tomllib
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -41,6 +45,36 @@ def pytest_counts(text: str) -> dict[str, int]:
     return {("error" if o.startswith("error") else o): int(n) for n, o in found}
 
 
+def ini_value(value: Any) -> str:
+    """A TOML value as coverage.py's INI files write it."""
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, list):
+        return "".join(f"\n    {v}" for v in value)
+    return str(value)
+
+
+def member_rc(project: Path, scratch: Path, name: str) -> Path:
+    """An rc file: the project directory's own coverage configuration (``[tool.coverage]``
+    of its pyproject.toml, else its ``.coveragerc``) with ``include_namespace_packages``."""
+    sections: dict[str, dict[str, Any]] = {}
+    pyproject = project / "pyproject.toml"
+    if pyproject.is_file():
+        sections = tomllib.loads(pyproject.read_text()).get("tool", {}).get("coverage", {})
+    lines: list[str] = []
+    if not sections and (project / ".coveragerc").is_file():
+        lines = (project / ".coveragerc").read_text().splitlines()
+    sections = {k: dict(v) for k, v in sections.items() if isinstance(v, dict)}
+    sections.setdefault("report", {})["include_namespace_packages"] = True
+    sections.get("run", {}).pop("source", None)  # --source names every component's
+    for section, values in sections.items():
+        lines.append(f"[{section}]")
+        lines += [f"{k} = {ini_value(v)}" for k, v in values.items()]
+    rc = scratch / f"{name}.rc"
+    rc.write_text("\n".join(lines) + "\n")
+    return rc
+
+
 def main() -> int:
     """Print both figures side by side; 1 when any differs."""
     parser = argparse.ArgumentParser()
@@ -53,8 +87,10 @@ def main() -> int:
     py = args.python
     bindir = Path(py).parent
     scratch = Path(tempfile.mkdtemp(prefix="raw-"))
-    rc = scratch / "namespace.rc"
-    rc.write_text("[report]\ninclude_namespace_packages = true\n")
+    rcs = {
+        p: member_rc(repo / p, scratch, str(i))
+        for i, p in enumerate({c["project"] for c in report["components"]})
+    }
     sources = [str(repo / c["path"]) for c in report["components"]]
     ok = True
     print("== pytest, per session (from its directory)")
@@ -62,30 +98,30 @@ def main() -> int:
     for i, s in enumerate(report["tests"]["sessions"]):
         cwd = repo / s["project"]
         inside = [p.removeprefix(s["project"] + "/") for p in s["paths"]]
-        counts = pytest_counts(
-            run([py, "-m", "pytest", *inside, "-q", "-p", "no:cacheprovider"], cwd)
-        )
+        rc = rcs.get(s["project"]) or member_rc(cwd, scratch, f"session-{i}")
+        pytest = [*inside, "-q", "-p", "no:cacheprovider", "--continue-on-collection-errors"]
+        counts = pytest_counts(run([py, "-m", "pytest", *pytest], cwd))
         data = scratch / f"{i}.coverage"
         datas.append(str(data))
         source = f"--source={','.join(sources)}"
         run([py, "-m", "coverage", "run", f"--rcfile={rc}", source, f"--data-file={data}",
-             "-m", "pytest", *inside, "-q", "-p", "no:cacheprovider"], cwd)  # fmt: skip
+             "-m", "pytest", *pytest], cwd)  # fmt: skip
         mine = {k: v for k, v in s["outcomes"].items() if k != "deselected"}
         same = mine == counts
         ok &= same
         print(f"{s['project']:35} maturity {mine}  raw {counts}  {'same' if same else 'DIFFERENT'}")
     combined = scratch / "all.coverage"
-    run(
-        [py, "-m", "coverage", "combine", f"--rcfile={rc}", f"--data-file={combined}", *datas], repo
-    )
+    run([py, "-m", "coverage", "combine", f"--rcfile={next(iter(rcs.values()))}",
+         f"--data-file={combined}", *datas], repo)  # fmt: skip
     print("== per component: maturity | raw (from the project directory)")
     for comp in report["components"]:
         crit = {c["id"]: c for c in comp["criteria"]}
         project, path = comp["project"], comp["path"]
         cwd = repo / project
         inside = path.removeprefix(project + "/") if project != "." else path
-        total = run([py, "-m", "coverage", "report", f"--rcfile={rc}", f"--data-file={combined}",
-                     f"--include={repo / path}/*", "--precision=1"], repo)  # fmt: skip
+        total = run([py, "-m", "coverage", "report", f"--rcfile={rcs[project]}",
+                     f"--data-file={combined}", f"--include={repo / path}/*", "--precision=1"],
+                    cwd)  # fmt: skip
         raw_cov = (re.findall(r"TOTAL.*?(\d+\.\d)%", total) or ["?"])[0] + "%"
         ruff = json.loads(run([str(bindir / "ruff"), "check", "--output-format=json",
                                "--exit-zero", inside], cwd) or "[]")  # fmt: skip

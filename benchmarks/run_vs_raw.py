@@ -29,6 +29,11 @@ can be off by a third either way.
 With ``--repo``, the raw commands are run on the repository's component directories (as
 ``maturity components`` lists them) in its own interpreter (its ``.venv`` when present),
 with its own configuration: ``coverage run -m pytest`` is what its developers would type.
+A workspace (components in their own project directories) is measured as its developers
+check it by hand, one member after another: from each project directory, ``coverage run
+-m pytest <its unit tests>`` under the member's own configuration, then ``ruff check``,
+``pyright`` and ``bandit -r`` on its source directories (the target's own tools when its
+``.venv`` has them, as maturity uses them).
 """
 
 from __future__ import annotations
@@ -229,13 +234,27 @@ def median_of(measured: list[Measured]) -> Measured:
 
 @dataclass
 class Target:
-    """What to measure: the repository, its interpreter, the raw commands' arguments."""
+    """What to measure: the repository and the raw commands, each with its directory."""
 
     repo: Path
-    python: str
-    roots: list[str]
-    coverage_args: list[str]
-    pytest_args: list[str]
+    commands: dict[str, tuple[list[str], Path]]
+
+
+def raw_commands(
+    python: str, tools: Path, data: Path, cwd: Path, roots: list[str], tests: list[str],
+    coverage_args: list[str], suffix: str = "",
+) -> dict[str, tuple[list[str], Path]]:  # fmt: skip
+    """The four raw commands a developer types in ``cwd``."""
+    tool = {name: str(tools / name if (tools / name).exists() else BIN / name)
+            for name in ("ruff", "pyright", "bandit")}  # fmt: skip
+    return {
+        f"coverage run -m pytest{suffix}": ([python, "-m", "coverage", "run", *coverage_args,
+            f"--data-file={data}", "-m", "pytest", *tests, "-q", "-p", "no:cacheprovider",
+            "--continue-on-collection-errors"], cwd),
+        f"ruff check{suffix}": ([tool["ruff"], "check", "--exit-zero", *roots], cwd),
+        f"pyright{suffix}": ([tool["pyright"], "--pythonpath", python, *roots], cwd),
+        f"bandit -r{suffix}": ([tool["bandit"], "-r", *roots, "-q", "--exit-zero"], cwd),
+    }  # fmt: skip
 
 
 def prepare(args: argparse.Namespace, work: Path) -> Target:
@@ -245,9 +264,26 @@ def prepare(args: argparse.Namespace, work: Path) -> Target:
 
         repo = args.repo.resolve()
         venv = repo / ".venv" / "bin" / "python"
+        python = str(venv) if venv.exists() else sys.executable
         project = load_project(repo)
         print(f"repository: {repo} ({len(project.components)} components)")
-        return Target(repo, str(venv) if venv.exists() else sys.executable, project.roots, [], [])
+        projects: dict[str, list[tuple[str, list[str]]]] = {}
+        for comp in project.components:
+            projects.setdefault(comp.project, []).append((comp.path, comp.tests))
+        if list(projects) == ["."]:
+            return Target(repo, raw_commands(python, Path(python).parent,
+                          work / "raw.coverage", repo, project.roots, [], []))  # fmt: skip
+        commands: dict[str, tuple[list[str], Path]] = {}
+        for i, (where, comps) in enumerate(projects.items()):
+
+            def inside(p: str, where: str = where) -> str:
+                return p.removeprefix(where + "/")
+
+            roots = [inside(path) for path, _ in comps]
+            tests = [inside(t) for _, ts in comps for t in ts]
+            commands |= raw_commands(python, Path(python).parent, work / f"raw.coverage.{i}",
+                                     repo / where, roots, tests, [], f" ({where})")  # fmt: skip
+        return Target(repo, commands)
     repo = work / "repo"
     if repo.exists():
         shutil.rmtree(repo)
@@ -255,12 +291,14 @@ def prepare(args: argparse.Namespace, work: Path) -> Target:
     build(repo, args.components, args.tests)
     print(f"repository: {repo} ({args.components} components, "
           f"{args.components * args.tests} tests)")  # fmt: skip
-    return Target(repo, sys.executable, ["src"], ["--source=src"], ["tests"])
+    return Target(repo, raw_commands(sys.executable, BIN, work / "raw.coverage", repo,
+                                     ["src"], ["tests"], ["--source=src"]))  # fmt: skip
 
 
 def report(raw: list[Measured], ours: Measured, rounds: list[float], sequential: float) -> None:
     """The medians, then the two ratios with their bars."""
-    cov = raw[0]
+    # the largest raw coverage run (a workspace has one per member)
+    cov = max((m for m in raw if m.name.startswith("coverage run")), key=lambda m: m.own)
     print(f"\nmedians of {len(rounds)} rounds")
     print(f"{'command':<28}{'wall s':>8}{'largest process MB':>20}{'tree MB':>9}")
     for m in [*raw, ours]:
@@ -292,20 +330,14 @@ def main() -> None:
     work = args.keep or Path(tempfile.mkdtemp(prefix="maturity-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     t = prepare(args, work)
-    commands = {
-        "coverage run -m pytest": [t.python, "-m", "coverage", "run", *t.coverage_args,
-            f"--data-file={work / 'raw.coverage'}", "-m", "pytest", *t.pytest_args, "-q",
-            "-p", "no:cacheprovider"],
-        "ruff check": [str(BIN / "ruff"), "check", "--exit-zero", *t.roots],
-        "pyright": [str(BIN / "pyright"), "--pythonpath", t.python, *t.roots],
-        "bandit -r": [str(BIN / "bandit"), "-r", *t.roots, "-q", "--exit-zero"],
-    }  # fmt: skip
+    commands = t.commands
     out = work / "report.json"
+    # --no-cache: every round measures everything (a warm run would reuse the first's facts)
     maturity = [str(BIN / "maturity"), "run", str(t.repo), "--no-store", "--no-progress",
-                "--json", str(out)]  # fmt: skip
+                "--no-cache", "--json", str(out)]  # fmt: skip
     rounds: list[tuple[list[Measured], Measured]] = []
     for _ in range(args.repeat):  # raw and maturity take turns, so drift hits both
-        raw_round = [run(name, argv, t.repo) for name, argv in commands.items()]
+        raw_round = [run(name, argv, cwd) for name, (argv, cwd) in commands.items()]
         rounds.append((raw_round, run("maturity run", maturity, t.repo)))
     raw = [median_of([r[0][i] for r in rounds]) for i in range(len(commands))]
     sequential = statistics.median(sum(m.seconds for m in r[0]) for r in rounds)

@@ -170,3 +170,129 @@ COLLIDING = {
         "def test_two_again():\n    assert g() + 1 == 3\n"
     ),
 }
+
+# member a measures branches and omits its generated code ([tool.coverage.run] of its
+# own pyproject.toml); member b measures lines, as coverage.py does by default
+OWN_COVERAGE = {
+    **UV_ROOT,
+    **MEMBER_A,
+    **MEMBER_B,
+    "libs/a/pyproject.toml": MEMBER_A["libs/a/pyproject.toml"]
+    + """
+        [tool.coverage.run]
+        branch = true
+        omit = ["*/generated/*"]
+
+        [tool.coverage.report]
+        include_namespace_packages = true
+    """,
+    "libs/a/pkg/a/generated/__init__.py": "",
+    "libs/a/pkg/a/generated/table.py": "ROWS = [1, 2]\n\n\ndef row(i):\n    return ROWS[i]\n",
+    "libs/a/tests/test_generated.py": """
+        from pkg.a.generated.table import row
+
+
+        def test_row():
+            assert row(0) == 1
+    """,
+}
+
+# a test file that skips itself while being collected, and unit tests kept apart from
+# integration tests that reuse their file names (LangChain's tests/unit_tests layout)
+SELF_SKIPPING = {
+    **UV_ROOT,
+    **MEMBER_A,
+    "libs/a/tests/test_needs_driver.py": """
+        import pytest
+
+        pytest.skip("the database driver is not installed", allow_module_level=True)
+
+
+        def test_never():
+            raise AssertionError
+    """,
+    "libs/a/tests/test_optional.py": """
+        import pytest
+
+        pytest.importorskip("not_installed_anywhere")
+
+
+        def test_never():
+            raise AssertionError
+    """,
+    "libs/u/pyproject.toml": """
+        [project]
+        name = "acme-u"
+        version = "0.1.0"
+
+        [tool.pytest.ini_options]
+        pythonpath = ["."]
+    """,
+    "libs/u/pkg/u/__init__.py": "def one() -> int:\n    return 1\n",
+    "libs/u/tests/__init__.py": "",
+    "libs/u/tests/unit_tests/test_one.py": (
+        "from pkg.u import one\n\n\ndef test_one():\n    assert one() == 1\n"
+    ),
+    "libs/u/tests/integration_tests/test_one.py": (
+        "import socket\n\n\ndef test_service():\n"
+        "    socket.create_connection(('service.invalid', 80), timeout=1)\n"
+    ),
+}
+
+ROLLBACK_PLAN = """
+    # Rollback of a
+
+    ## Trigger conditions
+    Error rate above 5% for five minutes.
+
+    ## Step-by-step procedure
+    1. Redeploy the previous release.
+
+    ## Database rollback
+    No schema: nothing to undo.
+
+    ## Estimated rollback time
+    Ten minutes.
+
+    ## Rollback testing verification
+    Rehearsed in staging.
+"""
+
+# member a keeps its integration tests and rollback plan in its own directory
+MEMBER_RECORDS = {
+    **UV_ROOT,
+    **MEMBER_A,
+    **MEMBER_B,
+    "libs/a/tests/integration/test_a_flow.py": """
+        from pkg.a.core import double
+
+
+        def test_flow():
+            assert double(double(1)) == 4
+    """,
+    "libs/a/docs/rollback/a.md": ROLLBACK_PLAN,
+}
+
+# the same two members declared as a workspace by each tool
+DECLARATIONS = {
+    "hatch": """
+        [tool.hatch.envs.default.workspace]
+        members = ["libs/a", {path = "libs/b"}]
+    """,
+    "pdm": """
+        [tool.pdm.workspace]
+        members = ["libs/*"]
+    """,
+    "poetry": """
+        [tool.poetry]
+        name = "acme"
+        version = "0.1.0"
+
+        [tool.poetry.dependencies]
+        python = "^3.11"
+        acme-a = {path = "libs/a", develop = true}
+
+        [tool.poetry.group.dev.dependencies]
+        acme-b = {path = "libs/b", develop = true}
+    """,
+}

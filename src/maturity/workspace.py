@@ -5,7 +5,8 @@ The members are what the root declares: ``[tool.uv.workspace] members`` (with it
 members``, or Poetry path dependencies inside the repository; when the root declares
 nothing, every ``libs/*/pyproject.toml`` and ``packages/*/pyproject.toml``. Each member
 becomes one component: its name from ``[project].name`` (normalised), its project
-directory (the member), its source directory (the package inside it) and its tests.
+directory (the member), its source directory (the package inside it) and its unit tests
+(``tests/``, or its ``unit/`` / ``unit_tests/`` subdirectory when it keeps them apart).
 """
 
 from __future__ import annotations
@@ -24,6 +25,10 @@ NOT_SOURCES = frozenset(
     {"tests", "test", "docs", "doc", "examples", "example", "scripts", "benchmarks", "bench"}
 )
 TEST_DIRS = ("tests", "test")
+# a member's unit tests, when its test directory keeps them apart from tests that need
+# services (as the root's tests/unit/ is preferred to tests/): tests/unit_tests/ is
+# LangChain's convention, whose integration_tests/ beside it reuse the same file names
+UNIT_DIRS = ("unit", "unit_tests")
 
 
 @dataclass
@@ -215,7 +220,16 @@ def _members(root: Path, projects: list[Path], names: dict[str, str]) -> list[Me
                 f' [tool.maturity.workspace.names] ("{rel}" = "...")',
             )
         seen[name] = rel
-        tests = [f"{rel}/{d}" for d in TEST_DIRS if (project / d).is_dir()]
         source = source_directory(root, project, shown)
-        members.append(Member(name, dist, rel, source, tests[:1]))
+        members.append(Member(name, dist, rel, source, member_tests(project, rel)))
     return members
+
+
+def member_tests(project: Path, rel: str) -> list[str]:
+    """The member's unit tests: ``tests/`` (or ``test/``), its ``unit/`` or
+    ``unit_tests/`` subdirectory when it has one; nothing when it has neither."""
+    for name in TEST_DIRS:
+        if (project / name).is_dir():
+            unit = next((u for u in UNIT_DIRS if (project / name / u).is_dir()), None)
+            return [f"{rel}/{name}/{unit}" if unit else f"{rel}/{name}"]
+    return []

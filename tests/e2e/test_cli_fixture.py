@@ -208,7 +208,7 @@ def test_promote_issue_from_saved_report(tmp_path: Path) -> None:
 
 def test_schema_and_components_and_version(tmp_path: Path) -> None:
     schema = json.loads(maturity("schema").stdout)
-    assert "2.5" in schema["$id"]
+    assert "2.6" in schema["$id"]
     repo = write_tree(tmp_path / "good", GOOD)
     out = maturity("components", str(repo))
     header, row = out.stdout.splitlines()

@@ -159,9 +159,12 @@ def verdicts(report: dict) -> dict:
 
 
 def account(report: dict) -> dict:
-    """The test account: totals, and each component's tests and how they were attributed."""
+    """The test account: totals, and each component's tests and how they were attributed;
+    of the durations (timings, never equal twice) which tests have one."""
     tests = report["tests"]
-    return {k: v for k, v in tests.items() if k not in ("sessions",)}
+    found = {k: v for k, v in tests.items() if k not in ("sessions", "durations")}
+    found["timed"] = sorted(tests.get("durations", {}))
+    return found
 
 
 def edit(repo: Path, rel: str, old: str, new: str) -> None:

@@ -377,7 +377,7 @@ def test_bad_shard_options_are_usage_errors(repo, tmp_path: Path) -> None:
         err = expect_error("run", str(root), "--shard", bad)
         assert f"--shard {bad!r}" in err
     code, _, err = cli("run", str(root), "--shard", "1/2", "--json", str(tmp_path / "r.json"))
-    assert code == 2 and "report files belong to `maturity merge`" in err
+    assert code == 2 and "belong to a whole run or `maturity merge`" in err
 
 
 def test_init_shards_writes_a_matrix_and_a_merge_job_that_pass_actionlint(tmp_path: Path) -> None:

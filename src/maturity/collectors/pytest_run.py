@@ -232,7 +232,8 @@ class PytestCollector(Collector):
             return facts
         ctx.run_dir.mkdir(parents=True, exist_ok=True)
         data_file = ctx.run_dir / DATA_FILE
-        for stale in (data_file, *ctx.run_dir.glob(f"{DATA_FILE}.*")):
+        lines = ctx.run_dir / f"{DATA_FILE}-lines"  # the reader's, when sessions differ
+        for stale in (data_file, lines, *ctx.run_dir.glob(f"{DATA_FILE}.*")):
             stale.unlink(missing_ok=True)  # a reused directory never lends old data
         shutil.rmtree(ctx.run_dir / SESSIONS_DIR, ignore_errors=True)
         plans = plan_sessions(ctx, paths)

@@ -15,7 +15,7 @@ from defusedxml.common import DefusedXmlException
 from maturity.collectors.base import Collector, RunContext
 from maturity.collectors.pytest_run import run_pytest
 from maturity.config import Component
-from maturity.facts import TestOutcome, TestRunFacts
+from maturity.facts import CollectionError, TestOutcome, TestRunFacts
 
 
 class SuiteCollector(Collector):
@@ -31,20 +31,63 @@ class SuiteCollector(Collector):
         raise NotImplementedError
 
     def collect(self, ctx: RunContext) -> TestRunFacts:
-        """Run the suite; a suite with no tests at all is an empty result, not an error."""
+        """Run the suite; a suite with no tests at all is an empty result, not an error.
+
+        In a workspace each member's own suite (the configured paths inside its project
+        directory, ``libs/a/tests/integration``) runs too, in its own session from its
+        directory, as the member's unit tests do."""
         facts = TestRunFacts(tool="pytest", path=ctx.interpreter, interpreter=ctx.interpreter)
         configured = self.configured(ctx)
-        paths = [p for p in configured if (ctx.root / p).exists()]
         facts.paths = configured
         facts.command = f"python -m pytest {' '.join(configured)}"
-        if not paths:
+        plans = suite_sessions(ctx, configured)
+        if not plans:
             facts.missing = configured
             return facts
         ctx.run_dir.mkdir(parents=True, exist_ok=True)
-        run_pytest(ctx, facts, paths, ctx.run_dir / f"pytest-{self.kind}.json")
-        if facts.error and facts.error.startswith("pytest collected no tests"):
-            facts.error = None
+        report = ctx.run_dir / f"pytest-{self.kind}.json"
+        if len(plans) == 1:
+            project, paths = plans[0]
+            run_pytest(ctx, facts, paths, report, project=project)
+            _tolerate_empty(facts)
+            return facts
+        commands: list[str] = []
+        for index, (project, paths) in enumerate(plans):
+            sub = TestRunFacts(tool="pytest", path=ctx.interpreter, interpreter=ctx.interpreter)
+            run_pytest(ctx, sub, paths, report.with_suffix(f".{index}.json"), project=project)
+            _tolerate_empty(sub)
+            commands.append(f"({sub.command})")
+            facts.tests += sub.tests
+            facts.collection_errors += sub.collection_errors
+            facts.version = facts.pytest_version = facts.pytest_version or sub.pytest_version
+            if sub.error:  # that session's paths are unknown; the others stand
+                facts.collection_errors += [
+                    CollectionError(nodeid=p, file=p, message=f"session {project}/: {sub.error}")
+                    for p in paths
+                ]
+        facts.paths = [p for _, paths in plans for p in paths]
+        facts.command = " ; ".join(commands)
         return facts
+
+
+def suite_sessions(ctx: RunContext, configured: list[str]) -> list[tuple[str, list[str]]]:
+    """(project directory, test paths) per session: the configured paths that exist at the
+    root, then each workspace member's (the same paths inside its project directory)."""
+    plans: list[tuple[str, list[str]]] = []
+    found = [p for p in configured if (ctx.root / p).exists()]
+    if found:
+        plans.append((".", found))
+    for project in sorted({c.project for c in ctx.project.components} - {"."}):
+        own = [f"{project}/{p}" for p in configured if (ctx.root / project / p).exists()]
+        if own:
+            plans.append((project, own))
+    return plans
+
+
+def _tolerate_empty(facts: TestRunFacts) -> None:
+    """A suite whose paths hold no tests yet is empty, not an error."""
+    if facts.error and facts.error.startswith("pytest collected no tests"):
+        facts.error = None
 
 
 class IntegrationTestsCollector(SuiteCollector):

@@ -15,7 +15,9 @@ others are still read.
 ROOTs are directories, absolute or relative to the current directory (the component's
 project directory, whose coverage configuration applies). ``--combine`` first merges
 the given data files (each session's, and its ``parallel = true`` pieces) into DATA_FILE
-with ``Coverage.combine``, keeping them. Files under the ROOTs that no test imported are
+with ``Coverage.combine``, keeping them (sessions measuring branches and sessions measuring
+lines: the branch ones, and all as lines into ``DATA_FILE-lines``, read where the
+configuration measures lines). Files under the ROOTs that no test imported are
 added to the data file as 0% covered, namespace packages (directories without
 ``__init__.py``) included, as ``coverage run`` does with ``[report]
 include_namespace_packages = true``; ``--no-read`` stops there. File names in the output
@@ -34,6 +36,7 @@ from collections.abc import Callable
 from typing import Any
 
 KNOWN_SCHEMA = 7  # coverage.py 5.0 onwards: file, context, line_bits, arc
+LINES_SUFFIX = "-lines"  # beside the data file: every session as lines (see combine)
 
 
 def _contexts_by_file(data_file: str) -> dict[str, set[str]] | None:
@@ -145,13 +148,37 @@ def _pieces(data_file: str) -> list[str]:
     return found + sorted(glob.glob(glob.escape(data_file) + ".*"))
 
 
-def combine(cov: Any, sources: list[str]) -> None:
+def combine(cov: Any, data_file: str, sources: list[str]) -> None:
     """Merge the sessions' data files into the one ``cov`` writes (kept: each session's
-    data file stays checkable on its own)."""
+    data file stays checkable on its own).
+
+    coverage.py cannot merge branch data with line data: when some members measure
+    branches (``[run] branch = true`` in their own configuration) and others do not, the
+    data file holds the branch sessions, and ``DATA_FILE-lines`` every session as lines
+    (a branch session's executed lines are exact), read for the members measuring lines."""
+    from coverage import CoverageData
+
+    lines_file = data_file + LINES_SUFFIX
+    if os.path.exists(lines_file):
+        os.remove(lines_file)
     pieces = [p for source in sources for p in _pieces(source)]
-    if pieces:
-        cov.combine(data_paths=pieces, strict=True, keep=True)
-        cov.save()
+    if not pieces:
+        return
+    datas = [CoverageData(p) for p in pieces]
+    for data in datas:
+        data.read()
+    arcs = [p for p, data in zip(pieces, datas, strict=True) if data.has_arcs()]
+    if arcs and len(arcs) < len(pieces):
+        lines = CoverageData(lines_file)
+        for data in datas:
+            if data.has_arcs():
+                lines.add_lines({f: data.lines(f) or [] for f in data.measured_files()})
+            else:
+                lines.update(data)
+        lines.write()
+        pieces = arcs
+    cov.combine(data_paths=pieces, strict=True, keep=True)
+    cov.save()
 
 
 def touch_unexecuted(cov: Any, data: Any, roots: list[str]) -> None:
@@ -195,7 +222,11 @@ def read(
 
     cov = coverage.Coverage(data_file=data_file)
     if sources:
-        combine(cov, sources)
+        combine(cov, data_file, sources)
+    elif not cov.config.branch and os.path.exists(data_file + LINES_SUFFIX):
+        # sessions measured both ways (see combine): this directory measures lines
+        data_file += LINES_SUFFIX
+        cov = coverage.Coverage(data_file=data_file)
     parallel = glob.glob(glob.escape(data_file) + ".*")
     if not os.path.exists(data_file) and parallel:
         # the target's config says [run] parallel = true: combine as `coverage combine` would
@@ -212,7 +243,10 @@ def read(
     branch = data.has_arcs()
     static = cov.config.context or ""
     prefix = static + "|" if static else ""  # a static context labels each test's context
-    omitted = _omit_matcher(list(cov.config.report_omit or []))
+    # [run] omit too: what this directory's configuration never measures may still be in
+    # the combined data (another member's session, or listed unexecuted from the root)
+    omit = [*(cov.config.report_omit or []), *cov.config.run_omit]
+    omitted = _omit_matcher(omit)
     by_file = _per_test(per_test)
     if by_file is None and fast:
         by_file = _contexts_by_file(data_file)
@@ -249,7 +283,7 @@ def read(
     return {
         "version": coverage.__version__,
         "branch": branch,
-        "omit": list(cov.config.report_omit or []),
+        "omit": omit,
         "omitted": omitted_files,
         "contexts": list(names),
         "files": files,

@@ -257,13 +257,30 @@ class Recorder:
             )
 
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
-        """Record files that could not be collected (absolute paths)."""
+        """Record files that could not be collected (absolute paths), and files that
+        skipped themselves while being collected (``pytest.skip(allow_module_level=True)``,
+        ``pytest.importorskip``): pytest counts each as one skipped, and so do we."""
+        if not (report.failed or report.skipped):
+            return
+        nodeid = self.prefix + report.nodeid
+        path = self.paths.get(nodeid) or os.path.join(self.rootpath, str(report.fspath))
         if report.failed:
-            nodeid = self.prefix + report.nodeid
-            path = self.paths.get(nodeid) or os.path.join(self.rootpath, str(report.fspath))
             self.collection_errors.append(
                 {"nodeid": nodeid, "file": path, "message": _short(report.longreprtext)}
             )
+            return
+        where = report.longrepr if isinstance(report.longrepr, tuple) else None
+        line = where[1] if where is not None else None
+        self.items[nodeid] = {
+            "nodeid": nodeid,
+            "file": path,
+            "line": line + 1 if isinstance(line, int) else None,
+            "markers": [],
+            "outcome": "skipped",
+            "message": _short(
+                str(where[2]) if where is not None else report.longreprtext
+            ).removeprefix("Skipped: "),
+        }
 
     def _entry(self, item: pytest.Item, outcome: str) -> dict[str, Any]:
         _, lineno, _ = item.location

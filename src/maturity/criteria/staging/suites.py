@@ -33,10 +33,17 @@ def _suite_rule(attr: str, label: str, pattern: Callable[[MaturityConfig], str])
         tests = [t for t in run.tests if comp.marker in t.markers]
         method = f"marker {comp.marker}"
         command = f"python -m pytest {' '.join(run.paths)} -m {comp.marker}"
+        # a workspace member's own files match the pattern from its project directory
+        globs = [glob] if comp.project == "." else [glob, f"{comp.project}/{glob}"]
         if not tests:
-            tests = [t for t in run.tests if fnmatch(t.file, glob)]
+            tests = [t for t in run.tests if any(fnmatch(t.file, g) for g in globs)]
             method, command = f"files {glob}", f"python -m pytest {glob}"
-        broken = [e for e in run.collection_errors if fnmatch(e.file, glob) or not tests]
+            if comp.project != ".":
+                method = f"files {glob} (from the root or {comp.project}/)"
+                command = f"cd {comp.project} && python -m pytest {glob}"
+        broken = [
+            e for e in run.collection_errors if any(fnmatch(e.file, g) for g in globs) or not tests
+        ]
         if broken:
             first = broken[0]
             return Verdict(
