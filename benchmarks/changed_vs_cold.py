@@ -56,7 +56,9 @@ def verdicts(report: dict) -> dict:
         for c in report["components"]
         for r in c["criteria"]
     }
-    found["tests"] = {k: v for k, v in report["tests"].items() if k != "sessions"}
+    account = report["tests"]
+    found["tests"] = {k: v for k, v in account.items() if k not in ("sessions", "durations")}
+    found["timed"] = sorted(account.get("durations", {}))  # which tests have a time, not it
     return found
 
 
