@@ -161,6 +161,8 @@ def check_set(bundles: list[Bundle], project: Project, commit: str | None) -> li
         _same(b, first, "checkout path", m.root, first.manifest.root)
         _same(b, first, "stage", m.stage, first.manifest.stage)
         _same(b, first, "configuration", m.config[:12], first.manifest.config[:12])
+        # every shard split the tests itself: by the same durations, or they split differently
+        _same(b, first, "balancing durations", m.durations_from, first.manifest.durations_from)
         for tool, version in m.versions.items():
             other = first.manifest.versions.get(tool)
             if other is not None and other != version:
@@ -182,7 +184,23 @@ def check_set(bundles: list[Bundle], project: Project, commit: str | None) -> li
         raise ShardError(
             f"missing shard {names} (given: {', '.join(str(b.path) for b in bundles)})"
         )
-    return [by_index[k] for k in range(1, count + 1)]
+    ordered = [by_index[k] for k in range(1, count + 1)]
+    _covers(ordered, project)
+    return ordered
+
+
+def _covers(bundles: list[Bundle], project: Project) -> None:
+    """The shards' static tools ran over every component directory once: a directory no
+    shard analysed would read as 0 findings, one two analysed as twice its findings."""
+    seen: dict[str, Bundle] = {}
+    for b in bundles:
+        for root in b.manifest.roots:
+            if root in seen:
+                raise ShardError(f"{b.path}: {root} was also analysed by {seen[root].path}")
+            seen[root] = b
+    missing = sorted(set(project.roots) - set(seen))
+    if missing:
+        raise ShardError(f"no shard analysed {', '.join(missing)} (the shards split differently)")
 
 
 def _same(bundle: Bundle, first: Bundle, what: str, value: object, expected: object) -> None:

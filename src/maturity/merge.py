@@ -77,6 +77,24 @@ def merge_findings(parts: list[tuple[Bundle, ToolFacts]]) -> FindingsFacts:
     return merged
 
 
+def _split_problem(ids: list[str], order: list[str]) -> str | None:
+    """Why the shards' tests are not one run's: a test in two shards, or (when shard 1
+    recorded the collection order) a collected test in none. Each shard splits the tests
+    itself; shards that saw different durations or files split differently."""
+    seen: set[str] = set()
+    for nodeid in ids:
+        if nodeid in seen:
+            return f"the shards split the tests differently: {nodeid} ran in two shards"
+        seen.add(nodeid)
+    missing = [nodeid for nodeid in order if nodeid not in seen]
+    if missing:
+        return (
+            f"the shards split the tests differently: {len(missing)} collected tests ran in"
+            f" no shard ({missing[0]}, …)"
+        )
+    return None
+
+
 def merge_tests(ctx: RunContext, parts: list[tuple[Bundle, ToolFacts]]) -> TestRunFacts:
     """The unit run of every shard as one: outcomes, collection errors, per-test files and
     the coverage of all shards' data combined (read once, as an unsharded run reads it)."""
@@ -102,6 +120,9 @@ def merge_tests(ctx: RunContext, parts: list[tuple[Bundle, ToolFacts]]) -> TestR
     order = _collection_order(first_bundle)
     rank = {nodeid: i for i, nodeid in enumerate(order)}
     merged.tests.sort(key=lambda t: rank.get(t.nodeid, len(rank)))
+    split = _split_problem([t.nodeid for t in merged.tests], order)
+    if split:
+        errors.append(split)
     merged.exit_status = max(statuses) if statuses else None
     merged.error = "; ".join(errors) or None
     if merged.error is None and not merged.tests and not merged.collection_errors:

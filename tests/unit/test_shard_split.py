@@ -56,3 +56,15 @@ def test_the_other_collectors_run_in_shard_one_and_the_tests_everywhere() -> Non
     assert collectors_of(names, 1, ["src/a"]) == names
     assert collectors_of(names, 2, ["src/b"]) == ["bandit", "pyright", "ruff", "tests"]
     assert collectors_of(names, 3, []) == ["tests"]
+
+
+def test_shards_that_split_the_tests_differently_are_no_run() -> None:
+    from maturity.merge import _split_problem
+
+    order = ["t::a", "t::b", "t::c"]
+    assert _split_problem(["t::b", "t::a", "t::c"], order) is None
+    twice = _split_problem(["t::a", "t::b", "t::a", "t::c"], order)
+    assert twice is not None and "t::a ran in two shards" in twice
+    lost = _split_problem(["t::a", "t::c"], order)
+    assert lost is not None and "1 collected tests ran in no shard (t::b" in lost
+    assert _split_problem(["t::a"], []) is None  # no order recorded: duplicates only

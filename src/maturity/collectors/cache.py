@@ -198,13 +198,14 @@ class FactCache:
             meta = json.loads((entry / "meta.json").read_text(encoding="utf-8"))
             facts = load_facts(type(collector), (entry / "facts.json").read_bytes())
             old, new = str(meta["run_dir"]), self.ctx.relpath(self.ctx.run_dir)
+            ran = str(meta["run"])
         except (OSError, ValueError, KeyError, ValidationError):
             return None  # no entry, or one from another maturity: measure again
         if (entry / RUN_FILES).is_dir():  # the data files the facts name, in this run now
             shutil.copytree(entry / RUN_FILES, self.ctx.run_dir, dirs_exist_ok=True)
         if isinstance(facts, TestRunFacts):
             _moved(facts, old, new)
-        facts.cached_from = str(meta["run"])
+        facts.cached_from = ran
         os.utime(entry)  # recently used: kept by the pruning
         return facts
 
@@ -212,10 +213,7 @@ class FactCache:
         """Keep facts that were measured (never an error) under ``key``, with the files of
         the run's directory they name (coverage data files), so a run that reuses them
         has them in its own directory and its check-by-hand commands work."""
-        if facts.error is not None or facts.cached_from is not None:
-            return
-        coverage = facts.coverage if isinstance(facts, TestRunFacts) else None
-        if isinstance(facts, TestRunFacts) and (coverage is None or coverage.error):
+        if facts.cached_from is not None or not reusable(self.ctx, facts):
             return
         entry = self.base / collector.name / key
         tmp = entry.with_name(f".{key}.{os.getpid()}.{threading.get_ident()}")
@@ -253,6 +251,22 @@ class FactCache:
         )
         for old in entries[: max(len(entries) - KEEP, 0)]:
             shutil.rmtree(old, ignore_errors=True)
+
+
+def reusable(ctx: RunContext, facts: ToolFacts) -> bool:
+    """Whether facts are a measurement another run may reuse (the fact cache) or carry
+    (``--changed-since``): no error, and for a test run its coverage read, every session
+    measured, and no line-coverage companion file (``.coverage-lines``, written when
+    workspace members measure branches beside lines) that neither keeps."""
+    if facts.error is not None:
+        return False
+    if not isinstance(facts, TestRunFacts):
+        return True
+    coverage = facts.coverage
+    if coverage is None or coverage.error or any(s.error for s in facts.sessions):
+        return False
+    data = coverage.data_file
+    return not (data and (ctx.root / f"{data}-lines").exists())
 
 
 def _data_files(facts: TestRunFacts) -> list[str]:

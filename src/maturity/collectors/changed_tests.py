@@ -67,8 +67,8 @@ def restore(ctx: RunContext, snapshot: Snapshot, collector: Collector, old: Test
     """REF's test facts in this run: its data files copied into this run's directory,
     paths and commands pointed there; False when REF's data files are not kept."""
     files = snapshot.run_files(collector)
-    if not files.is_dir():
-        return False
+    if not files.is_dir() or snapshot.root != str(ctx.root.resolve()):
+        return False  # not kept, or measured at another path: its data names other files
     shutil.copytree(files, ctx.run_dir, dirs_exist_ok=True)
     _moved(old, snapshot.run_dir(collector), ctx.relpath(ctx.run_dir))
     return True

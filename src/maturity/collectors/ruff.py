@@ -68,8 +68,12 @@ class RuffCollector(Collector):
                 where = "" if project == "." else f" in {project}"
                 facts.error = f"ruff failed{where}: {run.error or run.tail()}"
                 return facts
+            if not run.stdout.strip():  # ruff's JSON output is `[]` at least
+                where = "" if project == "." else f" in {project}"
+                facts.error = f"ruff printed nothing{where} (expected its JSON report)"
+                return facts
             try:
-                for item in json.loads(run.stdout or "[]"):
+                for item in json.loads(run.stdout):
                     code = item.get("code") or "syntax-error"
                     if not item.get("filename"):
                         facts.general.append(f"{code}: {item['message']}")

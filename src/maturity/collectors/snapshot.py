@@ -32,7 +32,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from maturity import __version__
 from maturity.collectors.base import Collector, RunContext, find_tool
-from maturity.collectors.cache import CACHE_DIR, PER_TEST_RECORD, FactCache
+from maturity.collectors.cache import CACHE_DIR, PER_TEST_RECORD, FactCache, reusable
 from maturity.facts import TestRunFacts, ToolFacts
 
 SNAPSHOTS = CACHE_DIR / "commits"
@@ -146,7 +146,7 @@ def save_snapshot(
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir()
     for name, (collector, facts) in collected.items():
-        if facts.error is not None:
+        if not reusable(ctx, facts):
             continue
         mark = fingerprint(cache, collector)
         if mark is None:
