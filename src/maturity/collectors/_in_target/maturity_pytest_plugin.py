@@ -269,6 +269,8 @@ class Recorder:
                 {"nodeid": nodeid, "file": path, "message": _short(report.longreprtext)}
             )
             return
+        if self.shard is not None and not self.shard.startswith("1/"):
+            return  # every shard collects it: shard 1 reports it, as deselected tests
         where = report.longrepr if isinstance(report.longrepr, tuple) else None
         line = where[1] if where is not None else None
         self.items[nodeid] = {
