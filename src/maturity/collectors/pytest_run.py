@@ -22,7 +22,7 @@ from typing import Any
 from maturity.collectors.base import Collector, Inputs, RunContext, ToolRun, everything, run_tool
 from maturity.collectors.coverage_data import read_coverage
 from maturity.collectors.imports import imports_of_tests
-from maturity.collectors.xdist_run import merge_reports, xdist_workers
+from maturity.collectors.xdist_run import add_per_test, merge_reports, xdist_workers
 from maturity.config import project_directory
 from maturity.facts import (
     CollectionError,
@@ -361,14 +361,7 @@ def merge_per_test(into: dict[str, Any], report: Path) -> None:
         record = json.loads(report.read_text(encoding="utf-8")).get("per_test")
     except (OSError, ValueError):
         return
-    if not record:
-        return
-    offset = len(into["tests"])
-    into["tests"] += record["tests"]
-    for name, tests in record["files"].items():
-        into["files"].setdefault(name, []).extend(i + offset for i in tests)
-    for name, modules in (record.get("modules") or {}).items():
-        into.setdefault("modules", {}).setdefault(name, []).extend(modules)
+    add_per_test(into, record)
 
 
 def python_files(root: Path, paths: list[str]) -> list[str]:

@@ -35,6 +35,19 @@ def xdist_workers(ctx: RunContext) -> int | None:
     return workers if probe.error is None and probe.returncode == 0 else None
 
 
+def add_per_test(into: dict[str, Any], record: dict[str, Any] | None) -> None:
+    """Append one pytest process's per-test record (which files each test ran, which
+    modules each test module's import ran) to ``into``, test indexes shifted."""
+    if not record:
+        return
+    offset = len(into["tests"])
+    into["tests"] += record["tests"]
+    for name, found in record["files"].items():
+        into["files"].setdefault(name, []).extend(i + offset for i in found)
+    for name, modules in (record.get("modules") or {}).items():
+        into.setdefault("modules", {}).setdefault(name, []).extend(modules)
+
+
 def merge_reports(report: Path) -> None:
     """Fold the workers' reports (``<report>.gw<n>``) into the controller's ``report``:
     every test collected (in the first worker's order), with the controller's outcome
@@ -56,12 +69,7 @@ def merge_reports(report: Path) -> None:
                 tests[test["nodeid"]] = test
         for error in worker["collection_errors"]:
             errors.setdefault(error["nodeid"], error)
-        record = worker.get("per_test")
-        if record:
-            offset = len(per_test["tests"])
-            per_test["tests"] += record["tests"]
-            for name, found in record["files"].items():
-                per_test["files"].setdefault(name, []).extend(i + offset for i in found)
+        add_per_test(per_test, worker.get("per_test"))
     for nodeid, outcome in sent.items():
         test = tests.setdefault(nodeid, outcome)
         test.update(outcome=outcome["outcome"], message=outcome["message"])
