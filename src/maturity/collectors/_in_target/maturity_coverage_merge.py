@@ -10,7 +10,7 @@ are taken from the re-run alone (``drop``).
 
 ARGS_JSON: ``{"ref": DATA_FILE, "ref_root": DIR, "root": DIR, "drop": [REL...],
 "runs": [DATA_FILE...], "out": DATA_FILE, "result": JSON_FILE}``. The result file
-holds the files the re-runs measured, ``{"ran": [FILE...]}``, or ``{"error": "..."}``.
+holds the files the re-runs ran a line of, ``{"ran": [FILE...]}``, or ``{"error": "..."}``.
 """
 
 from __future__ import annotations
@@ -64,7 +64,9 @@ def merge(args: dict[str, Any]) -> list[str]:
         for piece in _pieces(run):
             data = CoverageData(basename=piece)
             data.read()
-            ran |= data.measured_files()
+            # a file the run only listed (``--source``'s never-imported files, 0%) keeps
+            # REF's data unchanged: it is not one the re-run measured
+            ran |= {name for name in data.measured_files() if data.lines(name)}
             out.update(data)
     out.write()
     return sorted(ran)

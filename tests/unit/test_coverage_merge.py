@@ -1,0 +1,47 @@
+"""The in-target merge of REF's coverage data with a ``--changed-since`` re-run's."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from coverage import CoverageData
+
+from maturity.collectors.changed_tests import MERGER
+
+
+def _data(path: Path, lines: dict[str, list[int]], touched: tuple[str, ...] = ()) -> None:
+    data = CoverageData(basename=str(path))
+    data.add_lines({name: set(found) for name, found in lines.items()})
+    data.touch_files(list(touched))
+    data.write()
+
+
+def test_files_the_rerun_only_listed_keep_refs_data_and_are_not_reported_as_ran(
+    tmp_path: Path,
+) -> None:
+    ref_root, root = tmp_path / "ref", tmp_path / "repo"
+    ref_root.mkdir()
+    root.mkdir()
+    _data(tmp_path / "ref.coverage", {str(ref_root / "a.py"): [1, 2], str(ref_root / "b.py"): [3]})
+    # the re-run executed a.py and, like `coverage run --source`, listed the never-imported b.py
+    _data(tmp_path / "run.coverage", {str(root / "a.py"): [1, 5]}, touched=(str(root / "b.py"),))
+    args = {
+        "ref": str(tmp_path / "ref.coverage"),
+        "ref_root": str(ref_root),
+        "root": str(root),
+        "drop": [],
+        "runs": [str(tmp_path / "run.coverage")],
+        "out": str(tmp_path / "out.coverage"),
+        "result": str(tmp_path / "result.json"),
+    }
+    (tmp_path / "args.json").write_text(json.dumps(args), encoding="utf-8")
+    subprocess.run([sys.executable, str(MERGER), str(tmp_path / "args.json")], check=True)
+    result = json.loads((tmp_path / "result.json").read_text(encoding="utf-8"))
+    assert result == {"ran": [str(root / "a.py")]}  # b.py was only listed: REF's data stands
+    merged = CoverageData(basename=str(tmp_path / "out.coverage"))
+    merged.read()
+    assert sorted(merged.lines(str(root / "a.py")) or []) == [1, 2, 5]
+    assert merged.lines(str(root / "b.py")) == [3]
