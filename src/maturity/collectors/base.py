@@ -7,11 +7,11 @@ import shutil
 import sys
 from abc import ABC, abstractmethod
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar, TypeVar
 
+from maturity.budget import each
 from maturity.config import Project
 from maturity.facts import ToolFacts
 from maturity.paths import under, within
@@ -166,9 +166,7 @@ def per_project(
     if len(groups) == 1:
         project, roots = groups[0]
         return [(project, roots, run(project, roots))]
-    workers = max(1, min(len(groups), os.cpu_count() or 1))
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        results = list(pool.map(lambda g: run(*g), groups))
+    results = each(lambda g: run(*g), groups)
     return [(p, r, out) for (p, r), out in zip(groups, results, strict=True)]
 
 
@@ -184,8 +182,30 @@ def find_tool(name: str, ctx: RunContext | None = None) -> str | None:
     return shutil.which(name)
 
 
+def own_version(path: str) -> str | None:
+    """The version of the Python distribution whose console script ``path`` is, when
+    that script is installed beside maturity's own interpreter: read from the installed
+    metadata, with no process to start (``bandit --version`` is a whole Python start-up).
+    None when it is elsewhere or another distribution's script."""
+    script = Path(path)
+    if script.parent != Path(sys.executable).parent:
+        return None
+    from importlib.metadata import PackageNotFoundError, distribution
+
+    try:
+        dist = distribution(script.name)
+    except PackageNotFoundError:
+        return None
+    scripts = dist.entry_points.select(group="console_scripts", name=script.name)
+    return dist.version if scripts else None
+
+
 def tool_version(path: str, cwd: Path) -> str | None:
-    """``<tool> --version``, reduced to its version word."""
+    """The tool's version: its installed metadata when it is a Python tool beside
+    maturity (``own_version``), else ``<tool> --version`` reduced to its version word."""
+    known = own_version(path)
+    if known is not None:
+        return known
     run = run_tool([path, "--version"], cwd, 60)
     if run.error or run.returncode != 0:
         return None
