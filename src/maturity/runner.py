@@ -5,11 +5,12 @@ from __future__ import annotations
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import nullcontext
 from datetime import UTC, datetime
 from pathlib import Path
 
 from maturity import __version__
-from maturity.budget import budget, default_jobs
+from maturity.budget import Reservation, budget, default_jobs, reserve
 from maturity.collectors import BY_NAME
 from maturity.collectors.base import RunContext
 from maturity.collectors.cache import FactCache
@@ -74,8 +75,14 @@ def collect(
     """
     progress = progress or Progress()
     ctx.run_dir.mkdir(parents=True, exist_ok=True)
+    first: Reservation | None = None
 
     def one(name: str) -> tuple[str, ToolFacts]:
+        claim = first.claim() if first is not None and name == "tests" else nullcontext()
+        with claim:
+            return measure(name)
+
+    def measure(name: str) -> tuple[str, ToolFacts]:
         collector = BY_NAME[name]()
         progress.started(name, collector.title)
         start = time.monotonic()
@@ -102,8 +109,14 @@ def collect(
     ordered = sorted((n for n in names if n not in EXCLUSIVE), key=lambda n: n != "tests")
     cpus = jobs or ctx.project.config.jobs or default_jobs()
     with budget(cpus), ThreadPoolExecutor(max_workers=max(workers, cpus)) as pool:
-        for name, result in pool.map(one, ordered):
-            setattr(facts, name, result)
+        # a CPU for the test run from the start, before the static tools take them all
+        first = reserve() if "tests" in ordered else None
+        try:
+            for name, result in pool.map(one, ordered):
+                setattr(facts, name, result)
+        finally:
+            if first is not None:
+                first.release()
     for name in sorted(EXCLUSIVE.intersection(names)):
         setattr(facts, *one(name))
     return facts

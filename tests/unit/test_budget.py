@@ -57,3 +57,68 @@ def test_jobs_below_one_is_a_usage_error(tmp_path: Path) -> None:
     code, _, err = cli("run", str(tmp_path), "--jobs", "0")
     assert code == 2
     assert err.startswith("maturity: error: maturity run: Invalid value for '--jobs' / '-j'")
+
+
+def test_a_reserved_cpu_is_kept_from_the_others_and_used_by_its_claimant() -> None:
+    cpus = Budget(2)
+    reservation = cpus.reserve()
+    assert cpus.free == 1  # the static tools may take one CPU, not both
+    got = threading.Event()
+
+    def other() -> None:
+        with cpus.held(1):
+            got.set()
+            release.wait()
+
+    release = threading.Event()
+    tool = threading.Thread(target=other)
+    tool.start()
+    got.wait()
+    assert cpus.free == 0
+    with reservation.claim(), cpus.held(1) as granted:  # no wait: it is ours
+        assert granted == 1
+        assert cpus.free == 0
+    assert cpus.free == 1  # claim over: the reserved CPU went back
+    release.set()
+    tool.join()
+    assert cpus.free == 2
+
+
+def test_a_claimant_asking_for_more_than_its_reservation_queues_for_the_rest() -> None:
+    cpus = Budget(3)
+    reservation = cpus.reserve()
+    with reservation.claim():
+        with cpus.held(2) as granted:
+            assert granted == 2
+            assert cpus.free == 1  # one reserved + one from the queue
+        assert cpus.free == 2
+    assert cpus.free == 3
+
+
+def test_threads_started_with_the_claimants_context_share_its_reservation() -> None:
+    from contextvars import copy_context
+
+    cpus = Budget(2)
+    reservation = cpus.reserve()
+    seen: list[int] = []
+    with reservation.claim():
+        context = copy_context()
+
+        def session() -> None:
+            with cpus.held(1):
+                seen.append(cpus.free)
+
+        worker = threading.Thread(target=context.run, args=(session,))
+        worker.start()
+        worker.join()
+    assert seen == [1]  # it used the reserved CPU, leaving the other one free
+    assert cpus.free == 2
+
+
+def test_an_unclaimed_reservation_is_given_back_once() -> None:
+    cpus = Budget(2)
+    reservation = cpus.reserve()
+    reservation.release()
+    reservation.release()
+    assert cpus.free == 2
+    assert Budget(1).reserve().cpus == 0  # one CPU: nothing to reserve it from

@@ -11,11 +11,10 @@ coverage configuration.
 from __future__ import annotations
 
 import json
-import os
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+from maturity.budget import each
 from maturity.collectors.base import RunContext, run_tool
 from maturity.facts import CoverageFacts, FileCoverage
 
@@ -68,9 +67,7 @@ def read_coverage(
         argv = [ctx.interpreter, str(READER), *per_test, str(data_file), str(out), *shown]
         return _reader(ctx, argv, ctx.root / project, out)
 
-    workers = max(1, min(len(groups), os.cpu_count() or 1))
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        payloads = list(pool.map(one, enumerate(groups.items())))
+    payloads = each(one, list(enumerate(groups.items())))
     for payload in payloads:
         if payload.get("error"):
             facts.error = f"cannot read the coverage data: {payload['error']}"

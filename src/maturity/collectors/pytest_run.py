@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from maturity.budget import each
 from maturity.collectors.base import Collector, Inputs, RunContext, ToolRun, everything, run_tool
 from maturity.collectors.coverage_data import read_coverage
 from maturity.collectors.imports import imports_of_tests
@@ -326,9 +327,7 @@ def run_sessions(
         run_pytest(ctx, sub, plan.paths, where / "pytest.json", data, plan.project)
         return sub, session_of(sub, plan, data, ctx), where / "pytest.json"
 
-    workers = max(1, min(len(plans), os.cpu_count() or 1))
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        done = list(pool.map(one, range(len(plans)), plans))
+    done = each(lambda i: one(i, plans[i]), list(range(len(plans))))
     facts.paths = [p for plan in plans for p in plan.paths]
     facts.command = " ; ".join(f"({s.command})" for _, s, _ in done)
     facts.sessions = [s for _, s, _ in done]
