@@ -5,8 +5,10 @@ Builds the generated monorepo of ``run_vs_raw.py`` (``--components`` components,
 60, ``--tests`` tests each, default 50), then in each round, taking turns on the same
 machine:
 
-* raw: ``coverage run -m pytest``, ``ruff check``, ``pyright``, ``bandit -r``, one after
-  another (what a user runs by hand);
+* raw: ``coverage run -m pytest``, ``coverage report`` (the figures maturity reports:
+  without it there is only a data file), ``ruff check``, ``pyright``, ``bandit -r``, one
+  after another (what a user runs by hand); the ratios are also printed against the same
+  without ``coverage report``;
 * ``maturity run --no-cache`` (cold: every tool runs), with the default budget
   (``--jobs`` = the CPU count) and one pytest process;
 * the same with ``[tool.maturity.tests] workers = "auto"`` (pytest-xdist, one worker per
@@ -75,6 +77,8 @@ def main() -> None:
             "coverage run -m pytest": [sys.executable, "-m", "coverage", "run", "--source=src",
                 f"--data-file={work / 'raw.coverage'}", "-m", "pytest", "tests", "-q",
                 "-p", "no:cacheprovider"],
+            "coverage report": [sys.executable, "-m", "coverage", "report",
+                f"--data-file={work / 'raw.coverage'}"],
             "ruff check": [str(BIN / "ruff"), "check", "--exit-zero", "src"],
             "pyright": [str(BIN / "pyright"), "--pythonpath", sys.executable, "src"],
             "bandit -r": [str(BIN / "bandit"), "-r", "src", "-q", "--exit-zero"],
@@ -82,10 +86,13 @@ def main() -> None:
         out = work / "report.json"
         maturity = [sys.executable, "-m", "maturity", "run", str(repo), "--no-cache", "--no-store",
                     "--no-progress", "--json", str(out)]  # fmt: skip
-        sides: dict[str, list[tuple[float, float]]] = {"raw": [], "maturity": [], "xdist": []}
+        sides: dict[str, list[tuple[float, float]]] = {
+            "raw": [], "no report": [], "maturity": [], "xdist": []}  # fmt: skip
         for i in range(args.repeat):
-            runs = [timed(argv, repo) for argv in raw.values()]
-            sides["raw"].append((sum(w for w, _ in runs), sum(c for _, c in runs)))
+            runs = dict(zip(raw, (timed(argv, repo) for argv in raw.values()), strict=True))
+            for side, names in (("raw", list(raw)), ("no report", [*raw][:1] + [*raw][2:])):
+                taken = [runs[n] for n in names]
+                sides[side].append((sum(w for w, _ in taken), sum(c for _, c in taken)))
             config.write_text(plain_config, encoding="utf-8")
             sides["maturity"].append(timed(maturity, repo))
             plain = json.loads(out.read_text(encoding="utf-8"))
@@ -101,16 +108,19 @@ def main() -> None:
             ) + f"  (xdist: {command})")  # fmt: skip
         medians = {n: tuple(statistics.median(x[k] for x in s) for k in (0, 1))
                    for n, s in sides.items()}  # fmt: skip
-        raw_wall, raw_cpu = medians["raw"]
         print(f"\nmedians of {args.repeat} rounds (load average now {os.getloadavg()[0]:.1f})")
-        print(f"{'':34}{'wall s':>8}{'CPU s':>8}{'wall ratio':>12}{'CPU ratio':>11}")
-        print(f"{'raw tools one after another':34}{raw_wall:>8.1f}{raw_cpu:>8.1f}")
-        for name, label in (("maturity", "maturity run (one pytest process)"),
-                            ("xdist", "maturity run, tests.workers=auto")):  # fmt: skip
-            wall, cpu = medians[name]
-            print(f"{label:34}{wall:>8.1f}{cpu:>8.1f}{wall / raw_wall:>12.2f}"
-                  f"{cpu / raw_cpu:>11.2f}")  # fmt: skip
-        print("bars: wall ratio <= 0.75, CPU ratio <= 1.10")
+        for base, title in (("raw", "raw tools one after another, coverage report included"),
+                            ("no report", "the same without coverage report")):  # fmt: skip
+            raw_wall, raw_cpu = medians[base]
+            print(f"\nagainst: {title}")
+            print(f"{'':34}{'wall s':>8}{'CPU s':>8}{'wall ratio':>12}{'CPU ratio':>11}")
+            print(f"{'raw':34}{raw_wall:>8.1f}{raw_cpu:>8.1f}")
+            for name, label in (("maturity", "maturity run (one pytest process)"),
+                                ("xdist", "maturity run, tests.workers=auto")):  # fmt: skip
+                wall, cpu = medians[name]
+                print(f"{label:34}{wall:>8.1f}{cpu:>8.1f}{wall / raw_wall:>12.2f}"
+                      f"{cpu / raw_cpu:>11.2f}")  # fmt: skip
+        print("\nbars: wall ratio <= 0.75, CPU ratio <= 1.10")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
