@@ -7,7 +7,8 @@ combined with coverage.py's ``Coverage.combine`` (in the target's interpreter, a
 unsharded run combines a workspace's sessions) before they are read once for every
 component. The static tools' findings are concatenated (each shard analysed its own
 component directories); every other collector's facts come from shard 1. The merged
-facts are evaluated exactly as ``maturity run`` evaluates its own.
+facts are evaluated exactly as ``maturity run`` evaluates its own, and kept for the commit
+as ``run`` keeps them (a later ``--changed-since`` carries them).
 """
 
 from __future__ import annotations
@@ -21,7 +22,9 @@ from typing import Any
 
 from maturity.bundle import SPLIT, TESTS, Bundle, check_set, read_bundle
 from maturity.collectors.base import RunContext
+from maturity.collectors.cache import FactCache
 from maturity.collectors.coverage_data import read_coverage
+from maturity.collectors.incremental import keep
 from maturity.collectors.pytest_run import DATA_FILE, PYTEST_EXIT, merge_per_test
 from maturity.config import Project
 from maturity.facts import CollectionError, Facts, FindingsFacts, TestRunFacts, ToolFacts
@@ -53,6 +56,8 @@ def merge(project: Project, paths: list[Path], db_url: str | None = None) -> Run
                 setattr(facts, name, merge_findings(parts))
             else:
                 setattr(facts, name, parts[0][1])
+        # kept for the commit, as `run` keeps them: pull requests carry them
+        keep(FactCache(ctx), facts, names)
     return report_of(project, project.components, stage, facts, interpreter, now)
 
 

@@ -348,3 +348,28 @@ def test_an_unknown_ref_is_a_one_line_usage_error(repo: Path) -> None:
     assert code == EXIT_USAGE
     assert err.count("\n") == 1 and "--changed-since nope: not a commit" in err, err
     assert "fetch-depth" in err
+
+
+def test_a_sharded_then_merged_run_keeps_the_facts_pull_requests_carry(repo: Path) -> None:
+    """With ``init --shards`` the default branch is measured by shards and merged: the
+    merge keeps the commit's facts, as a plain run does, so a pull request carries them."""
+    bundles = []
+    for k in (1, 2):
+        bundle = repo.parent / f"shard-{k}"
+        code, _, err = cli("run", str(repo), "--shard", f"{k}/2", "--bundle", str(bundle))
+        assert code == 0, err
+        bundles.append(str(bundle))
+    assert not (repo / SNAPSHOTS).exists()  # a shard alone keeps nothing: it is a part
+    code, _, err = cli("merge", *bundles, "--path", str(repo), "--no-store")
+    assert code in (0, 1), err
+    base = git(repo, "rev-parse", "HEAD").strip()
+    assert (repo / SNAPSHOTS / base / "meta.json").is_file()
+    source(repo)
+    git(repo, "commit", "-qam", "change")
+    changed, err = run(repo, "--no-cache", "--changed-since", base)
+    assert "warning" not in err, err
+    carried = {c["collector"] for c in changed["changed_since"]["collectors"] if c["carried"]}
+    assert {"tests", "ruff", "bandit", "pyright"} <= carried
+    cold, _ = run(repo, "--no-cache")
+    assert verdicts(changed) == verdicts(cold)
+    assert account(changed) == account(cold)

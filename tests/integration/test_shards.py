@@ -410,6 +410,11 @@ def test_init_shards_writes_a_matrix_and_a_merge_job_that_pass_actionlint(tmp_pa
     assert download["with"] == {"pattern": "maturity-shard-*", "path": "maturity-shards"}
     merge_run = next(s["run"] for s in merge_job["steps"] if "maturity merge" in s.get("run", ""))
     assert "maturity-shards/maturity-shard-*" in merge_run
+    # the merge keeps the commit's facts: saved for pull requests' --changed-since
+    names = [s.get("uses", s.get("run", "")) for s in merge_job["steps"]]
+    save = next(s for s in merge_job["steps"] if s.get("uses") == "actions/cache/save@v4")
+    assert names.index("actions/cache/save@v4") > names.index(merge_run)
+    assert save["with"]["path"] == ".maturity/cache/commits/${{ github.sha }}"
     # the pull request check stays, and takes its baseline from the sharded report
     quality = yaml.safe_load((repo / QUALITY_FILE).read_text())
     assert list(quality["jobs"]) == ["check"]

@@ -3,8 +3,9 @@
 ``maturity-sharded.yml`` measures the default branch on a matrix of N jobs, each
 ``maturity run --shard K/N`` uploading its bundle as an artifact, and a ``merge`` job
 that downloads every bundle, runs ``maturity merge`` (one run, stored in the team database
-when ``MATURITY_DATABASE_URL`` is set) and uploads the JSON report and the findings, as
-the unsharded ``report`` job does. With it, the quality workflow keeps only its pull
+when ``MATURITY_DATABASE_URL`` is set), saves the facts it kept for the commit (pull
+requests' ``--changed-since`` carries them) and uploads the JSON report and the findings,
+as the unsharded ``report`` job does. With it, the quality workflow keeps only its pull
 request ``check`` job, whose baseline is this workflow's report.
 """
 
@@ -76,7 +77,7 @@ jobs:
           if [ -n "$MATURITY_DATABASE_URL" ]; then store=--store; fi
           .venv/bin/maturity merge "$store" --json <<report>> --sarif maturity.sarif \\
             maturity-shards/<<bundle>>-*
-      - name: Upload the findings to code scanning
+<<save-facts>>      - name: Upload the findings to code scanning
         if: always() && hashFiles('maturity.sarif') != ''
         uses: github/codeql-action/upload-sarif@v3
         with:

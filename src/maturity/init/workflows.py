@@ -96,13 +96,7 @@ jobs:
         with:
           sarif_file: maturity.sarif
           category: maturity
-      - name: Save the facts kept for this commit (pull requests based on it carry them)
-        if: always() && hashFiles(format('<<facts>>/{0}/meta.json', github.sha)) != ''
-        uses: actions/cache/save@v4
-        with:
-          path: <<facts>>/${{ github.sha }}
-          key: <<facts-key>>-${{ github.sha }}
-      - name: Upload the JSON report (the baseline of pull requests)
+<<save-facts>>      - name: Upload the JSON report (the baseline of pull requests)
         if: always() && hashFiles('<<report>>') != ''
         uses: actions/upload-artifact@v4
         with:
@@ -226,6 +220,16 @@ def setup_steps(install: str, full_history: bool = False) -> str:
     return _fill(SETUP_STEPS, {"checkout": checkout, "install": shlex.quote(install)})
 
 
+SAVE_FACTS_STEP = """\
+      - name: Save the facts kept for this commit (pull requests based on it carry them)
+        if: always() && hashFiles(format('<<facts>>/{0}/meta.json', github.sha)) != ''
+        uses: actions/cache/save@v4
+        with:
+          path: <<facts>>/${{ github.sha }}
+          key: <<facts-key>>-${{ github.sha }}
+"""
+
+
 def render(install: str, branch: str, shards: int | None = None) -> dict[str, str]:
     """Each workflow's path (relative to the repository) and text, for a default branch
     ``branch`` and maturity installed from ``install``. With ``shards``, the default
@@ -241,6 +245,7 @@ def render(install: str, branch: str, shards: int | None = None) -> dict[str, st
         "facts": FACTS_DIR,
         "facts-key": FACTS_KEY,
     }
+    values["save-facts"] = _fill(SAVE_FACTS_STEP, values)
     values["setup"] = setup_steps(install)
     # the pull request job needs the default branch's history for the merge-base
     values["setup-full-history"] = setup_steps(install, full_history=True)
