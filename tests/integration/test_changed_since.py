@@ -373,3 +373,27 @@ def test_a_sharded_then_merged_run_keeps_the_facts_pull_requests_carry(repo: Pat
     cold, _ = run(repo, "--no-cache")
     assert verdicts(changed) == verdicts(cold)
     assert account(changed) == account(cold)
+
+
+def test_a_workspace_member_change_reruns_its_tests_and_equals_a_cold_run(tmp_path: Path) -> None:
+    """Members with their own sessions and coverage configuration: the re-run's data is
+    merged, then read from each member's directory, as a cold run reads it."""
+    from tests.workspace_repos import MEMBER_A, MEMBER_B, UV_ROOT
+
+    root = write_tree(tmp_path / "ws", {**UV_ROOT, **MEMBER_A, **MEMBER_B})
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "base")
+    run(root)
+    edit(root, "libs/a/pkg/a/core.py", "if x < 0: return 0", "if x < 0: return -1")
+    changed, err = run(root, "--no-cache", "--changed-since", "HEAD")
+    assert "warning" not in err, err
+    [tests] = [c for c in changed["changed_since"]["collectors"] if c["collector"] == "tests"]
+    assert tests["carried"] and tests["how"].startswith("2 tests of 1 affected"), (
+        tests,
+        changed["tests"],
+    )
+    cold, _ = run(root, "--no-cache")
+    assert verdicts(changed) == verdicts(cold)
+    assert account(changed) == account(cold)
+    assert changed["tests"]["outcomes"]["failed"] == 1  # test_negative now fails

@@ -19,15 +19,8 @@ def _data(path: Path, lines: dict[str, list[int]], touched: tuple[str, ...] = ()
     data.write()
 
 
-def test_files_the_rerun_only_listed_keep_refs_data_and_are_not_reported_as_ran(
-    tmp_path: Path,
-) -> None:
-    ref_root, root = tmp_path / "ref", tmp_path / "repo"
-    ref_root.mkdir()
-    root.mkdir()
-    _data(tmp_path / "ref.coverage", {str(ref_root / "a.py"): [1, 2], str(ref_root / "b.py"): [3]})
-    # the re-run executed a.py and, like `coverage run --source`, listed the never-imported b.py
-    _data(tmp_path / "run.coverage", {str(root / "a.py"): [1, 5]}, touched=(str(root / "b.py"),))
+def _merge(tmp_path: Path, ref_root: Path, root: Path) -> dict[str, object]:
+    """Run the merge script on ref.coverage and run.coverage; its result."""
     args = {
         "ref": str(tmp_path / "ref.coverage"),
         "ref_root": str(ref_root),
@@ -39,9 +32,39 @@ def test_files_the_rerun_only_listed_keep_refs_data_and_are_not_reported_as_ran(
     }
     (tmp_path / "args.json").write_text(json.dumps(args), encoding="utf-8")
     subprocess.run([sys.executable, str(MERGER), str(tmp_path / "args.json")], check=True)
-    result = json.loads((tmp_path / "result.json").read_text(encoding="utf-8"))
+    return json.loads((tmp_path / "result.json").read_text(encoding="utf-8"))
+
+
+def test_files_the_rerun_only_listed_keep_refs_data_and_are_not_reported_as_ran(
+    tmp_path: Path,
+) -> None:
+    ref_root, root = tmp_path / "ref", tmp_path / "repo"
+    ref_root.mkdir()
+    root.mkdir()
+    _data(tmp_path / "ref.coverage", {str(ref_root / "a.py"): [1, 2], str(ref_root / "b.py"): [3]})
+    # the re-run executed a.py and, like `coverage run --source`, listed the never-imported b.py
+    _data(tmp_path / "run.coverage", {str(root / "a.py"): [1, 5]}, touched=(str(root / "b.py"),))
+    result = _merge(tmp_path, ref_root, root)
     assert result == {"ran": [str(root / "a.py")]}  # b.py was only listed: REF's data stands
     merged = CoverageData(basename=str(tmp_path / "out.coverage"))
     merged.read()
     assert sorted(merged.lines(str(root / "a.py")) or []) == [1, 2, 5]
     assert merged.lines(str(root / "b.py")) == [3]
+
+
+def test_a_file_without_data_first_in_refs_data_is_kept_at_zero(tmp_path: Path) -> None:
+    """REF's first file (by name) no test ran: it is added before any data (coverage.py
+    refuses to add a file to data that has neither lines nor arcs yet)."""
+    ref_root, root = tmp_path / "ref", tmp_path / "repo"
+    _data(
+        tmp_path / "ref.coverage",
+        {str(ref_root / "b.py"): [1]},
+        touched=(str(ref_root / "a_never.py"),),
+    )
+    _data(tmp_path / "run.coverage", {str(root / "b.py"): [1, 2]})
+    result = _merge(tmp_path, ref_root, root)
+    assert result == {"ran": [str(root / "b.py")]}
+    merged = CoverageData(basename=str(tmp_path / "out.coverage"))
+    merged.read()
+    assert merged.lines(str(root / "a_never.py")) == []
+    assert sorted(merged.lines(str(root / "b.py")) or []) == [1, 2]

@@ -38,7 +38,7 @@ from typing import Any
 from maturity.collectors.base import Collector, RunContext, in_any, is_config, run_tool
 from maturity.collectors.cache import PER_TEST_RECORD
 from maturity.collectors.changes import Changes
-from maturity.collectors.coverage_data import read_coverage
+from maturity.collectors.coverage_data import merge_then_read, one_reader, read_coverage
 from maturity.collectors.imports import imports_of_tests
 from maturity.collectors.pytest_run import (
     DATA_FILE,
@@ -225,9 +225,9 @@ def _merge(
     data = ctx.run_dir / DATA_FILE
     runs = [str(where / DATA_FILE)]
     runs += [str(ctx.root / s.data_file) for s in sub.sessions if s.data_file]
-    error, ran = _merge_data(ctx, ref_data, record.root, drop, runs, data)
     report = ctx.run_dir / PER_TEST_RECORD
     _merge_record(ctx, record, replaced, where / PER_TEST_RECORD, report)
+    args = _merge_args(ctx, ref_data, record.root, drop, runs, data)
     kept = [t for t in old.tests if t.file not in replaced]
     merged = TestRunFacts(
         tool=old.tool,
@@ -253,31 +253,39 @@ def _merge(
         session.outcomes = _counts(mine)
         session.exit_status = _exit_status(mine, False)
         session.data_file = ctx.relpath(data) if len(merged.sessions) == 1 else None
+    if one_reader(ctx):  # merged and read in one process
+        error, again, fresh = merge_then_read(ctx, args, data, report)
+    else:
+        error, ran = _merge_data(ctx, args)
+        changed = drop | {ctx.relpath(f) for f in ran}
+        again = [r for r in ctx.project.roots if any(under(f, r) for f in changed)]
+        fresh = read_coverage(ctx, data, report, [], roots=again) if again else None
     if error is not None:
         merged.error = f"cannot merge REF's coverage data with the re-run's: {error}"
         return merged
-    merged.coverage = _coverage(ctx, old, data, report, drop | {ctx.relpath(f) for f in ran})
+    merged.coverage = _coverage(ctx, old, data, again, fresh)
     return merged
 
 
 def _coverage(
-    ctx: RunContext, old: TestRunFacts, data: Path, report: Path, changed: set[str]
+    ctx: RunContext,
+    old: TestRunFacts,
+    data: Path,
+    again: list[str],
+    fresh: CoverageFacts | None,
 ) -> CoverageFacts:
-    """The coverage facts: the component directories holding a file whose data changed
-    (taken from the re-run, or run by it) read from the merged data file; REF's figures
-    for every other file (no re-run test ran them, and REF's tests of them all kept)."""
-    again = [r for r in ctx.project.roots if any(under(f, r) for f in changed)]
-    fresh = (
-        read_coverage(ctx, data, report, [], roots=again)
-        if again
-        else CoverageFacts(
+    """The coverage facts: the component directories ``again`` (those holding a file whose
+    data changed: taken from the re-run, or run by it) as read from the merged data file
+    (``fresh``); REF's figures for every other file (no re-run test ran them, and REF's
+    tests of them all kept)."""
+    if fresh is None:
+        fresh = CoverageFacts(
             tool="coverage",
             path=ctx.interpreter,
             data_file=ctx.relpath(data),
             command=f"coverage report --data-file={ctx.relpath(data)}",
             has_contexts=True,
         )
-    )
     ref = old.coverage
     if fresh.error is not None or ref is None:
         return fresh
@@ -308,13 +316,11 @@ def _exit_status(tests: list[TestOutcome], errors: bool) -> int:
     return 0 if tests else 5
 
 
-def _merge_data(
+def _merge_args(
     ctx: RunContext, ref: Path, ref_root: str, drop: set[str], runs: list[str], out: Path
-) -> tuple[str | None, list[str]]:
-    """Merge the data files in the target's interpreter: the error or None, and the files
-    the re-runs measured (absolute)."""
+) -> Path:
+    """The merge's arguments (``_in_target/maturity_coverage_merge.py``), in a file."""
     args_file = ctx.run_dir / RERUN / "merge-args.json"
-    result = ctx.run_dir / RERUN / "merge-result.json"
     args_file.parent.mkdir(parents=True, exist_ok=True)
     args = {
         "ref": str(ref),
@@ -323,9 +329,16 @@ def _merge_data(
         "drop": sorted(drop),
         "runs": runs,
         "out": str(out),
-        "result": str(result),
+        "result": str(ctx.run_dir / RERUN / "merge-result.json"),
     }
     args_file.write_text(json.dumps(args), encoding="utf-8")
+    return args_file
+
+
+def _merge_data(ctx: RunContext, args_file: Path) -> tuple[str | None, list[str]]:
+    """Merge the data files in the target's interpreter: the error or None, and the files
+    the re-runs ran a line of (absolute)."""
+    result = ctx.run_dir / RERUN / "merge-result.json"
     result.unlink(missing_ok=True)
     run = run_tool([ctx.interpreter, str(MERGER), str(args_file)], ctx.root, ctx.timeout)
     try:

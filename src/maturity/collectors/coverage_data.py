@@ -76,6 +76,39 @@ def read_coverage(
     return facts
 
 
+def one_reader(ctx: RunContext) -> bool:
+    """Whether every component is read by one reader, from the root (no workspace)."""
+    return {c.project for c in ctx.project.components} == {"."}
+
+
+def merge_then_read(
+    ctx: RunContext, merge_args: Path, data_file: Path, pytest_report: Path
+) -> tuple[str | None, list[str], CoverageFacts | None]:
+    """``--changed-since`` without a workspace: REF's data and the re-run's merged into
+    ``data_file`` and the component directories whose data changed read from it, in one
+    in-target process (``--merge``). The merge's error or None, the directories read, and
+    their coverage facts (None when no directory's data changed)."""
+    out = ctx.run_dir / "coverage-files-0.json"
+    argv = [ctx.interpreter, str(READER), f"--merge={merge_args}", f"--per-test={pytest_report}"]
+    payload = _reader(ctx, [*argv, str(data_file), str(out), *ctx.project.roots], ctx.root, out)
+    if payload.get("merge_error"):
+        return str(payload["merge_error"]), [], None
+    again: list[str] = [ctx.relpath(ctx.root / r) for r in payload.get("roots") or []]
+    if not again and not payload.get("error"):
+        return None, [], None
+    facts = CoverageFacts(
+        tool="coverage",
+        path=ctx.interpreter,
+        data_file=ctx.relpath(data_file),
+        command=f"coverage report --data-file={ctx.relpath(data_file)}",
+    )
+    if payload.get("error"):
+        facts.error = f"cannot read the coverage data: {payload['error']}"
+    else:
+        _add_payload(ctx, facts, payload)
+    return None, again, facts
+
+
 def _reader(ctx: RunContext, argv: list[str], cwd: Path, out: Path) -> dict[str, Any]:
     """Run the in-target coverage reader and load what it wrote."""
     run = run_tool(argv, cwd, ctx.timeout)

@@ -42,6 +42,8 @@ def merge(args: dict[str, Any]) -> list[str]:
     ref = CoverageData(basename=args["ref"])
     ref.read()
     arcs = ref.has_arcs()
+    if ref.measured_files():  # lines or arcs, as REF's: a file without data can be added first
+        (out.add_arcs if arcs else out.add_lines)({})
     for name in sorted(ref.measured_files()):
         rel = os.path.relpath(os.path.realpath(name), ref_root)
         inside = not (rel == ".." or rel.startswith(".." + os.sep))

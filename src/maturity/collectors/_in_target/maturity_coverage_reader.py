@@ -10,7 +10,7 @@ coverage cannot analyse (e.g. it cannot parse it) is reported as that file's err
 others are still read.
 
     python maturity_coverage_reader.py [--per-test=PYTEST_JSON] [--combine=DATA_FILE]...
-        [--no-read] DATA_FILE OUT_JSON ROOT...
+        [--no-read] [--merge=ARGS_JSON] DATA_FILE OUT_JSON ROOT...
 
 ROOTs are directories, absolute or relative to the current directory (the component's
 project directory, whose coverage configuration applies). ``--combine`` first merges
@@ -22,6 +22,11 @@ added to the data file as 0% covered, namespace packages (directories without
 ``__init__.py``) included, as ``coverage run`` does with ``[report]
 include_namespace_packages = true``; ``--no-read`` stops there. File names in the output
 are absolute.
+
+``--merge`` (``--changed-since``) first writes DATA_FILE as ``maturity_coverage_merge.py``
+does with the same ARGS_JSON (REF's data and the re-run's), in this same process, then
+reads only the ROOTs holding a file whose data changed (dropped or ran by the re-run);
+the output adds ``ran`` (the files the re-run ran a line of) and ``roots`` (those read).
 """
 
 from __future__ import annotations
@@ -291,11 +296,33 @@ def read(
     }
 
 
+def merged_then_read(
+    merge_args: str, data_file: str, roots: list[str], per_test: str | None
+) -> dict[str, Any]:
+    """``--merge``: write the merged data file, then read the roots whose data changed."""
+    from maturity_coverage_merge import merge
+
+    with open(merge_args, encoding="utf-8") as fh:
+        args = json.load(fh)
+    if os.path.abspath(args["out"]) != os.path.abspath(data_file):
+        return {"error": f"the merge writes {args['out']}, not the data file {data_file}"}
+    try:
+        ran: list[str] = merge(args)
+    except Exception as exc:  # the merge's failure, told apart from the reading's
+        return {"merge_error": f"{type(exc).__name__}: {exc}"}
+    changed = [os.path.realpath(os.path.join(args["root"], rel)) for rel in args["drop"]]
+    changed += [os.path.realpath(name) for name in ran]
+    again = [r for r in roots if any(_under(f, os.path.realpath(r)) for f in changed)]
+    payload = read(data_file, again, per_test=per_test) if again else {}
+    return {**payload, "ran": ran, "roots": again}
+
+
 def main(argv: list[str]) -> int:
     """Read ``argv[0]`` for the roots ``argv[2:]`` and write the JSON to ``argv[1]``."""
     per_test = None
     sources: list[str] = []
     only_prepare = False
+    merge_args = None
     while argv and argv[0].startswith("--"):
         option = argv.pop(0)
         if option.startswith("--per-test="):
@@ -304,11 +331,16 @@ def main(argv: list[str]) -> int:
             sources.append(option.removeprefix("--combine="))
         elif option == "--no-read":
             only_prepare = True
+        elif option.startswith("--merge="):
+            merge_args = option.removeprefix("--merge=")
     data_file, out, *roots = argv
     try:
-        payload = read(
-            data_file, roots, per_test=per_test, sources=sources, only_prepare=only_prepare
-        )
+        if merge_args is not None:
+            payload = merged_then_read(merge_args, data_file, roots, per_test)
+        else:
+            payload = read(
+                data_file, roots, per_test=per_test, sources=sources, only_prepare=only_prepare
+            )
     except Exception as exc:  # any failure becomes the collector's error
         payload = {"error": f"{type(exc).__name__}: {exc}"}
     with open(out, "w", encoding="utf-8") as fh:
