@@ -19,13 +19,15 @@ def _data(path: Path, lines: dict[str, list[int]], touched: tuple[str, ...] = ()
     data.write()
 
 
-def _merge(tmp_path: Path, ref_root: Path, root: Path) -> dict[str, object]:
+def _merge(
+    tmp_path: Path, ref_root: Path, root: Path, drop: list[str] | None = None
+) -> dict[str, object]:
     """Run the merge script on ref.coverage and run.coverage; its result."""
     args = {
         "ref": str(tmp_path / "ref.coverage"),
         "ref_root": str(ref_root),
         "root": str(root),
-        "drop": [],
+        "drop": drop or [],
         "runs": [str(tmp_path / "run.coverage")],
         "out": str(tmp_path / "out.coverage"),
         "result": str(tmp_path / "result.json"),
@@ -68,3 +70,25 @@ def test_a_file_without_data_first_in_refs_data_is_kept_at_zero(tmp_path: Path) 
     merged.read()
     assert merged.lines(str(root / "a_never.py")) == []
     assert sorted(merged.lines(str(root / "b.py")) or []) == [1, 2]
+
+
+def test_in_the_same_checkout_refs_file_is_copied_and_dropped_files_are_gone(
+    tmp_path: Path,
+) -> None:
+    """REF measured in this very checkout: its data file is copied, the dropped files'
+    rows deleted (a deleted file must not stay as a measured file without data)."""
+    root = tmp_path / "repo"
+    _data(
+        tmp_path / "ref.coverage",
+        {str(root / "a.py"): [1, 2], str(root / "gone.py"): [1], str(root / "c.py"): [4]},
+        touched=(str(root / "never.py"),),
+    )
+    _data(tmp_path / "run.coverage", {str(root / "c.py"): [5]})
+    result = _merge(tmp_path, root, root, drop=["gone.py", "c.py"])
+    assert result == {"ran": [str(root / "c.py")]}
+    merged = CoverageData(basename=str(tmp_path / "out.coverage"))
+    merged.read()
+    assert merged.measured_files() == {str(root / f) for f in ("a.py", "c.py", "never.py")}
+    assert merged.lines(str(root / "c.py")) == [5]  # REF's line 4 was dropped with the file
+    assert sorted(merged.lines(str(root / "a.py")) or []) == [1, 2]
+    assert merged.lines(str(root / "never.py")) == []

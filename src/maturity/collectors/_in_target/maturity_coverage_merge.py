@@ -18,8 +18,13 @@ from __future__ import annotations
 import glob
 import json
 import os
+import shutil
+import sqlite3
 import sys
+from contextlib import closing
 from typing import Any
+
+KNOWN_SCHEMA = 7  # coverage.py 5.0 onwards: file, context, line_bits, arc, tracer
 
 
 def _pieces(data_file: str) -> list[str]:
@@ -28,18 +33,37 @@ def _pieces(data_file: str) -> list[str]:
     return found + sorted(glob.glob(glob.escape(data_file) + ".*"))
 
 
-def merge(args: dict[str, Any]) -> list[str]:
-    """Write ``out``: REF's kept files moved to ``root``, then each re-run's data; returns
-    the files the re-runs measured."""
+def _copied_without(ref: str, out: str, root: str, drop: set[str]) -> bool:
+    """REF's data file copied to ``out`` with the dropped files' rows deleted (one file
+    copy instead of every file's data added again), when the file has the schema
+    coverage.py documents (version 7); False (nothing written) otherwise."""
+    shutil.copyfile(ref, out)
+    try:
+        with closing(sqlite3.connect(out)) as con, con:
+            [(version,)] = con.execute("SELECT version FROM coverage_schema").fetchall()
+            if version != KNOWN_SCHEMA:
+                raise ValueError(version)
+            gone = [
+                (file_id,)
+                for file_id, path in con.execute("SELECT id, path FROM file")
+                if os.path.relpath(os.path.realpath(path), root).replace(os.sep, "/") in drop
+            ]
+            con.executemany("DELETE FROM line_bits WHERE file_id = ?", gone)
+            con.executemany("DELETE FROM arc WHERE file_id = ?", gone)
+            con.executemany("DELETE FROM tracer WHERE file_id = ?", gone)
+            con.executemany("DELETE FROM file WHERE id = ?", gone)
+    except (sqlite3.Error, ValueError):
+        os.unlink(out)
+        return False
+    return True
+
+
+def _moved(ref_file: str, out: Any, ref_root: str, root: str, drop: set[str]) -> None:
+    """Add REF's data to ``out`` file by file, names moved from ``ref_root`` to ``root``
+    (REF was measured in another checkout), the dropped files left out."""
     from coverage import CoverageData
 
-    ref_root = os.path.realpath(args["ref_root"])
-    root = os.path.realpath(args["root"])
-    drop = set(args["drop"])
-    out = CoverageData(basename=args["out"])
-    for name in _pieces(args["out"]):
-        os.unlink(name)
-    ref = CoverageData(basename=args["ref"])
+    ref = CoverageData(basename=ref_file)
     ref.read()
     arcs = ref.has_arcs()
     if ref.measured_files():  # lines or arcs, as REF's: a file without data can be added first
@@ -61,6 +85,23 @@ def merge(args: dict[str, Any]) -> list[str]:
             out.touch_file(moved, tracer)
         if (pairs or lines) and tracer:
             out.add_file_tracers({moved: tracer})
+
+
+def merge(args: dict[str, Any]) -> list[str]:
+    """Write ``out``: REF's kept files moved to ``root``, then each re-run's data; returns
+    the files the re-runs measured."""
+    from coverage import CoverageData
+
+    ref_root = os.path.realpath(args["ref_root"])
+    root = os.path.realpath(args["root"])
+    drop = set(args["drop"])
+    out = CoverageData(basename=args["out"])
+    for name in _pieces(args["out"]):
+        os.unlink(name)
+    if ref_root == root and _copied_without(args["ref"], args["out"], root, drop):
+        out.read()  # REF's own file, the dropped files deleted: nothing to move
+    else:
+        _moved(args["ref"], out, ref_root, root, drop)
     ran: set[str] = set()
     for run in args["runs"]:
         for piece in _pieces(run):
