@@ -178,10 +178,11 @@ def changed_tests(
     every = python_files(ctx.root, unit_test_paths(ctx))
     if present and len(present) >= len({t.file for t in old.tests}):
         return None, "every test module is affected"
+    kept, again = _imports_kept(ctx, changes, old, every)
     with ThreadPoolExecutor(max_workers=1) as pool:  # the import graph, while pytest runs
-        imports = pool.submit(imports_of_tests, ctx, every)
+        imports = pool.submit(imports_of_tests, ctx, again)
         sub = _run(ctx, present)
-        graph = imports.result()
+        graph = kept | imports.result()
     if sub.error is not None:
         return sub, f"{len(present)} affected test modules re-run: {sub.error}"
     merged = _merge(ctx, old, sub, record, ref_data, rerun | gone, fresh | gone, graph)
@@ -191,6 +192,22 @@ def changed_tests(
         f" {kept} tests' outcomes and coverage carried from REF"
     )
     return merged, merged.carried
+
+
+def _imports_kept(
+    ctx: RunContext, changes: Changes, old: TestRunFacts, every: list[str]
+) -> tuple[dict[str, list[str]], list[str]]:
+    """REF's import graph of the test files that can keep it, and the test files whose
+    graph must be read again. The graph follows a test file and the repository's helper
+    modules, never component files, and resolves names to files that exist: so when files
+    were only modified, and none of them is a helper, an unmodified test file imports what
+    it imported at REF. Otherwise every test file is read again."""
+    files = [p for p in changes.modified if p.endswith(".py")]
+    helper = any(ctx.project.owner(p) is None and p not in old.imports for p in files)
+    if changes.added or changes.deleted or changes.renamed or helper:
+        return {}, every
+    kept = {f: found for f, found in old.imports.items() if f not in changes.modified}
+    return kept, [f for f in every if f not in kept]
 
 
 def _run(ctx: RunContext, modules: list[str]) -> TestRunFacts:
