@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from maturity.collectors.dependents import imported_names, module_names, reaches
+from tests.helpers import write_tree
 
 ROOTS = ["", "src"]
 
@@ -33,3 +36,42 @@ def test_an_import_reaches_an_affected_module_or_anything_inside_an_affected_pac
     assert not reaches({"pkg"}, {"pkg.util"})  # pkg/__init__ itself is matched by name
     assert not reaches({"pkgx"}, {"pkg"})
     assert imported_names(b"def broken(:\n", {"x"}, False) == set()
+
+
+def _affected(tmp_path: Path, changed: str) -> set[str]:
+    from maturity.collectors.base import RunContext
+    from maturity.collectors.dependents import dependents
+    from maturity.config import load_project
+
+    root = write_tree(
+        tmp_path,
+        {
+            "src/shop/__init__.py": '"""Shop."""\n',
+            "src/shop/prices.py": "def price() -> int:\n    return 1\n",
+            # absolute, over several lines: the module's name is in the text
+            "src/shop/cart.py": "from shop.prices import (\n    price,\n)\n",
+            # relative: no name of the changed module in the text
+            "src/shop/checkout.py": "from .cart import price\n",
+            # reaches checkout through a package re-export, two hops from prices
+            "src/web/__init__.py": '"""Web."""\n',
+            "src/web/views.py": "import shop.checkout\n",
+            # names the package in a string only: parsed, and found not to import it
+            "src/web/docs.py": 'TEXT = "see shop.prices"\n',
+            "src/web/other.py": "import json\n",
+        },
+    )
+    project = load_project(root)
+    return dependents(RunContext(project, "python", root / "run"), {changed})
+
+
+def test_dependents_follow_absolute_relative_and_multiline_imports(tmp_path: Path) -> None:
+    assert _affected(tmp_path, "src/shop/prices.py") == {
+        "src/shop/prices.py",
+        "src/shop/cart.py",
+        "src/shop/checkout.py",
+        "src/web/views.py",
+    }
+
+
+def test_dependents_of_a_leaf_are_only_itself(tmp_path: Path) -> None:
+    assert _affected(tmp_path, "src/web/other.py") == {"src/web/other.py"}

@@ -14,6 +14,7 @@ gives it a name, so the set is never smaller than the real one.
 from __future__ import annotations
 
 import ast
+import re
 import tomllib
 from pathlib import PurePosixPath
 
@@ -92,9 +93,29 @@ def reaches(imports: set[str], affected: set[str]) -> bool:
     return False
 
 
+# a relative import (``from .x import y``, ``from . import y``): its names are not in the text
+_RELATIVE = re.compile(rb"\bfrom[\s\\]*\.")
+
+
+def _may_reach(source: bytes, tops: set[bytes]) -> bool:
+    """Whether a module's imports could reach a module whose name starts with one of
+    ``tops``, without parsing it: an absolute import spells its module's first name in the
+    text, so a file that contains none of them, imports nothing relatively and is plain
+    UTF-8 without a coding declaration cannot (a cheap test that is never wrong the other
+    way: a file it lets through is parsed)."""
+    if _RELATIVE.search(source) or b"coding" in source[:200]:
+        return True
+    try:
+        source.decode("utf-8")
+    except UnicodeDecodeError:
+        return True
+    return any(top in source for top in tops)
+
+
 def dependents(ctx: RunContext, changed: set[str]) -> set[str]:
     """The Python files (repo-relative) a change of ``changed`` can affect: the changed
-    ones that exist, and every file whose imports reach one of them."""
+    ones that exist, and every file whose imports reach one of them. A file is parsed
+    only when its text could name an affected module (``_may_reach``)."""
     roots = _roots(ctx)
     affected: set[str] = set()
     for path in changed:
@@ -102,17 +123,21 @@ def dependents(ctx: RunContext, changed: set[str]) -> set[str]:
             affected |= module_names(path, roots)
     files = [p for p in repository_files(ctx.root) if p.endswith(PYTHON)]
     result = {p for p in files if p in changed}
-    graph: dict[str, set[str]] = {}
+    sources: dict[str, bytes] = {}
     for path in files:
-        if path in result:
-            continue
-        own = module_names(path, roots)
-        try:
-            source = (ctx.root / path).read_bytes()
-        except OSError:
-            continue
-        graph[path] = imported_names(source, own, path.endswith(("__init__.py", "__init__.pyi")))
+        if path not in result:
+            try:
+                sources[path] = (ctx.root / path).read_bytes()
+            except OSError:
+                continue
+    graph: dict[str, set[str]] = {}  # the files parsed so far: their imported names
     while True:
+        tops = {name.split(".")[0].encode() for name in affected}
+        for path, source in sources.items():
+            if path not in graph and path not in result and _may_reach(source, tops):
+                own = module_names(path, roots)
+                package = path.endswith(("__init__.py", "__init__.pyi"))
+                graph[path] = imported_names(source, own, package)
         more = {p for p, names in graph.items() if p not in result and reaches(names, affected)}
         if not more:
             return result
