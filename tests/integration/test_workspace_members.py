@@ -171,3 +171,23 @@ def test_hatch_pdm_and_poetry_workspaces_are_measured_member_by_member(
     # each member's own ruff selection: b's E701, nothing under a's F-only rules
     assert facts.ruff is not None
     assert [(f.file, f.code) for f in facts.ruff.findings] == [("libs/b/pkg/b/store.py", "E701")]
+
+
+def test_the_coverage_command_shown_for_a_member_gives_its_figure(tmp_path: Path) -> None:
+    """The "check it by hand" command of each member's coverage runs from the member's
+    directory (its own configuration: branches in a, lines in b) and prints maturity's
+    figure: run as shown, from the repository root."""
+    repo = write_tree(tmp_path / "repo", OWN_COVERAGE)
+    facts, project = measure(repo, "tests")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("COVERAGE", "PYTEST"))}
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
+    for name in ("a", "b"):
+        verdict = judge(facts, project, name, "dev.coverage")
+        [command] = [c for c in verdict.commands if c.startswith("cd ")]
+        assert command.startswith(f"cd libs/{name} && coverage report"), command
+        shown = subprocess.run(
+            ["bash", "-c", command], cwd=repo, capture_output=True, text=True, env=env, check=True
+        ).stdout
+        total = re.search(r"^TOTAL\s.*?(\d+\.\d)%$", shown, re.MULTILINE)
+        assert total is not None, shown
+        assert f"{total.group(1)}%" == verdict.display, (command, shown)

@@ -68,11 +68,14 @@ def read_coverage(
         return _reader(ctx, argv, ctx.root / project, out)
 
     payloads = each(one, list(enumerate(groups.items())))
-    for payload in payloads:
+    for project, payload in zip(groups, payloads, strict=True):
         if payload.get("error"):
             facts.error = f"cannot read the coverage data: {payload['error']}"
             return facts
         _add_payload(ctx, facts, payload)
+        if project != "." and payload.get("data_file"):
+            facts.read_from[project] = ctx.relpath(payload["data_file"])
+            facts.omit_in[project] = list(payload.get("omit") or [])
     return facts
 
 

@@ -145,6 +145,11 @@ class CoverageFacts(ToolFacts):
     omit: list[str] = field(default_factory=list)  # the target's [report] omit patterns
     omitted: dict[str, frozenset[str]] = field(default_factory=dict)  # removed by omit: tests
     has_contexts: bool = False
+    # a workspace member's project directory -> the data file its reader read (the
+    # combined one, or its line companion), repo-relative, and the omit patterns its own
+    # configuration applied ([report] and [run]): its `coverage report` command uses both
+    read_from: dict[str, str] = field(default_factory=dict)
+    omit_in: dict[str, list[str]] = field(default_factory=dict)
 
     @cached_property
     def touched(self) -> frozenset[str]:

@@ -287,6 +287,7 @@ def read(
         files[rel] = {**figures, "tests": sorted(tests)}
     return {
         "version": coverage.__version__,
+        "data_file": os.path.abspath(data_file),  # the one read (a -lines companion, maybe)
         "branch": branch,
         "omit": omit,
         "omitted": omitted_files,

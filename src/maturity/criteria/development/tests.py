@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import posixpath
 from datetime import datetime
 
 from maturity.attribution import METHODS, NOT_RUN, RAN, attribute
@@ -29,16 +30,28 @@ FAILING = ("failed", "error")
 
 
 def coverage_command(cov: CoverageFacts, comp: Component) -> str:
-    """``coverage report`` restricted to exactly the component's files.
+    """``coverage report`` restricted to exactly the component's files, from where its
+    figures were read: a workspace member's from its project directory (its own coverage
+    configuration applies), on the data file its reader read, paths relative to it.
 
     A nested component's files are omitted; ``--omit`` replaces the target's own
-    ``[report] omit``, so its patterns are repeated then.
+    ``[report] omit``, so its patterns are repeated then. A member's command always
+    omits what its configuration omits, ``[run] omit`` too: the combined data file may
+    list such files (another member's session, or the files no test imported).
     """
-    command = f"coverage report --data-file={cov.data_file} --include='{comp.path}/*'"
-    if comp.nested:
-        omit = [f"{n}/*" for n in comp.nested] + cov.omit
+    project = comp.project
+
+    def here(path: str) -> str:
+        return path if project == "." else posixpath.relpath(path, project)
+
+    data = cov.read_from.get(project, cov.data_file) or ""
+    command = f"coverage report --data-file={here(data)} --include='{here(comp.path)}/*'"
+    own = cov.omit_in.get(project) if project != "." else None
+    if comp.nested or own:
+        omit = [f"{here(n)}/*" for n in comp.nested] + (cov.omit if own is None else own)
         command += f" --omit='{','.join(omit)}'"
-    return command + " --precision=1"
+    command += " --precision=1"
+    return command if project == "." else f"cd {project} && {command}"
 
 
 def coverage(facts: Facts, comp: Component, config: MaturityConfig, now: datetime) -> Verdict:
