@@ -397,3 +397,35 @@ def test_a_workspace_member_change_reruns_its_tests_and_equals_a_cold_run(tmp_pa
     assert verdicts(changed) == verdicts(cold)
     assert account(changed) == account(cold)
     assert changed["tests"]["outcomes"]["failed"] == 1  # test_negative now fails
+
+
+@pytest.mark.parametrize("same_checkout", [True, False])
+def test_relative_file_names_in_the_data_are_matched_and_kept_relative(
+    tmp_path: Path, same_checkout: bool
+) -> None:
+    """``[run] relative_files = true`` (black's setting): the data file and the per-test
+    record name files relative to the root. A carried test keeps its files (it stays
+    attributed to its component), and the change is matched whatever the directory
+    maturity runs from; in the same checkout and in a fresh clone elsewhere."""
+    files = dict(REPO)
+    files["pyproject.toml"] += "[tool.coverage.run]\nrelative_files = true\n"
+    root = write_tree(tmp_path / "repo", files)
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "base")
+    run(root)
+    base = git(root, "rev-parse", "HEAD").strip()
+    if not same_checkout:
+        clone = tmp_path / "clone"
+        git(tmp_path, "clone", "-q", str(root), str(clone))
+        shutil.copytree(root / SNAPSHOTS / base, clone / SNAPSHOTS / base)
+        root = clone
+    source(root)
+    changed, err = run(root, "--no-cache", "--changed-since", base)
+    assert "warning" not in err, err
+    [tests] = [c for c in changed["changed_since"]["collectors"] if c["collector"] == "tests"]
+    assert tests["carried"] and tests["how"].startswith("2 tests of 1 affected"), tests
+    cold, _ = run(root, "--no-cache")
+    assert verdicts(changed) == verdicts(cold)
+    assert account(changed) == account(cold)
+    assert changed["tests"]["unattributed"] == []

@@ -105,8 +105,10 @@ class Record:
                 self.files_of.setdefault(module, set()).add(file)
 
     def rel(self, name: str) -> str:
-        """A name of REF's record (absolute, under REF's root) as a repo-relative path."""
-        rel = os.path.relpath(os.path.realpath(name), os.path.realpath(self.root))
+        """A name of REF's record (absolute, under REF's root; or relative to it, as
+        coverage.py's ``[run] relative_files`` stores them) as a repo-relative path."""
+        full = name if os.path.isabs(name) else os.path.join(self.root, name)
+        rel = os.path.relpath(os.path.realpath(full), os.path.realpath(self.root))
         return rel.replace(os.sep, "/")
 
 
@@ -274,7 +276,7 @@ def _merge(
         error, again, fresh = merge_then_read(ctx, args, data, report)
     else:
         error, ran = _merge_data(ctx, args)
-        changed = drop | {ctx.relpath(f) for f in ran}
+        changed = drop | {ctx.relpath(ctx.root / f) for f in ran}  # f may be relative
         again = [r for r in ctx.project.roots if any(under(f, r) for f in changed)]
         fresh = read_coverage(ctx, data, report, [], roots=again) if again else None
     if error is not None:
@@ -374,8 +376,8 @@ def _merge_record(
     modules: dict[str, list[str]] = {}
     root = str(ctx.root)
 
-    def moved(name: str) -> str:
-        return os.path.join(root, record.rel(name))
+    def moved(name: str) -> str:  # a relative name (relative_files) is the data file's too
+        return os.path.join(root, record.rel(name)) if os.path.isabs(name) else name
 
     raw = record.raw
     keep = {}

@@ -33,6 +33,13 @@ def _pieces(data_file: str) -> list[str]:
     return found + sorted(glob.glob(glob.escape(data_file) + ".*"))
 
 
+def _relative(name: str, root: str) -> str:
+    """A data file's name (absolute, or relative to ``root`` as ``[run] relative_files``
+    stores them) relative to ``root``, with forward slashes."""
+    full = name if os.path.isabs(name) else os.path.join(root, name)
+    return os.path.relpath(os.path.realpath(full), root).replace(os.sep, "/")
+
+
 def _copied_without(ref: str, out: str, root: str, drop: set[str]) -> bool:
     """REF's data file copied to ``out`` with the dropped files' rows deleted (one file
     copy instead of every file's data added again), when the file has the schema
@@ -46,7 +53,7 @@ def _copied_without(ref: str, out: str, root: str, drop: set[str]) -> bool:
             gone = [
                 (file_id,)
                 for file_id, path in con.execute("SELECT id, path FROM file")
-                if os.path.relpath(os.path.realpath(path), root).replace(os.sep, "/") in drop
+                if _relative(path, root) in drop
             ]
             con.executemany("DELETE FROM line_bits WHERE file_id = ?", gone)
             con.executemany("DELETE FROM arc WHERE file_id = ?", gone)
@@ -69,11 +76,12 @@ def _moved(ref_file: str, out: Any, ref_root: str, root: str, drop: set[str]) ->
     if ref.measured_files():  # lines or arcs, as REF's: a file without data can be added first
         (out.add_arcs if arcs else out.add_lines)({})
     for name in sorted(ref.measured_files()):
-        rel = os.path.relpath(os.path.realpath(name), ref_root)
-        inside = not (rel == ".." or rel.startswith(".." + os.sep))
-        if inside and rel.replace(os.sep, "/") in drop:
+        rel = _relative(name, ref_root)
+        inside = not (rel == ".." or rel.startswith("../"))
+        if inside and rel in drop:
             continue
-        moved = os.path.join(root, rel) if inside else name
+        # a relative name ([run] relative_files) is relative to the root in both runs
+        moved = os.path.join(root, rel) if inside and os.path.isabs(name) else name
         tracer = ref.file_tracer(name) or ""
         pairs = ref.arcs(name) if arcs else None
         lines = None if arcs else ref.lines(name)

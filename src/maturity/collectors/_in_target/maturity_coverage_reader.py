@@ -312,7 +312,7 @@ def merged_then_read(
     except Exception as exc:  # the merge's failure, told apart from the reading's
         return {"merge_error": f"{type(exc).__name__}: {exc}"}
     changed = [os.path.realpath(os.path.join(args["root"], rel)) for rel in args["drop"]]
-    changed += [os.path.realpath(name) for name in ran]
+    changed += [os.path.realpath(os.path.join(args["root"], name)) for name in ran]
     again = [r for r in roots if any(_under(f, os.path.realpath(r)) for f in changed)]
     payload = read(data_file, again, per_test=per_test) if again else {}
     return {**payload, "ran": ran, "roots": again}
