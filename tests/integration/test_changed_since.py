@@ -242,6 +242,15 @@ SHAPES: dict[str, tuple[Callable[[Path], None], set[str]]] = {
 }
 
 
+def clone_with_kept_facts(repo: Path, base: str) -> Path:
+    """A clone of ``repo`` elsewhere with only the facts kept for ``base`` (as CI's cache
+    restores them)."""
+    clone = repo.parent / "clone"
+    git(repo.parent, "clone", "-q", str(repo), str(clone))
+    shutil.copytree(repo / SNAPSHOTS / base, clone / SNAPSHOTS / base)
+    return clone
+
+
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
     root = write_tree(tmp_path / "repo", REPO)
@@ -298,9 +307,7 @@ def test_a_fresh_clone_with_only_the_kept_facts_restored_carries_them(repo: Path
     that directory to another checkout (another path here), which measures the change."""
     run(repo)
     base = git(repo, "rev-parse", "HEAD").strip()
-    clone = repo.parent / "clone"
-    git(repo.parent, "clone", "-q", str(repo), str(clone))
-    shutil.copytree(repo / SNAPSHOTS / base, clone / SNAPSHOTS / base)
+    clone = clone_with_kept_facts(repo, base)
     source(clone)
     git(clone, "commit", "-qam", "change")
     changed, err = run(clone, "--no-cache", "--changed-since", base)
@@ -416,10 +423,7 @@ def test_relative_file_names_in_the_data_are_matched_and_kept_relative(
     run(root)
     base = git(root, "rev-parse", "HEAD").strip()
     if not same_checkout:
-        clone = tmp_path / "clone"
-        git(tmp_path, "clone", "-q", str(root), str(clone))
-        shutil.copytree(root / SNAPSHOTS / base, clone / SNAPSHOTS / base)
-        root = clone
+        root = clone_with_kept_facts(root, base)
     source(root)
     changed, err = run(root, "--no-cache", "--changed-since", base)
     assert "warning" not in err, err
