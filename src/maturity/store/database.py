@@ -7,18 +7,19 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DatabaseError, NoSuchModuleError
-from sqlalchemy.orm import Session, sessionmaker
 
 from maturity.errors import UsageError
 from maturity.store.head import at_shipped_head
 from maturity.store.location import DEFAULT_FILE, ENV_URL, default_url, resolve_url
 from maturity.store.probe import StoreError, check_sqlite_file, unusable
 
-if TYPE_CHECKING:  # Alembic is imported when a migration runs or a revision is asked
+if TYPE_CHECKING:  # Alembic is imported when a migration runs or a revision is asked,
+    # the ORM when a session is (saving a run needs neither)
     from alembic.config import Config
+    from sqlalchemy.orm import Session, sessionmaker
 
 __all__ = [
     "DEFAULT_FILE",
@@ -68,7 +69,16 @@ class Store:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        self.sessions = sessionmaker(engine, expire_on_commit=False)
+        self._sessions: sessionmaker[Session] | None = None
+
+    @property
+    def sessions(self) -> sessionmaker[Session]:
+        """ORM sessions on the engine (the ORM is imported on first use)."""
+        if self._sessions is None:
+            from sqlalchemy.orm import sessionmaker
+
+            self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        return self._sessions
 
     @property
     def url(self) -> str:
@@ -81,6 +91,15 @@ class Store:
         try:
             with self.sessions.begin() as session:
                 yield session
+        except DatabaseError as exc:
+            raise StoreError(unusable(self.engine.url, exc)) from None
+
+    @contextmanager
+    def connection(self) -> Iterator[Connection]:
+        """A Core connection whose work is committed whole or not at all."""
+        try:
+            with self.engine.begin() as conn:
+                yield conn
         except DatabaseError as exc:
             raise StoreError(unusable(self.engine.url, exc)) from None
 
