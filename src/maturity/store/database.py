@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -27,6 +28,7 @@ __all__ = [
     "Store",
     "StoreError",
     "check_url",
+    "close_all",
     "default_url",
     "open_store",
     "resolve_url",
@@ -37,6 +39,7 @@ _PG_MIGRATION_LOCK = 0x6D61747572  # an arbitrary constant: "matur"
 
 
 BUSY_SECONDS = 30  # how long a SQLite statement waits for another writer's lock
+_OPENED: weakref.WeakSet[Engine] = weakref.WeakSet()  # every engine open_store made
 
 
 def _sqlite_setup(engine: Engine) -> None:
@@ -140,6 +143,14 @@ class Store:
             action(cfg, revision)
 
 
+def close_all() -> None:
+    """Close every connection of every store opened (SQLite folds its write-ahead log
+    into the database file when its last connection closes): what the interpreter's
+    teardown does, for a process that exits without it."""
+    for engine in list(_OPENED):
+        engine.dispose()
+
+
 def check_url(url: str) -> None:
     """A usage error unless ``url`` parses as a database URL of an installed driver
     (nothing is connected to)."""
@@ -180,6 +191,7 @@ def open_store(url: str, migrate: bool = True) -> Store:
         ) from None
     if engine.dialect.name == "sqlite":
         _sqlite_setup(engine)
+    _OPENED.add(engine)
     store = Store(engine)
     try:
         if migrate and not at_shipped_head(engine) and store.current() != store.head():
