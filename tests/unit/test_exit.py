@@ -46,6 +46,19 @@ def test_a_process_measured_by_coverage_exits_ordinarily(tmp_path: Path) -> None
     assert done.stderr == "teardown\n"
 
 
+def test_a_profiled_process_exits_ordinarily(tmp_path: Path) -> None:
+    done = maturity(AT_EXIT + "import cProfile; cProfile.Profile().enable(); ", "--version")
+    assert done.returncode == 0
+    assert done.stderr == "teardown\n"
+    stats, program = tmp_path / "run.prof", tmp_path / "program.py"
+    program.write_text("from maturity.cli import main\nmain()\n", encoding="utf-8")
+    subprocess.run(
+        [sys.executable, "-m", "cProfile", "-o", str(stats), str(program), "--version"],
+        capture_output=True, check=True,
+    )  # fmt: skip
+    assert stats.stat().st_size > 0
+
+
 def test_the_databases_are_closed_before_the_process_ends(tmp_path: Path) -> None:
     done = maturity("", "db", "upgrade", str(tmp_path))
     assert done.returncode == 0, done.stderr

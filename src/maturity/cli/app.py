@@ -282,16 +282,17 @@ def leave(code: int) -> NoReturn:
     """End the process with ``code`` once its output is written and its databases are
     closed, without the interpreter's teardown: freeing every object and module one by
     one takes a tenth of a second after a warm run, for nothing. The ordinary exit is
-    kept whenever something may still need it: another thread still running, coverage
-    measuring this process (it saves its data at exit), or output that cannot be
-    flushed (a closed pipe: the interpreter reports it as before)."""
+    kept whenever something may still need it: another thread still running, coverage,
+    a profiler or a debugger watching this process (they write their data at exit), or
+    output that cannot be flushed (a closed pipe: the interpreter reports it as before)."""
     try:
         sys.stdout.flush()
         sys.stderr.flush()
     except (OSError, ValueError):
         sys.exit(code)
     coverage = sys.modules.get("coverage")
-    if threading.active_count() > 1 or (coverage and coverage.Coverage.current()):
+    watched = sys.gettrace() or sys.getprofile() or (coverage and coverage.Coverage.current())
+    if watched or threading.active_count() > 1:
         sys.exit(code)
     if "maturity.store.database" in sys.modules:
         from maturity.store.database import close_all
