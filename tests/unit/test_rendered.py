@@ -1,6 +1,6 @@
-"""The terminal report's text kept beside the fact cache: printed again, byte for byte,
-for the same renderables on the same kind of console; laid out anew otherwise, and when
-the kept entry does not read back whole."""
+"""The terminal report's text kept beside the fact cache, piece by piece: printed again,
+byte for byte, for the same renderables on the same kind of console; laid out anew
+otherwise, and when a kept entry does not read back whole."""
 
 from __future__ import annotations
 
@@ -47,15 +47,36 @@ def test_the_kept_text_is_the_laid_out_text_byte_for_byte(tmp_path: Path, kind: 
         assert printed(report, kept, **kind) == laid_out  # a hit: the kept text
 
 
+def mark_the_matrix(kept: Path) -> str:
+    """Replace the kept text of the matrix (the entry that draws a table) by a marker."""
+    entries = json.loads(kept.read_text(encoding="utf-8"))["entries"]
+    (matrix,) = [e for e in entries if "━" in e["text"]]
+    marker = "kept, not laid out\n"
+    matrix.update(text=marker, digest=hashlib.sha256(marker.encode()).hexdigest())
+    kept.write_text(json.dumps({"entries": entries}), encoding="utf-8")
+    return marker
+
+
 def test_a_hit_prints_the_kept_text_without_laying_it_out(tmp_path: Path) -> None:
     kept = tmp_path / "terminal.json"
     report = wide_report()
+    laid_out = printed(report)
     printed(report, kept)
-    entry = json.loads(kept.read_text(encoding="utf-8"))
-    marker = "kept, not laid out\n"
-    entry.update(text=marker, digest=hashlib.sha256(marker.encode()).hexdigest())
-    kept.write_text(json.dumps(entry), encoding="utf-8")
-    assert printed(report, kept) == marker
+    marker = mark_the_matrix(kept)
+    reused = printed(report, kept)
+    assert marker in reused
+    assert "━" not in reused and "━" in laid_out  # the matrix was not drawn again
+
+
+def test_a_warm_run_reuses_the_cold_runs_tables_under_its_own_header(tmp_path: Path) -> None:
+    kept = tmp_path / "terminal.json"
+    cold = wide_report()
+    printed(cold, kept)
+    marker = mark_the_matrix(kept)
+    warm = cold.model_copy(update={"repo": "/elsewhere"})  # a header line differs
+    reused = printed(warm, kept)
+    assert marker in reused
+    assert "/elsewhere" in reused and "/elsewhere" not in printed(cold)
 
 
 def test_another_report_or_console_is_laid_out_again(tmp_path: Path) -> None:
@@ -77,10 +98,11 @@ def test_an_entry_that_does_not_read_back_whole_is_a_miss(tmp_path: Path, damage
     whole = kept.read_text(encoding="utf-8")
     if damage == "truncated":
         kept.write_text(whole[: len(whole) // 2], encoding="utf-8")
-    elif damage == "tampered":  # the text cut short, its digest left as it was
-        entry = json.loads(whole)
-        entry["text"] = entry["text"][:100]
-        kept.write_text(json.dumps(entry), encoding="utf-8")
+    elif damage == "tampered":  # a text cut short, its digest left as it was
+        entries = json.loads(whole)["entries"]
+        for entry in entries:
+            entry["text"] = entry["text"][:100]
+        kept.write_text(json.dumps({"entries": entries}), encoding="utf-8")
     else:
         kept.write_bytes(b"\xff\x00 not json")
     assert printed(report, kept) == laid_out

@@ -1,14 +1,18 @@
 """The terminal report's text, kept to be printed again without laying it out anew.
 
 Laying out the report with rich (a matrix of a hundred components, wrapped cell by cell)
-takes longer than a warm run takes to measure. The text rich printed is kept in a file
-beside the fact cache with a key: a digest of everything the text is made from, which is
-every renderable the report printed (each text with its styles and spans, each table's
-and column's settings and cells) and the console's kind (its options: width, height,
-encoding; its colour system, terminal or not, no-colour) and rich's and maturity's
-versions. A run whose key is the same prints the kept text through the same console
-(the bytes rich would have written); a different key, or an entry that does not read back
-whole (its digest of the text), lays the report out again.
+takes longer than a warm run takes to measure. The report is printed in pieces
+(``chunks``: each table alone, the texts between tables together); the text rich printed
+for each piece is kept in a file beside the fact cache under a key: a digest of what the
+text is made from, which is every renderable of the piece (each text with its styles and
+spans, each table's and column's settings and cells), the console's kind (its options:
+width, height, encoding; its colour system, terminal or not, no-colour) and rich's and
+maturity's versions. A piece whose key is kept is printed from the kept text through the
+same console (the bytes rich would have written); the others are laid out. A warm run
+after a cold one finds the cold run's tables and verdicts (only its header differs: it
+says which facts were reused). An entry that does not read back whole (its digest of the
+text) is laid out again. The verdicts themselves are never kept: they are evaluated at
+the run's time first, and only their layout is reused.
 """
 
 from __future__ import annotations
@@ -77,26 +81,40 @@ def _column(column: Column) -> Iterator[str]:
         yield from _parts(cell)
 
 
-def key(items: list[RenderableType], console: Console) -> str | None:
-    """The digest of what the text of ``items`` printed on ``console`` is made from (None:
-    not to be kept: a console that records, a legacy Windows or Jupyter one)."""
+def _settings(console: Console) -> str | None:
+    """What the text depends on besides the renderables: the console's kind, rich's and
+    maturity's versions (None: not to be kept: a console that records, a legacy Windows
+    or Jupyter one)."""
     if console.record or console.legacy_windows or console.is_jupyter or console.quiet:
         return None
-    h = hashlib.sha256()
-    settings = (
+    return repr((
         __version__, importlib.metadata.version("rich"), repr(console.options),
         str(console.color_system), console.is_terminal, console.no_color, str(console.style),
         console.soft_wrap, console.tab_size,
-    )  # fmt: skip
-    h.update(repr(settings).encode("utf-8", "surrogateescape"))
-    try:
-        for item in items:
-            for part in _parts(item):
-                h.update(part.encode("utf-8", "surrogateescape"))
-                h.update(b"\0")
-    except Uncached:
-        return None
+    ))  # fmt: skip
+
+
+def key(items: list[RenderableType], settings: str) -> str:
+    """The digest of what the text of ``items`` printed with ``settings`` is made from;
+    ``Uncached`` for a renderable it cannot describe."""
+    h = hashlib.sha256(settings.encode("utf-8", "surrogateescape"))
+    for item in items:
+        for part in _parts(item):
+            h.update(b"\0")
+            h.update(part.encode("utf-8", "surrogateescape"))
     return h.hexdigest()
+
+
+def chunks(items: list[RenderableType]) -> list[list[RenderableType]]:
+    """The report in pieces kept apart: each table alone, the texts between them together
+    (a warm run's header differs from the cold run's; its tables and verdicts do not)."""
+    found: list[list[RenderableType]] = []
+    for item in items:
+        if isinstance(item, Table) or not found or isinstance(found[-1][-1], Table):
+            found.append([item])
+        else:
+            found[-1].append(item)
+    return found
 
 
 class _Kept:
@@ -110,40 +128,56 @@ class _Kept:
 
 
 def print_items(items: list[RenderableType], console: Console, kept: Path | None) -> None:
-    """Print ``items`` as one group; with ``kept`` (a file), print the text kept there
-    when its key is this one, else lay it out and keep its text there."""
-    digest = key(items, console) if kept is not None else None
-    if kept is None or digest is None:
+    """Print ``items`` as one group; with ``kept`` (a file), each piece of them (``chunks``)
+    whose key is kept there is printed from there, the others are laid out, and the keys
+    and texts of this printing are kept."""
+    settings = _settings(console) if kept is not None else None
+    try:
+        pieces = [(key(chunk, settings), chunk) for chunk in chunks(items)] if settings else []
+    except Uncached:
+        pieces = []
+    if kept is None or not pieces:
         console.print(Group(*items))
         return
-    text = _read(kept, digest)
-    if text is None:
-        with console.capture() as capture:
-            console.print(Group(*items))
-        text = capture.get()
-        _write(kept, digest, text)
-    console.print(_Kept(text), crop=False, soft_wrap=True)
+    old = _read(kept)
+    texts: dict[str, str] = {}
+    for digest, chunk in pieces:
+        if digest not in texts:
+            texts[digest] = old.get(digest) or _laid_out(chunk, console)
+    if texts.keys() != old.keys():
+        _write(kept, texts)
+    console.print(_Kept("".join(texts[d] for d, _ in pieces)), crop=False, soft_wrap=True)
 
 
-def _read(path: Path, digest: str) -> str | None:
+def _laid_out(chunk: list[RenderableType], console: Console) -> str:
+    with console.capture() as capture:
+        console.print(Group(*chunk))
+    return capture.get()
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()
+
+
+def _read(path: Path) -> dict[str, str]:
+    """The kept texts by key: each entry that reads back whole (its digest)."""
     try:
-        entry = json.loads(path.read_text(encoding="utf-8"))
-        text = entry["text"]
-        whole = hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()
-        if entry["key"] != digest or entry["digest"] != whole:
-            return None
+        entries = json.loads(path.read_text(encoding="utf-8"))["entries"]
+        return {
+            e["key"]: e["text"]
+            for e in entries
+            if isinstance(e["text"], str) and e["digest"] == _digest(e["text"])
+        }
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return None
-    return text if isinstance(text, str) else None
+        return {}
 
 
-def _write(path: Path, digest: str, text: str) -> None:
-    whole = hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()
-    entry = json.dumps({"key": digest, "digest": whole, "text": text})
+def _write(path: Path, texts: dict[str, str]) -> None:
+    entries = [{"key": k, "digest": _digest(t), "text": t} for k, t in texts.items()]
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_text(entry, encoding="utf-8")
+        tmp.write_text(json.dumps({"entries": entries}), encoding="utf-8")
         tmp.replace(path)
     except OSError:  # a cache: the report was printed, keeping it is only a saving
         tmp.unlink(missing_ok=True)
