@@ -46,6 +46,11 @@ def test_a_process_measured_by_coverage_exits_ordinarily(tmp_path: Path) -> None
     assert done.stderr == "teardown\n"
 
 
+def test_a_process_without_stdout_exits_ordinarily() -> None:
+    done = maturity(AT_EXIT + "sys.stdout = None; ", "--version")
+    assert (done.returncode, done.stderr) == (0, "teardown\n")
+
+
 def test_a_profiled_process_exits_ordinarily(tmp_path: Path) -> None:
     done = maturity(AT_EXIT + "import cProfile; cProfile.Profile().enable(); ", "--version")
     assert done.returncode == 0

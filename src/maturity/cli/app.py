@@ -288,7 +288,7 @@ def leave(code: int) -> NoReturn:
     try:
         sys.stdout.flush()
         sys.stderr.flush()
-    except (OSError, ValueError):
+    except (OSError, ValueError, AttributeError):  # closed, or no stream at all (None)
         sys.exit(code)
     coverage = sys.modules.get("coverage")
     watched = sys.gettrace() or sys.getprofile() or (coverage and coverage.Coverage.current())
