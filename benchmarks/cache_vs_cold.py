@@ -4,19 +4,18 @@ Builds the generated monorepo of ``run_vs_raw.py`` (``--components`` components,
 100, ``--tests`` tests each, default 50) in a git repository, then, in each round, side
 by side on the same machine:
 
-* cold: ``maturity run`` with the cache emptied first;
-* warm: ``maturity run`` again, nothing changed (every cacheable fact reused);
-* warm, stored: the same as users type it, recording the run in the repository's history
-  database (``.maturity/history.db``); compared with the cold run that stored nothing,
-  so its ratio is an upper bound;
+* cold: ``maturity run --no-store`` with the cache emptied first;
+* warm: ``maturity run --no-store`` again, nothing changed (every cacheable fact reused);
+* cold, stored and warm, stored: the same two as users type them, recording the run in
+  the repository's history database (``.maturity/history.db``): like compared with like;
 * one changed: one component's module edited, then ``maturity run`` (the facts that read
   that file are measured again: the test run, ruff, pyright, bandit, the docs scan).
 
-It prints the medians and the ratios warm / cold and one-changed / cold, and checks that
-the warm runs' verdicts equal the cold run's. ``--profile`` also prints, for one more
-warm run, where its time goes (the start-up's imports, collecting, evaluating,
-rendering). Not a test: only ratios measured in the same run mean anything on a shared
-machine.
+It prints the medians and the ratios warm / cold (neither stores), warm stored / cold
+stored (both store) and one-changed / cold, and checks that the warm runs' verdicts equal
+the cold run's. ``--profile`` also prints, for one more warm run, where its time goes
+(the start-up's imports, collecting, evaluating, rendering). Not a test: only ratios
+measured in the same run mean anything on a shared machine.
 
     .venv/bin/python benchmarks/cache_vs_cold.py [--components 100] [--tests 50] [--repeat 3]
 """
@@ -112,6 +111,28 @@ def check(cold: dict, report: dict, name: str) -> None:
         raise SystemExit(f"the {name} run's verdicts differ from the cold run's: {shown}")
 
 
+def ratio(name: str, part: list[float], whole: list[float], bar: bool = True) -> None:
+    """The ratio of the medians, and each round's."""
+    rounds = ", ".join(f"{p / w:.3f}" for p, w in zip(part, whole, strict=True))
+    limit = "bar 0.05; " if bar else ""
+    value = statistics.median(part) / statistics.median(whole)
+    print(f"{name:<25} = {value:.3f}   ({limit}per round: {rounds})")
+
+
+def summarise(cold: list[float], warm: list[float], cold_stored: list[float],
+              stored: list[float], changed: list[float]) -> None:  # fmt: skip
+    """Medians of every kind of run, and the ratios that compare like with like."""
+    cold_m, warm_m, cold_stored_m, stored_m, changed_m = (
+        statistics.median(x) for x in (cold, warm, cold_stored, stored, changed)
+    )
+    print(f"\nmedians of {len(cold)} rounds: cold {cold_m:.2f} s, warm {warm_m:.2f} s, "
+          f"cold stored {cold_stored_m:.2f} s, warm stored {stored_m:.2f} s, "
+          f"one changed {changed_m:.2f} s")  # fmt: skip
+    ratio("warm / cold", warm, cold)
+    ratio("warm stored / cold stored", stored, cold_stored)
+    ratio("one changed / cold", changed, cold, bar=False)
+
+
 def main() -> None:
     """Build the repository, run the rounds, print medians and ratios."""
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
@@ -133,6 +154,7 @@ def main() -> None:
               f"{args.components * args.tests} tests)")  # fmt: skip
         cold_s: list[float] = []
         warm_s: list[float] = []
+        cold_stored_s: list[float] = []
         stored_s: list[float] = []
         changed_s: list[float] = []
         module = repo / "src" / "comp_000" / "mod_0.py"
@@ -142,29 +164,26 @@ def main() -> None:
             cold_s.append(seconds)
             seconds, warm = timed_run(repo, work / "warm.json")
             warm_s.append(seconds)
+            shutil.rmtree(repo / ".maturity" / "cache", ignore_errors=True)
+            seconds, cold_stored = timed_run(repo, work / "cold-stored.json", store=True)
+            cold_stored_s.append(seconds)
             seconds, stored = timed_run(repo, work / "stored.json", store=True)
             stored_s.append(seconds)
             check(cold, warm, "warm")
             check(cold, stored, "warm stored")
+            if verdicts(cold_stored) != verdicts(cold):
+                raise SystemExit("the stored cold run's verdicts differ from the cold run's")
             module.write_text(module.read_text() + f"\n\nROUND = {i}\n", encoding="utf-8")
             seconds, changed = timed_run(repo, work / "changed.json")
             changed_s.append(seconds)
             reused = sorted(c["collector"] for c in changed["cached"])
             print(f"round {i + 1}: cold {cold_s[-1]:.2f} s, warm {warm_s[-1]:.2f} s "
-                  f"({len(warm['cached'])} facts reused), warm stored {stored_s[-1]:.2f} s, "
+                  f"({len(warm['cached'])} facts reused), "
+                  f"cold stored {cold_stored_s[-1]:.2f} s, "
+                  f"warm stored {stored_s[-1]:.2f} s, "
                   f"one changed {changed_s[-1]:.2f} s "
                   f"(reused: {', '.join(reused) or 'nothing'})")  # fmt: skip
-        cold_m, warm_m, stored_m, changed_m = (
-            statistics.median(x) for x in (cold_s, warm_s, stored_s, changed_s)
-        )
-        print(f"\nmedians of {args.repeat} rounds: cold {cold_m:.2f} s, warm {warm_m:.2f} s, "
-              f"warm stored {stored_m:.2f} s, one changed {changed_m:.2f} s")  # fmt: skip
-        rounds = ", ".join(f"{w / c:.3f}" for w, c in zip(warm_s, cold_s, strict=True))
-        print(f"warm / cold        = {warm_m / cold_m:.3f}   (bar 0.05; per round: {rounds})")
-        rounds = ", ".join(f"{w / c:.3f}" for w, c in zip(stored_s, cold_s, strict=True))
-        print(f"warm stored / cold = {stored_m / cold_m:.3f}   (per round: {rounds})")
-        rounds = ", ".join(f"{w / c:.2f}" for w, c in zip(changed_s, cold_s, strict=True))
-        print(f"one changed / cold = {changed_m / cold_m:.2f}   (per round: {rounds})")
+        summarise(cold_s, warm_s, cold_stored_s, stored_s, changed_s)
         if args.profile:
             profile(repo, work / "profiled.json")
     finally:

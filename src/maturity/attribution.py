@@ -65,7 +65,7 @@ def attribute(
             list(run.collection_errors),
             error=f"no marker or tests path for this component and {reason}",
         )
-    ran = coverage.tests_of(component.owns)
+    ran = coverage.tests_of(component.owns, within=component.path)  # owns: under its path
     touched = coverage.touched
     found: dict[int, str] = {p: CONTEXTS for nodeid in ran for p in index.by_id.get(nodeid, ())}
     for file, untouched in index.untouched(touched).items():

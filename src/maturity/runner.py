@@ -196,8 +196,10 @@ def run(
         facts = collect(
             ctx, names, progress, cache=cache if use_cache else None, changed=changed, jobs=jobs
         )
-        keep(cache, facts, names)
-    report = report_of(project, components, stage, facts, interpreter, now)
+        with ThreadPoolExecutor(max_workers=1) as pool:  # git and file copies, meanwhile
+            kept = pool.submit(keep, cache, facts, names)
+            report = report_of(project, components, stage, facts, interpreter, now)
+            kept.result()
     if changed is not None:
         report.changed_since = changed.summary()
     return report

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from sqlalchemy import inspect, text
 
@@ -137,3 +142,27 @@ def test_invalid_url_is_a_usage_error() -> None:
 
     with pytest.raises(UsageError, match="invalid database URL 'nope://x'"):
         open_store("nope://x")
+
+
+def test_saving_a_run_imports_neither_the_orm_nor_alembic(tmp_path: Path) -> None:
+    """A stored ``maturity run`` saves with Core inserts: the ORM's import and its unit of
+    work cost more than a warm run's measuring; the run reads back whole through the ORM."""
+    url = f"sqlite:///{tmp_path / 'history.db'}"
+    open_store(url)  # at head: the child process has nothing to migrate
+    report = make_report()
+    (tmp_path / "report.json").write_text(report.model_dump_json(), encoding="utf-8")
+    code = (
+        "import json, sys; from pathlib import Path; from maturity.model import RunReport; "
+        "from maturity.store import open_store, save_run; "
+        f"report = RunReport.model_validate_json(Path({str(tmp_path / 'report.json')!r})"
+        ".read_text()); "
+        f"run_id = save_run(open_store({url!r}), report); "
+        "print(json.dumps([run_id, sorted(m for m in ('sqlalchemy.orm', 'alembic') "
+        "if m in sys.modules)]))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    run_id, imported = json.loads(out)
+    assert imported == []
+    assert load_run(open_store(url), run_id) == report

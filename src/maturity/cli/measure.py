@@ -36,7 +36,7 @@ from maturity.errors import (
     UsageError,
 )
 from maturity.evaluate import gate_failures
-from maturity.model import Stage, Status
+from maturity.model import RunReport, Stage, Status
 from maturity.report.formats import Format
 from maturity.report.json_report import json_schema, read_report
 from maturity.report.markdown import (
@@ -45,9 +45,17 @@ from maturity.report.markdown import (
 )
 from maturity.report.terminal import render_terminal
 from maturity.store.location import DEFAULT_FILE, default_url, resolve_url
+from maturity.workdir import DIRECTORY
 
 if TYPE_CHECKING:  # the store's libraries are imported when a command uses it
     from maturity.store import Store
+
+RENDERED = "terminal.json"  # the terminal report's text, kept (maturity.report.rendered)
+
+
+def kept_text(report: RunReport, cache: bool) -> Path | None:
+    """Where the terminal report's text is kept beside the fact cache (``--cache``)."""
+    return Path(report.repo) / DIRECTORY / "cache" / RENDERED if cache else None
 
 
 @app.command("run")
@@ -90,7 +98,7 @@ def run_cmd(
         return run_shard_cmd(path, shard, bundle, stage, _history_if_any(path, db), db)
     report = measure(path, stage, component, progress, db, cache, changed_since, jobs)
     console = Console()
-    render_terminal(report, console, verbose=verbose)
+    render_terminal(report, console, verbose=verbose, kept=kept_text(report, cache))
     write_outputs(report, outputs)
     if store:
         from maturity.store import save_run
@@ -139,7 +147,7 @@ def check(
         tolerance = load_project(path).config.baseline
         report.baseline = compare(before, report, comparison, tolerance) if before else comparison
     if not quiet:
-        render_terminal(report, Console())
+        render_terminal(report, Console(), kept=kept_text(report, cache))
     try:  # a report or the store failing must not hide the verdict: it is printed first
         write_outputs(report, outputs)
         if store:

@@ -20,10 +20,12 @@ always hashed again.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
 import shutil
+import stat
 import subprocess
 import threading
 import time
@@ -51,6 +53,11 @@ _SITE = "import json, sys; print(json.dumps([sys.version, sys.path]))"
 def repository_files(root: Path) -> list[str]:
     """Every file of the repository a tool might read: git's tracked and untracked files
     (ignored ones excluded), else a walk without hidden directories; never ``.maturity``."""
+    return sorted(_repository_stats(root))
+
+
+def _repository_stats(root: Path) -> dict[str, os.stat_result]:
+    """``repository_files``, each with its ``stat`` (one system call per file)."""
     try:
         out = subprocess.run(
             ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],  # noqa: S607
@@ -64,7 +71,18 @@ def repository_files(root: Path) -> list[str]:
             rel = Path(base).relative_to(root).as_posix()
             found += [f if rel == "." else f"{rel}/{f}" for f in files]
     prefix = DIRECTORY.as_posix() + "/"
-    return sorted({p for p in found if not p.startswith(prefix) and (root / p).is_file()})
+    base = os.fspath(root)
+    stats: dict[str, os.stat_result] = {}
+    for rel in found:
+        if rel.startswith(prefix) or rel in stats:
+            continue
+        try:
+            st = os.stat(os.path.join(base, rel))
+        except (OSError, ValueError):
+            continue
+        if stat.S_ISREG(st.st_mode):
+            stats[rel] = st
+    return stats
 
 
 class FileHashes:
@@ -91,11 +109,7 @@ class FileHashes:
         now = time.time()
         hashes: dict[str, str] = {}
         kept: dict[str, list[Any]] = {}
-        for rel in repository_files(self.root):
-            try:
-                st = (self.root / rel).stat()
-            except OSError:
-                continue
+        for rel, st in sorted(_repository_stats(self.root).items()):
             seen = memo.get(rel)
             if seen and seen[0] == st.st_size and seen[1] == st.st_mtime_ns:
                 digest = str(seen[2])
@@ -107,7 +121,8 @@ class FileHashes:
             hashes[rel] = digest
             if now - st.st_mtime > RACY_SECONDS:  # racy: hash again next time
                 kept[rel] = [st.st_size, st.st_mtime_ns, digest]
-        _write_atomic(self.memo_file, json.dumps(kept))
+        if kept != memo:  # the same memo is not written again
+            _write_atomic(self.memo_file, json.dumps(kept))
         return hashes
 
 
@@ -118,14 +133,20 @@ def _write_atomic(path: Path, text: str) -> None:
     tmp.replace(path)
 
 
+@functools.cache
+def facts_adapter(kind: type[ToolFacts]) -> TypeAdapter[Any]:
+    """The pydantic adapter of a facts type, built once (a few milliseconds each time)."""
+    return TypeAdapter(kind)
+
+
 def dump_facts(collector: type[Collector], facts: ToolFacts) -> bytes:
     """A collector's facts as JSON (the cache's and the shard bundles' form)."""
-    return TypeAdapter(collector.facts).dump_json(facts)
+    return facts_adapter(collector.facts).dump_json(facts)
 
 
 def load_facts(collector: type[Collector], data: bytes) -> ToolFacts:
     """Facts written by ``dump_facts``; pydantic's ValidationError when they are not."""
-    return TypeAdapter(collector.facts).validate_json(data)
+    return facts_adapter(collector.facts).validate_json(data)
 
 
 class FactCache:

@@ -28,11 +28,18 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from pydantic import TypeAdapter, ValidationError
+from pydantic import ValidationError
 
 from maturity import __version__
 from maturity.collectors.base import Collector, RunContext, find_tool
-from maturity.collectors.cache import CACHE_DIR, PER_TEST_RECORD, FactCache, reusable
+from maturity.collectors.cache import (
+    CACHE_DIR,
+    PER_TEST_RECORD,
+    FactCache,
+    dump_facts,
+    load_facts,
+    reusable,
+)
 from maturity.facts import TestRunFacts, ToolFacts
 
 SNAPSHOTS = CACHE_DIR / "commits"
@@ -108,7 +115,7 @@ class Snapshot:
         entry = self.directory / collector.name
         try:
             meta = json.loads((entry / "meta.json").read_text(encoding="utf-8"))
-            facts = TypeAdapter(collector.facts).validate_json((entry / "facts.json").read_bytes())
+            facts = load_facts(type(collector), (entry / "facts.json").read_bytes())
         except (OSError, ValueError, ValidationError):
             return None
         return facts, str(meta["fingerprint"])
@@ -157,7 +164,7 @@ def save_snapshot(
             shutil.rmtree(entry)
             continue
         kept = replace(facts, cached_from=None, carried=None)  # equal to measured: plain facts
-        (entry / "facts.json").write_bytes(TypeAdapter(collector.facts).dump_json(kept))
+        (entry / "facts.json").write_bytes(dump_facts(type(collector), kept))
         meta = {"fingerprint": mark, "run_dir": ctx.relpath(ctx.run_dir)}
         (entry / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
     meta = {

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from rich.console import Console, Group, RenderableType
+from pathlib import Path
+
+from rich.console import Console, RenderableType
 from rich.table import Table
 from rich.text import Text
 
 from maturity.model import SHORT_TITLES, ComponentReport, GateRole, GateStatus, RunReport, Status
+from maturity.report.rendered import print_items
 
 STYLE = {Status.PASS: "green", Status.FAIL: "red", Status.ERROR: "yellow", Status.WAIVED: "cyan"}
 EVIDENCE_SHOWN = 3
@@ -160,11 +163,15 @@ def _baseline(report: RunReport, console: _Lines) -> None:
         console.print(Text(f"  {r.line()}"))
 
 
-def render_terminal(report: RunReport, console: Console, verbose: bool = False) -> None:
-    """Print the whole report."""
+def render_terminal(
+    report: RunReport, console: Console, verbose: bool = False, kept: Path | None = None
+) -> None:
+    """Print the whole report; with ``kept`` (a file), the text printed for the same
+    renderables on the same kind of console is printed again from there, not laid out
+    anew (``maturity.report.rendered``)."""
     lines = _Lines()
     _gather(report, lines, verbose)
-    console.print(Group(*lines.items))
+    print_items(lines.items, console, kept)
 
 
 def _gather(report: RunReport, console: _Lines, verbose: bool) -> None:

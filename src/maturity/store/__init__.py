@@ -29,18 +29,18 @@ if TYPE_CHECKING:
         recent_runs,
         run_at_or_before,
     )
+    from maturity.store.moments import as_utc
     from maturity.store.records import first_sightings, incidents, open_incident, update_incident
-    from maturity.store.rows import as_utc
     from maturity.store.runs import (
         TrendPoint,
         latest_run,
         latest_run_id,
         load_run,
         run_count,
-        save_run,
         store_version,
         trend,
     )
+    from maturity.store.saving import save_run
     from maturity.store.streaks import Streak, failing_streaks, open_streaks
 
 __all__ = [
@@ -85,7 +85,7 @@ _WHERE = {  # each name of the interface, and the module that defines it
     "StoreError": "maturity.store.database",
     "Streak": "maturity.store.streaks",
     "TrendPoint": "maturity.store.runs",
-    "as_utc": "maturity.store.rows",
+    "as_utc": "maturity.store.moments",
     "component_history": "maturity.store.history",
     "default_url": "maturity.store.database",
     "deployments": "maturity.store.events",
@@ -105,7 +105,7 @@ _WHERE = {  # each name of the interface, and the module that defines it
     "resolve_url": "maturity.store.database",
     "run_at_or_before": "maturity.store.history",
     "run_count": "maturity.store.runs",
-    "save_run": "maturity.store.runs",
+    "save_run": "maturity.store.saving",
     "stage_events": "maturity.store.events",
     "store_version": "maturity.store.runs",
     "trend": "maturity.store.runs",

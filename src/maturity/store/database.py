@@ -2,23 +2,25 @@
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DatabaseError, NoSuchModuleError
-from sqlalchemy.orm import Session, sessionmaker
 
 from maturity.errors import UsageError
 from maturity.store.head import at_shipped_head
 from maturity.store.location import DEFAULT_FILE, ENV_URL, default_url, resolve_url
 from maturity.store.probe import StoreError, check_sqlite_file, unusable
 
-if TYPE_CHECKING:  # Alembic is imported when a migration runs or a revision is asked
+if TYPE_CHECKING:  # Alembic is imported when a migration runs or a revision is asked,
+    # the ORM when a session is (saving a run needs neither)
     from alembic.config import Config
+    from sqlalchemy.orm import Session, sessionmaker
 
 __all__ = [
     "DEFAULT_FILE",
@@ -26,6 +28,7 @@ __all__ = [
     "Store",
     "StoreError",
     "check_url",
+    "close_all",
     "default_url",
     "open_store",
     "resolve_url",
@@ -36,6 +39,7 @@ _PG_MIGRATION_LOCK = 0x6D61747572  # an arbitrary constant: "matur"
 
 
 BUSY_SECONDS = 30  # how long a SQLite statement waits for another writer's lock
+_OPENED: weakref.WeakSet[Engine] = weakref.WeakSet()  # every engine open_store made
 
 
 def _sqlite_setup(engine: Engine) -> None:
@@ -68,7 +72,16 @@ class Store:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        self.sessions = sessionmaker(engine, expire_on_commit=False)
+        self._sessions: sessionmaker[Session] | None = None
+
+    @property
+    def sessions(self) -> sessionmaker[Session]:
+        """ORM sessions on the engine (the ORM is imported on first use)."""
+        if self._sessions is None:
+            from sqlalchemy.orm import sessionmaker
+
+            self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        return self._sessions
 
     @property
     def url(self) -> str:
@@ -81,6 +94,15 @@ class Store:
         try:
             with self.sessions.begin() as session:
                 yield session
+        except DatabaseError as exc:
+            raise StoreError(unusable(self.engine.url, exc)) from None
+
+    @contextmanager
+    def connection(self) -> Iterator[Connection]:
+        """A Core connection whose work is committed whole or not at all."""
+        try:
+            with self.engine.begin() as conn:
+                yield conn
         except DatabaseError as exc:
             raise StoreError(unusable(self.engine.url, exc)) from None
 
@@ -119,6 +141,14 @@ class Store:
                 conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_PG_MIGRATION_LOCK})")
             cfg.attributes["connection"] = conn
             action(cfg, revision)
+
+
+def close_all() -> None:
+    """Close every connection of every store opened (SQLite folds its write-ahead log
+    into the database file when its last connection closes): what the interpreter's
+    teardown does, for a process that exits without it."""
+    for engine in list(_OPENED):
+        engine.dispose()
 
 
 def check_url(url: str) -> None:
@@ -161,6 +191,7 @@ def open_store(url: str, migrate: bool = True) -> Store:
         ) from None
     if engine.dialect.name == "sqlite":
         _sqlite_setup(engine)
+    _OPENED.add(engine)
     store = Store(engine)
     try:
         if migrate and not at_shipped_head(engine) and store.current() != store.head():

@@ -6,7 +6,8 @@ from sqlalchemy import select
 
 from maturity.model import Stage
 from maturity.store.database import Store
-from maturity.store.rows import insert, utc_now
+from maturity.store.moments import utc_now
+from maturity.store.rows import insert
 from maturity.store.tables import DeploymentRow, StageEventRow
 
 

@@ -14,7 +14,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from maturity.store.database import Store
-from maturity.store.rows import as_utc
+from maturity.store.moments import as_utc
 from maturity.store.tables import ComponentRow, RunRow
 
 _NEWEST_FIRST = (RunRow.started_at.desc(), RunRow.id.desc())

@@ -1,18 +1,16 @@
-"""Production records: incidents and their response, and vulnerability sightings."""
+"""Production records: incidents and their response, and vulnerability sightings (each
+run's are recorded by ``saving``)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Session
+from sqlalchemy import select
 
 from maturity.errors import UsageError
-from maturity.model import RunReport
 from maturity.store.database import Store
-from maturity.store.rows import as_utc, insert
+from maturity.store.moments import as_utc
+from maturity.store.rows import insert
 from maturity.store.tables import IncidentRow, SightingRow
 
 
@@ -60,28 +58,6 @@ def incidents(store: Store, component: str | None = None) -> list[IncidentRow]:
         query = query.where(IncidentRow.component == component)
     with store.transaction() as session:
         return list(session.scalars(query).all())
-
-
-def record_sightings(session: Session, report: RunReport) -> None:
-    """Keep when each vulnerability of the run was first seen (and last seen) per component."""
-    seen_at = datetime.fromisoformat(report.timestamp)
-    new = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    for seen in report.sightings:
-        session.execute(
-            new(SightingRow)
-            .values(
-                component=seen.component, vulnerability=seen.vulnerability,
-                package=seen.package, version=seen.version, severity=seen.severity,
-                first_seen=min(seen.first_seen, seen_at), last_seen=seen_at,
-            )
-            .on_conflict_do_nothing(index_elements=["component", "vulnerability"])
-        )  # fmt: skip
-        session.execute(
-            update(SightingRow)
-            .where(SightingRow.component == seen.component)
-            .where(SightingRow.vulnerability == seen.vulnerability)
-            .values(last_seen=seen_at)
-        )
 
 
 def first_sightings(store: Store) -> dict[tuple[str, str], datetime]:

@@ -1,4 +1,4 @@
-"""Stored runs: save and load them, the newest one, how many, trends."""
+"""Stored runs (saved by ``saving``): load them, the newest one, how many, trends."""
 
 from __future__ import annotations
 
@@ -11,26 +11,11 @@ from sqlalchemy.orm import selectinload
 
 from maturity.model import RunReport
 from maturity.store.database import Store
-from maturity.store.records import record_sightings
-from maturity.store.rows import as_utc, report_of, run_row
-from maturity.store.streaks import keep_streaks, restreak_later
+from maturity.store.moments import as_utc
+from maturity.store.rows import report_of
 from maturity.store.tables import ComponentRow, CriterionRow, DeploymentRow, RunRow, StageEventRow
 
 _NEWEST_FIRST = (RunRow.started_at.desc(), RunRow.id.desc())
-
-
-def save_run(store: Store, report: RunReport) -> int:
-    """Store a whole run in one transaction; returns its id."""
-    row = run_row(report)
-    started = as_utc(row.started_at)
-    keep_streaks(store, started, row.components)
-    with store.transaction() as session:
-        session.add(row)
-        session.flush()
-        record_sightings(session, report)
-        run_id = row.id
-    restreak_later(store, started, [c.name for c in report.components])
-    return run_id
 
 
 def load_run(store: Store, run_id: int) -> RunReport | None:

@@ -15,15 +15,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TypeVar
 
-from sqlalchemy import Select, and_, func, or_, select, tuple_, update
-from sqlalchemy.orm import selectinload
+from sqlalchemy import Select, and_, bindparam, func, or_, select, tuple_, update
 
 from maturity.model import Status
 from maturity.store.database import Store
-from maturity.store.rows import as_utc
-from maturity.store.tables import ComponentRow, CriterionRow, RunRow
+from maturity.store.moments import as_utc
+from maturity.store.schema import COMPONENT_RESULTS, CRITERION_RESULTS, RUNS
 
-_NEWEST_FIRST = (RunRow.started_at.desc(), RunRow.id.desc())
+RUN, COMPONENT, CRITERION = RUNS.c, COMPONENT_RESULTS.c, CRITERION_RESULTS.c
+_NEWEST_FIRST = (RUN.started_at.desc(), RUN.id.desc())
 PASSED = Status.PASS.value
 
 
@@ -41,9 +41,9 @@ Q = TypeVar("Q", bound=Select)
 def _results(query: Q) -> Q:
     """``query`` over every criterion result joined to its component and run."""
     return (
-        query.select_from(RunRow)
-        .join(ComponentRow, ComponentRow.run_id == RunRow.id)
-        .join(CriterionRow, CriterionRow.component_result_id == ComponentRow.id)
+        query.select_from(RUNS)
+        .join(COMPONENT_RESULTS, COMPONENT.run_id == RUN.id)
+        .join(CRITERION_RESULTS, CRITERION.component_result_id == COMPONENT.id)
     )
 
 
@@ -59,40 +59,36 @@ def failing_streaks(
     wanted = sorted(set(pairs))
     if not wanted:
         return {}
-    pair = tuple_(ComponentRow.name, CriterionRow.criterion_id)
+    pair = tuple_(COMPONENT.name, CRITERION.criterion_id)
     last_pass = (
         _results(
             select(
-                ComponentRow.name.label("name"),
-                CriterionRow.criterion_id.label("criterion"),
-                func.max(RunRow.started_at).label("at"),
+                COMPONENT.name.label("name"),
+                CRITERION.criterion_id.label("criterion"),
+                func.max(RUN.started_at).label("at"),
             )
         )
-        .where(pair.in_(wanted), CriterionRow.status == "pass")
-        .group_by(ComponentRow.name, CriterionRow.criterion_id)
+        .where(pair.in_(wanted), CRITERION.status == "pass")
+        .group_by(COMPONENT.name, CRITERION.criterion_id)
         .subquery()
     )
-    since_last_pass = or_(last_pass.c.at.is_(None), RunRow.started_at >= last_pass.c.at)
+    since_last_pass = or_(last_pass.c.at.is_(None), RUN.started_at >= last_pass.c.at)
     query = (
-        _results(
-            select(
-                ComponentRow.name, CriterionRow.criterion_id, CriterionRow.status, RunRow.started_at
-            )
-        )
+        _results(select(COMPONENT.name, CRITERION.criterion_id, CRITERION.status, RUN.started_at))
         .outerjoin(
             last_pass,
             and_(
-                last_pass.c.name == ComponentRow.name,
-                last_pass.c.criterion == CriterionRow.criterion_id,
+                last_pass.c.name == COMPONENT.name,
+                last_pass.c.criterion == CRITERION.criterion_id,
             ),
         )
         .where(pair.in_(wanted), since_last_pass)
-        .order_by(ComponentRow.name, CriterionRow.criterion_id, *_NEWEST_FIRST)
+        .order_by(COMPONENT.name, CRITERION.criterion_id, *_NEWEST_FIRST)
     )
     streaks: dict[tuple[str, str], Streak] = {}
     ended: set[tuple[str, str]] = set()
-    with store.transaction() as session:
-        for name, criterion, status, started in session.execute(query):
+    with store.connection() as conn:
+        for name, criterion, status, started in conn.execute(query):
             key = (name, criterion)
             if key in ended:
                 continue
@@ -111,55 +107,56 @@ def _previous(
     """(component, criterion) -> (status, failing_since, failing_runs) in the newest run
     stored before ``started``."""
     before = (
-        select(RunRow.id).where(RunRow.started_at < started).order_by(*_NEWEST_FIRST).limit(1)
+        select(RUN.id).where(RUN.started_at < started).order_by(*_NEWEST_FIRST).limit(1)
     ).scalar_subquery()
     query = (
         select(
-            ComponentRow.name, CriterionRow.criterion_id, CriterionRow.status,
-            CriterionRow.failing_since, CriterionRow.failing_runs,
+            COMPONENT.name, CRITERION.criterion_id, CRITERION.status,
+            CRITERION.failing_since, CRITERION.failing_runs,
         )
-        .join(CriterionRow, CriterionRow.component_result_id == ComponentRow.id)
-        .where(ComponentRow.run_id == before, ComponentRow.name.in_(names))
+        .join(CRITERION_RESULTS, CRITERION.component_result_id == COMPONENT.id)
+        .where(COMPONENT.run_id == before, COMPONENT.name.in_(names))
     )  # fmt: skip
-    with store.transaction() as session:
+    with store.connection() as conn:
         return {
             (name, cid): (status, as_utc(since) if since else None, runs)
-            for name, cid, status, since, runs in session.execute(query)
+            for name, cid, status, since, runs in conn.execute(query)
         }
 
 
-def keep_streaks(store: Store, started: datetime, components: list[ComponentRow]) -> None:
-    """Set the failing streak of every criterion result of ``components`` (of the run
-    started at ``started``): one more run than in the run stored before it, a new streak
-    after a pass, and from the history for what the run before does not have (no such
-    run, or stored before 0008)."""
-    previous = _previous(store, started, [c.name for c in components])
+def keep_streaks(
+    store: Store, started: datetime, results: list[tuple[str, str, str]]
+) -> list[tuple[datetime | None, int]]:
+    """The failing streak (since, runs) of each criterion result (component, criterion
+    id, status) of the run started at ``started``, in their order: one more run than in
+    the run stored before it, a new streak after a pass, and from the history for what
+    the run before does not have (no such run, or stored before 0008)."""
+    previous = _previous(store, started, sorted({name for name, _, _ in results}))
     unknown = [
-        (comp.name, crit.criterion_id)
-        for comp in components
-        for crit in comp.criteria
-        if crit.status != PASSED
-        and (prev := previous.get((comp.name, crit.criterion_id))) is not None
+        (name, criterion)
+        for name, criterion, status in results
+        if status != PASSED
+        and (prev := previous.get((name, criterion))) is not None
         and prev[0] != PASSED
         and prev[1] is None
     ]
     history = failing_streaks(store, unknown) if unknown else {}
-    for comp in components:
-        for crit in comp.criteria:
-            key = (comp.name, crit.criterion_id)
-            prev = previous.get(key)
-            if crit.status == PASSED:
-                crit.failing_since, crit.failing_runs = None, 0
-            elif prev is None or prev[0] == PASSED:
-                crit.failing_since, crit.failing_runs = started, 1
-            elif prev[1] is not None:
-                crit.failing_since, crit.failing_runs = prev[1], (prev[2] or 0) + 1
+    streaks: list[tuple[datetime | None, int]] = []
+    for name, criterion, status in results:
+        prev = previous.get((name, criterion))
+        if status == PASSED:
+            streaks.append((None, 0))
+        elif prev is None or prev[0] == PASSED:
+            streaks.append((started, 1))
+        elif prev[1] is not None:
+            streaks.append((prev[1], (prev[2] or 0) + 1))
+        else:
+            streak = history.get((name, criterion))
+            if streak is None or streak.runs == 0:
+                streaks.append((started, 1))
             else:
-                streak = history.get(key)
-                if streak is None or streak.runs == 0:
-                    crit.failing_since, crit.failing_runs = started, 1
-                else:
-                    crit.failing_since, crit.failing_runs = streak.since, streak.runs + 1
+                streaks.append((streak.since, streak.runs + 1))
+    return streaks
 
 
 def restreak_later(store: Store, started: datetime, names: list[str]) -> int:
@@ -167,31 +164,35 @@ def restreak_later(store: Store, started: datetime, names: list[str]) -> int:
     CI job that began before another finished after it), oldest first, each from the one
     before it, for the components ``names``; returns how many runs were looked at.
     Nothing is read when no run is newer (saving in order costs one indexed query)."""
-    with store.transaction() as session:
-        later = session.scalars(
-            select(RunRow.id)
-            .where(RunRow.started_at > started)
-            .order_by(RunRow.started_at, RunRow.id)
+    with store.connection() as conn:
+        later = conn.execute(
+            select(RUN.id, RUN.started_at)
+            .where(RUN.started_at > started)
+            .order_by(RUN.started_at, RUN.id)
         ).all()
-    for run_id in later:
-        with store.transaction() as session:  # read, then detach: the streaks read too
-            run = session.scalars(
-                select(RunRow)
-                .where(RunRow.id == run_id)
-                .options(selectinload(RunRow.components).selectinload(ComponentRow.criteria))
-            ).first()
-            session.expunge_all()
-        ours = [c for c in run.components if c.name in names] if run else []
-        if run is None or not ours:  # deleted meanwhile, or none of the late run's
+    results = (
+        select(CRITERION.id, COMPONENT.name, CRITERION.criterion_id, CRITERION.status)
+        .join(CRITERION_RESULTS, CRITERION.component_result_id == COMPONENT.id)
+        .where(COMPONENT.run_id == bindparam("run"), COMPONENT.name.in_(names))
+        .order_by(COMPONENT.id, CRITERION.id)
+    )
+    again = (
+        update(CRITERION_RESULTS)
+        .where(CRITERION.id == bindparam("row"))
+        .values(failing_since=bindparam("since"), failing_runs=bindparam("runs"))
+    )
+    for run_id, run_started in later:
+        with store.connection() as conn:
+            ours = conn.execute(results, {"run": run_id}).all()
+        if not ours:  # deleted meanwhile, or none of the late run's components
             continue
-        keep_streaks(store, as_utc(run.started_at), ours)
+        streaks = keep_streaks(store, as_utc(run_started), [(n, c, s) for _, n, c, s in ours])
         rows = [
-            {"id": c.id, "failing_since": c.failing_since, "failing_runs": c.failing_runs}
-            for comp in ours
-            for c in comp.criteria
+            {"row": row, "since": since, "runs": runs}
+            for (row, _, _, _), (since, runs) in zip(ours, streaks, strict=True)
         ]
-        with store.transaction() as session:
-            session.execute(update(CriterionRow), rows)
+        with store.connection() as conn:
+            conn.execute(again, rows)
     return len(later)
 
 
@@ -202,16 +203,16 @@ def open_streaks(
     ``run_id``: kept with the results, else computed from the history."""
     query = (
         select(
-            ComponentRow.name, CriterionRow.criterion_id, CriterionRow.failing_since,
-            CriterionRow.failing_runs,
+            COMPONENT.name, CRITERION.criterion_id, CRITERION.failing_since,
+            CRITERION.failing_runs,
         )
-        .join(CriterionRow, CriterionRow.component_result_id == ComponentRow.id)
-        .where(ComponentRow.run_id == run_id, CriterionRow.status != PASSED)
+        .join(CRITERION_RESULTS, CRITERION.component_result_id == COMPONENT.id)
+        .where(COMPONENT.run_id == run_id, CRITERION.status != PASSED)
     )  # fmt: skip
     if component is not None:
-        query = query.where(ComponentRow.name == component)
-    with store.transaction() as session:
-        rows = session.execute(query).all()
+        query = query.where(COMPONENT.name == component)
+    with store.connection() as conn:
+        rows = conn.execute(query).all()
     found = {(n, c): Streak(as_utc(since), runs) for n, c, since, runs in rows if since and runs}
     missing = [(n, c) for n, c, since, runs in rows if not (since and runs)]
     if missing:

@@ -58,7 +58,7 @@ def coverage(facts: Facts, comp: Component, config: MaturityConfig, now: datetim
     """Total and per-category coverage over all the component's files."""
     run = require(facts.tests, "the test run")
     cov = require(facts.coverage, "coverage")
-    files = {f: c for f, c in cov.files.items() if comp.owns(f)}
+    files = {f: cov.files[f] for f in cov.files_in(comp.path) if comp.owns(f)}
     command = coverage_command(cov, comp)
     broken = run.errors_for(comp.tests, comp.project)
     if broken:
