@@ -32,6 +32,13 @@ def _compile(pattern: str) -> re.Pattern[str]:
     return re.compile("".join(out) + r"\Z")
 
 
+def bytecode_cache(path: str) -> bool:
+    """Whether a repo-relative posix path lies in a ``__pycache__`` directory: Python's
+    compiled copies of source files, written by whatever imports them (a test run
+    does), never an input of their own."""
+    return "__pycache__" in path.split("/")
+
+
 def glob_match(pattern: str, path: str) -> bool:
     """True when a posix ``path`` matches ``pattern`` (``*``, ``?``, ``**``)."""
     return _compile(pattern).match(path) is not None

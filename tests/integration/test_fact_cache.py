@@ -159,3 +159,22 @@ def test_a_reused_workspace_run_brings_every_sessions_data_file(tmp_path: Path) 
         cwd=repo, capture_output=True, text=True, check=False,
     )  # fmt: skip
     assert out.returncode == 0, out.stderr
+
+
+def test_bytecode_a_run_writes_is_not_an_input(repo: Path) -> None:
+    """A repository whose ignore rules do not cover ``__pycache__``: the ``.pyc`` files
+    imports write (the test run's own) change no fact's inputs and are no change for
+    ``--changed-since``."""
+    for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-qm", "base"]):
+        subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True)
+    cold = run(repo)
+    assert cold["cached"] == []
+    compiled = subprocess.run(
+        [sys.executable, "-m", "compileall", "-q", str(repo)], capture_output=True, check=True
+    )
+    assert compiled.returncode == 0
+    assert list(repo.rglob("__pycache__/*.pyc"))  # real bytecode, untracked, not ignored
+    warm = run(repo)
+    assert sorted(c["collector"] for c in warm["cached"]) == CACHEABLE
+    changed = run(repo, "--no-cache", "--changed-since", "HEAD")
+    assert changed["changed_since"]["files"] == []

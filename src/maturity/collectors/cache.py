@@ -37,6 +37,7 @@ from pydantic import TypeAdapter, ValidationError
 from maturity import __version__
 from maturity.collectors.base import Collector, Inputs, RunContext, find_tool
 from maturity.facts import TestRunFacts, ToolFacts
+from maturity.paths import bytecode_cache
 from maturity.workdir import DIRECTORY
 
 CACHE_DIR = DIRECTORY / "cache"
@@ -63,7 +64,9 @@ def _repository_stats(root: Path) -> dict[str, os.stat_result]:
             ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],  # noqa: S607
             cwd=root, capture_output=True, check=True, timeout=120,
         ).stdout  # fmt: skip
-        found = [p for p in out.decode("utf-8", "surrogateescape").split("\0") if p]
+        # __pycache__ files no ignore rule covers: written by the run itself, not inputs
+        listed = out.decode("utf-8", "surrogateescape").split("\0")
+        found = [p for p in listed if p and not bytecode_cache(p)]
     except (OSError, subprocess.SubprocessError):
         found = []
         for base, dirs, files in os.walk(root):

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from maturity.errors import UsageError
+from maturity.paths import bytecode_cache
 from maturity.process import run_tool
 from maturity.workdir import DIRECTORY
 
@@ -118,7 +119,8 @@ def changed_since(root: Path, ref: str) -> Changes:
         else:  # M, T (type change), U (unmerged): the content differs
             changes.modified.add(path)
     untracked = _git(root, "ls-files", "-z", "--others", "--exclude-standard")
-    changes.added |= {p for p in untracked.split("\0") if p}
+    # a repository that does not ignore __pycache__: the last run's imports wrote them
+    changes.added |= {p for p in untracked.split("\0") if p and not bytecode_cache(p)}
     for group in (changes.added, changes.modified, changes.deleted):
         group -= {p for p in group if not _inside(p)}
     changes.renamed = {o: n for o, n in changes.renamed.items() if _inside(o) and _inside(n)}
