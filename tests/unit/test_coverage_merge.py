@@ -9,7 +9,7 @@ from pathlib import Path
 
 from coverage import CoverageData
 
-from maturity.collectors.changed_tests import MERGER
+from maturity.collectors.coverage_data import MERGER
 
 
 def _data(path: Path, lines: dict[str, list[int]], touched: tuple[str, ...] = ()) -> None:

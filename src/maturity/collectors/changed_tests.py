@@ -35,14 +35,13 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from maturity.collectors.base import Collector, RunContext, in_any, is_config, run_tool
+from maturity.collectors.base import Collector, RunContext, in_any, is_config
 from maturity.collectors.cache import PER_TEST_RECORD
 from maturity.collectors.changes import Changes
-from maturity.collectors.coverage_data import merge_then_read, one_reader, read_coverage
+from maturity.collectors.coverage_data import merge_coverage, new_facts
 from maturity.collectors.imports import imports_of_tests
 from maturity.collectors.pytest_run import (
     DATA_FILE,
-    PLUGIN_DIR,
     plan_sessions,
     python_files,
     run_pytest,
@@ -51,9 +50,7 @@ from maturity.collectors.pytest_run import (
 )
 from maturity.collectors.snapshot import Snapshot
 from maturity.facts import CoverageFacts, TestOutcome, TestRunFacts
-from maturity.paths import under
 
-MERGER = PLUGIN_DIR / "maturity_coverage_merge.py"
 DOCUMENTS = (".md", ".rst")
 DEPENDENCY = re.compile(
     r"(^|/)(requirements[^/]*\.(txt|in)|constraints[^/]*\.txt|[^/]*\.lock|Pipfile|setup\.py"
@@ -246,7 +243,6 @@ def _merge(
     runs += [str(ctx.root / s.data_file) for s in sub.sessions if s.data_file]
     report = ctx.run_dir / PER_TEST_RECORD
     _merge_record(ctx, record, replaced, where / PER_TEST_RECORD, report)
-    args = _merge_args(ctx, ref_data, record.root, drop, runs, data)
     kept = [t for t in old.tests if t.file not in replaced]
     merged = TestRunFacts(
         tool=old.tool,
@@ -272,13 +268,7 @@ def _merge(
         session.outcomes = _counts(mine)
         session.exit_status = _exit_status(mine, False)
         session.data_file = ctx.relpath(data) if len(merged.sessions) == 1 else None
-    if one_reader(ctx):  # merged and read in one process
-        error, again, fresh = merge_then_read(ctx, args, data, report)
-    else:
-        error, ran = _merge_data(ctx, args)
-        changed = drop | {ctx.relpath(ctx.root / f) for f in ran}  # f may be relative
-        again = [r for r in ctx.project.roots if any(under(f, r) for f in changed)]
-        fresh = read_coverage(ctx, data, report, [], roots=again) if again else None
+    error, again, fresh = merge_coverage(ctx, ref_data, record.root, drop, runs, data, report)
     if error is not None:
         merged.error = f"cannot merge REF's coverage data with the re-run's: {error}"
         return merged
@@ -298,13 +288,8 @@ def _coverage(
     (``fresh``); REF's figures for every other file (no re-run test ran them, and REF's
     tests of them all kept)."""
     if fresh is None:
-        fresh = CoverageFacts(
-            tool="coverage",
-            path=ctx.interpreter,
-            data_file=ctx.relpath(data),
-            command=f"coverage report --data-file={ctx.relpath(data)}",
-            has_contexts=True,
-        )
+        fresh = new_facts(ctx, data)
+        fresh.has_contexts = True
     ref = old.coverage
     if fresh.error is not None or ref is None:
         return fresh
@@ -333,38 +318,6 @@ def _exit_status(tests: list[TestOutcome], errors: bool) -> int:
     if errors or any(t.outcome in ("failed", "error") for t in tests):
         return 1
     return 0 if tests else 5
-
-
-def _merge_args(
-    ctx: RunContext, ref: Path, ref_root: str, drop: set[str], runs: list[str], out: Path
-) -> Path:
-    """The merge's arguments (``_in_target/maturity_coverage_merge.py``), in a file."""
-    args_file = ctx.run_dir / RERUN / "merge-args.json"
-    args_file.parent.mkdir(parents=True, exist_ok=True)
-    args = {
-        "ref": str(ref),
-        "ref_root": ref_root,
-        "root": str(ctx.root),
-        "drop": sorted(drop),
-        "runs": runs,
-        "out": str(out),
-        "result": str(ctx.run_dir / RERUN / "merge-result.json"),
-    }
-    args_file.write_text(json.dumps(args), encoding="utf-8")
-    return args_file
-
-
-def _merge_data(ctx: RunContext, args_file: Path) -> tuple[str | None, list[str]]:
-    """Merge the data files in the target's interpreter: the error or None, and the files
-    the re-runs ran a line of (absolute)."""
-    result = ctx.run_dir / RERUN / "merge-result.json"
-    result.unlink(missing_ok=True)
-    run = run_tool([ctx.interpreter, str(MERGER), str(args_file)], ctx.root, ctx.timeout)
-    try:
-        payload = json.loads(result.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return f"the merge failed: {run.error or run.tail()}", []
-    return payload.get("error"), list(payload.get("ran") or [])
 
 
 def _merge_record(

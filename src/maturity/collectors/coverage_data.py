@@ -17,8 +17,20 @@ from typing import Any
 from maturity.budget import each
 from maturity.collectors.base import RunContext, run_tool
 from maturity.facts import CoverageFacts, FileCoverage
+from maturity.paths import under
 
 READER = Path(__file__).parent / "_in_target" / "maturity_coverage_reader.py"
+MERGER = READER.with_name("maturity_coverage_merge.py")
+
+
+def new_facts(ctx: RunContext, data_file: Path) -> CoverageFacts:
+    """Coverage facts of ``data_file``, nothing read yet (its check-by-hand command)."""
+    return CoverageFacts(
+        tool="coverage",
+        path=ctx.interpreter,
+        data_file=ctx.relpath(data_file),
+        command=f"coverage report --data-file={ctx.relpath(data_file)}",
+    )
 
 
 def read_coverage(
@@ -36,12 +48,7 @@ def read_coverage(
     ``data_file``. Each component's files are read from its project directory, under
     that directory's coverage configuration (one reader per project directory).
     ``roots``: only the files of these component directories (``--changed-since``)."""
-    facts = CoverageFacts(
-        tool="coverage",
-        path=ctx.interpreter,
-        data_file=ctx.relpath(data_file),
-        command=f"coverage report --data-file={ctx.relpath(data_file)}",
-    )
+    facts = new_facts(ctx, data_file)
     wanted = ctx.project.roots if roots is None else roots
     groups: dict[str, list[str]] = {}
     for comp in ctx.project.components:
@@ -79,18 +86,56 @@ def read_coverage(
     return facts
 
 
-def one_reader(ctx: RunContext) -> bool:
-    """Whether every component is read by one reader, from the root (no workspace)."""
-    return {c.project for c in ctx.project.components} == {"."}
+def merge_coverage(
+    ctx: RunContext,
+    ref: Path,
+    ref_root: str,
+    drop: set[str],
+    runs: list[str],
+    data_file: Path,
+    pytest_report: Path,
+) -> tuple[str | None, list[str], CoverageFacts | None]:
+    """``--changed-since``: REF's data (``ref``, measured under ``ref_root``; the files of
+    ``drop`` left out) and the re-runs' data files merged into ``data_file`` with
+    coverage.py's API in the target's interpreter (``_in_target/maturity_coverage_merge.py``),
+    then the component directories whose data changed (a dropped file, or one a re-run
+    ran a line of) read from it. Without a workspace both happen in one in-target process
+    (the reader's ``--merge``). The merge's error or None, the directories read, and their
+    coverage facts (None when no directory's data changed)."""
+    where = ctx.run_dir / "coverage-merge"
+    where.mkdir(parents=True, exist_ok=True)
+    args_file, result = where / "args.json", where / "result.json"
+    args = {
+        "ref": str(ref),
+        "ref_root": ref_root,
+        "root": str(ctx.root),
+        "drop": sorted(drop),
+        "runs": runs,
+        "out": str(data_file),
+        "result": str(result),
+    }
+    args_file.write_text(json.dumps(args), encoding="utf-8")
+    result.unlink(missing_ok=True)
+    if {c.project for c in ctx.project.components} == {"."}:  # one reader, from the root
+        return _merged_then_read(ctx, args_file, data_file, pytest_report)
+    run = run_tool([ctx.interpreter, str(MERGER), str(args_file)], ctx.root, ctx.timeout)
+    try:
+        payload = json.loads(result.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return f"the merge failed: {run.error or run.tail()}", [], None
+    if payload.get("error"):
+        return str(payload["error"]), [], None
+    ran = [ctx.relpath(ctx.root / f) for f in payload.get("ran") or []]  # f may be relative
+    changed = drop | set(ran)
+    again = [r for r in ctx.project.roots if any(under(f, r) for f in changed)]
+    fresh = read_coverage(ctx, data_file, pytest_report, [], roots=again) if again else None
+    return None, again, fresh
 
 
-def merge_then_read(
+def _merged_then_read(
     ctx: RunContext, merge_args: Path, data_file: Path, pytest_report: Path
 ) -> tuple[str | None, list[str], CoverageFacts | None]:
-    """``--changed-since`` without a workspace: REF's data and the re-run's merged into
-    ``data_file`` and the component directories whose data changed read from it, in one
-    in-target process (``--merge``). The merge's error or None, the directories read, and
-    their coverage facts (None when no directory's data changed)."""
+    """``merge_coverage`` in one in-target process: the reader's ``--merge``."""
     out = ctx.run_dir / "coverage-files-0.json"
     argv = [ctx.interpreter, str(READER), f"--merge={merge_args}", f"--per-test={pytest_report}"]
     payload = _reader(ctx, [*argv, str(data_file), str(out), *ctx.project.roots], ctx.root, out)
@@ -99,12 +144,7 @@ def merge_then_read(
     again: list[str] = [ctx.relpath(ctx.root / r) for r in payload.get("roots") or []]
     if not again and not payload.get("error"):
         return None, [], None
-    facts = CoverageFacts(
-        tool="coverage",
-        path=ctx.interpreter,
-        data_file=ctx.relpath(data_file),
-        command=f"coverage report --data-file={ctx.relpath(data_file)}",
-    )
+    facts = new_facts(ctx, data_file)
     if payload.get("error"):
         facts.error = f"cannot read the coverage data: {payload['error']}"
     else:

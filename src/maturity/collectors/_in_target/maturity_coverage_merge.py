@@ -27,7 +27,7 @@ from typing import Any
 KNOWN_SCHEMA = 7  # coverage.py 5.0 onwards: file, context, line_bits, arc, tracer
 
 
-def _pieces(data_file: str) -> list[str]:
+def pieces(data_file: str) -> list[str]:
     """A data file and the pieces ``[run] parallel = true`` writes beside it."""
     found = [data_file] if os.path.exists(data_file) else []
     return found + sorted(glob.glob(glob.escape(data_file) + ".*"))
@@ -104,7 +104,7 @@ def merge(args: dict[str, Any]) -> list[str]:
     root = os.path.realpath(args["root"])
     drop = set(args["drop"])
     out = CoverageData(basename=args["out"])
-    for name in _pieces(args["out"]):
+    for name in pieces(args["out"]):
         os.unlink(name)
     if ref_root == root and _copied_without(args["ref"], args["out"], root, drop):
         out.read()  # REF's own file, the dropped files deleted: nothing to move
@@ -112,7 +112,7 @@ def merge(args: dict[str, Any]) -> list[str]:
         _moved(args["ref"], out, ref_root, root, drop)
     ran: set[str] = set()
     for run in args["runs"]:
-        for piece in _pieces(run):
+        for piece in pieces(run):
             data = CoverageData(basename=piece)
             data.read()
             # a file the run only listed (``--source``'s never-imported files, 0%) keeps

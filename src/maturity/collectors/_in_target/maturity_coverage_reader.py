@@ -40,7 +40,9 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-KNOWN_SCHEMA = 7  # coverage.py 5.0 onwards: file, context, line_bits, arc
+# its sibling (also run on its own): the schema coverage.py documents, a data file's pieces
+from maturity_coverage_merge import KNOWN_SCHEMA, merge, pieces
+
 LINES_SUFFIX = "-lines"  # beside the data file: every session as lines (see combine)
 
 
@@ -147,12 +149,6 @@ def _per_test(report: str | None) -> dict[str, set[str]] | None:
     return {name: {tests[i] for i in found} for name, found in record["files"].items()}
 
 
-def _pieces(data_file: str) -> list[str]:
-    """A data file and the pieces ``[run] parallel = true`` writes beside it."""
-    found = [data_file] if os.path.exists(data_file) else []
-    return found + sorted(glob.glob(glob.escape(data_file) + ".*"))
-
-
 def combine(cov: Any, data_file: str, sources: list[str]) -> None:
     """Merge the sessions' data files into the one ``cov`` writes (kept: each session's
     data file stays checkable on its own).
@@ -166,14 +162,14 @@ def combine(cov: Any, data_file: str, sources: list[str]) -> None:
     lines_file = data_file + LINES_SUFFIX
     if os.path.exists(lines_file):
         os.remove(lines_file)
-    pieces = [p for source in sources for p in _pieces(source)]
-    if not pieces:
+    files = [p for source in sources for p in pieces(source)]
+    if not files:
         return
-    datas = [CoverageData(p) for p in pieces]
+    datas = [CoverageData(p) for p in files]
     for data in datas:
         data.read()
-    arcs = [p for p, data in zip(pieces, datas, strict=True) if data.has_arcs()]
-    if arcs and len(arcs) < len(pieces):
+    arcs = [p for p, data in zip(files, datas, strict=True) if data.has_arcs()]
+    if arcs and len(arcs) < len(files):
         lines = CoverageData(lines_file)
         for data in datas:
             if data.has_arcs():
@@ -181,8 +177,8 @@ def combine(cov: Any, data_file: str, sources: list[str]) -> None:
             else:
                 lines.update(data)
         lines.write()
-        pieces = arcs
-    cov.combine(data_paths=pieces, strict=True, keep=True)
+        files = arcs
+    cov.combine(data_paths=files, strict=True, keep=True)
     cov.save()
 
 
@@ -301,8 +297,6 @@ def merged_then_read(
     merge_args: str, data_file: str, roots: list[str], per_test: str | None
 ) -> dict[str, Any]:
     """``--merge``: write the merged data file, then read the roots whose data changed."""
-    from maturity_coverage_merge import merge
-
     with open(merge_args, encoding="utf-8") as fh:
         args = json.load(fh)
     if os.path.abspath(args["out"]) != os.path.abspath(data_file):
