@@ -188,6 +188,15 @@ class FactCache:
 
     def key(self, collector: Collector, inputs: Inputs) -> str:
         """The SHA-256 of everything the collector's facts depend on."""
+        return self.digest(collector, inputs, files=True)
+
+    def digest(self, collector: Collector, inputs: Inputs, files: bool) -> str:
+        """The SHA-256 of what the collector's facts depend on: maturity, the collector,
+        the interpreter, the configuration, the tools' environment variables, each tool
+        and (``inputs.environment``) the installed packages; with ``files``, each tool's
+        modification time and every repository file it reads too (the fact cache's key).
+        Without them it is what a commit's kept facts must match (``snapshot``): another
+        checkout of the commit, its tools installed anew."""
         h = hashlib.sha256()
 
         def add(*parts: str) -> None:
@@ -207,12 +216,13 @@ class FactCache:
                 continue
             real = os.path.realpath(path)
             st = os.stat(real)
-            add(name, real, str(st.st_size), str(st.st_mtime_ns))
+            add(name, real, str(st.st_size), *([str(st.st_mtime_ns)] if files else []))
         if inputs.environment:
             add(*self.environment())
-        for rel, digest in self.files.all().items():
-            if inputs.files(rel):
-                add(rel, digest)
+        if files:
+            for rel, digest in self.files.all().items():
+                if inputs.files(rel):
+                    add(rel, digest)
         return h.hexdigest()
 
     def load(self, collector: Collector, key: str) -> ToolFacts | None:
@@ -243,16 +253,8 @@ class FactCache:
         tmp = entry.with_name(f".{key}.{os.getpid()}.{threading.get_ident()}")
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir(parents=True)
-        named = _data_files(facts) if isinstance(facts, TestRunFacts) else []
-        if named:  # and the per-test record (which files each test ran: --changed-since)
-            named.append(self.ctx.relpath(self.ctx.run_dir / PER_TEST_RECORD))
-        for rel in named:
-            source = self.ctx.root / rel
-            for piece in (source, *source.parent.glob(source.name + ".*")):
-                if piece.is_file() and piece.is_relative_to(self.ctx.run_dir):
-                    target = tmp / RUN_FILES / piece.relative_to(self.ctx.run_dir)
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    shutil.copyfile(piece, target)
+        if isinstance(facts, TestRunFacts):
+            copy_run_files(self.ctx, facts, tmp / RUN_FILES)
         (tmp / "facts.json").write_bytes(dump_facts(type(collector), facts))
         meta = {
             "run": self.ctx.run_dir.name,
@@ -265,16 +267,37 @@ class FactCache:
             tmp.rename(entry)
         except OSError:  # another run stored the same key first: theirs is as good
             shutil.rmtree(tmp, ignore_errors=True)
-        self._prune(entry.parent)
+        prune(entry.parent, KEEP)
 
-    @staticmethod
-    def _prune(directory: Path) -> None:
-        entries = sorted(
-            (p for p in directory.iterdir() if p.is_dir() and not p.name.startswith(".")),
-            key=lambda p: p.stat().st_mtime,
-        )
-        for old in entries[: max(len(entries) - KEEP, 0)]:
-            shutil.rmtree(old, ignore_errors=True)
+
+def prune(directory: Path, keep: int) -> None:
+    """Remove all but the ``keep`` newest entries of ``directory`` (hidden ones are
+    being written)."""
+    entries = sorted(
+        (p for p in directory.iterdir() if p.is_dir() and not p.name.startswith(".")),
+        key=lambda p: p.stat().st_mtime,
+    )
+    for old in entries[: max(len(entries) - keep, 0)]:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def copy_run_files(ctx: RunContext, facts: TestRunFacts, into: Path) -> bool:
+    """Copy the files of the run directory a test run's facts name (the coverage data
+    files: the run's, each session's, their pieces) and the per-test record (which files
+    each test ran: ``--changed-since``) into ``into``, those that exist; False when they
+    name no data file or there is no record (nothing to carry a test selection from)."""
+    record = ctx.run_dir / PER_TEST_RECORD
+    named = _data_files(facts)
+    if not named:
+        return False
+    for rel in [*named, ctx.relpath(record)]:
+        source = ctx.root / rel
+        for piece in (source, *source.parent.glob(source.name + ".*")):
+            if piece.is_file() and piece.is_relative_to(ctx.run_dir):
+                target = into / piece.relative_to(ctx.run_dir)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(piece, target)
+    return record.is_file()
 
 
 def reusable(ctx: RunContext, facts: ToolFacts) -> bool:

@@ -19,7 +19,6 @@ pull requests).
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -31,49 +30,30 @@ from typing import Any
 from pydantic import ValidationError
 
 from maturity import __version__
-from maturity.collectors.base import Collector, RunContext, find_tool
+from maturity.collectors.base import Collector
 from maturity.collectors.cache import (
     CACHE_DIR,
+    FORMAT,
     PER_TEST_RECORD,
+    RUN_FILES,
     FactCache,
+    copy_run_files,
     dump_facts,
     load_facts,
+    prune,
     reusable,
 )
 from maturity.facts import TestRunFacts, ToolFacts
 
 SNAPSHOTS = CACHE_DIR / "commits"
-KEEP = 5
-FORMAT = "1"
-RUN_FILES = "run"
-ENV_PREFIXES = ("PYTEST_", "COVERAGE_", "PYTHON", "RUFF_", "PYRIGHT", "BANDIT", "VIRTUAL_ENV")
+KEEP = 5  # commits
 
 
 def fingerprint(cache: FactCache, collector: Collector) -> str | None:
     """What a collector's facts depend on besides the repository's files (None: the
-    collector is not cacheable, so never carried)."""
-    ctx = cache.ctx
-    inputs = collector.inputs(ctx)
-    if inputs is None:
-        return None
-    h = hashlib.sha256()
-
-    def add(*parts: str) -> None:
-        for part in parts:
-            h.update(part.encode("utf-8", "surrogateescape"))
-            h.update(b"\0")
-
-    add(FORMAT, __version__, collector.name, ctx.interpreter)
-    add(ctx.project.config.model_dump_json())
-    add(*(c.model_dump_json() for c in ctx.project.components))
-    add(*sorted(f"{k}={v}" for k, v in os.environ.items() if k.startswith(ENV_PREFIXES)))
-    for name in inputs.tools:
-        path = find_tool(name, ctx)
-        real = os.path.realpath(path) if path else "missing"
-        add(name, real, str(os.stat(real).st_size) if path else "")
-    if inputs.environment:
-        add(*cache.environment())
-    return h.hexdigest()
+    collector is not cacheable, so never carried): ``FactCache.digest`` without files."""
+    inputs = collector.inputs(cache.ctx)
+    return cache.digest(collector, inputs, files=False) if inputs is not None else None
 
 
 class Snapshot:
@@ -160,7 +140,7 @@ def save_snapshot(
             continue
         entry = tmp / name
         entry.mkdir()
-        if isinstance(facts, TestRunFacts) and not _keep_run_files(ctx, facts, entry / RUN_FILES):
+        if isinstance(facts, TestRunFacts) and not copy_run_files(ctx, facts, entry / RUN_FILES):
             shutil.rmtree(entry)
             continue
         kept = replace(facts, cached_from=None, carried=None)  # equal to measured: plain facts
@@ -182,32 +162,5 @@ def save_snapshot(
         tmp.rename(target)
     except OSError:  # another run of the same commit stored first: theirs is as good
         shutil.rmtree(tmp, ignore_errors=True)
-    _prune(base)
+    prune(base, KEEP)
     return target
-
-
-def _keep_run_files(ctx: RunContext, facts: TestRunFacts, into: Path) -> bool:
-    """Copy the test run's coverage data (the run's, each session's, their pieces) and the
-    per-test record; False when there is nothing to carry from (no data, no record)."""
-    record = ctx.run_dir / PER_TEST_RECORD
-    data = facts.coverage.data_file if facts.coverage else None
-    if data is None or not record.is_file():
-        return False
-    named = [data, *(s.data_file for s in facts.sessions if s.data_file)]
-    for rel in [*named, ctx.relpath(record)]:
-        source = ctx.root / rel
-        for piece in (source, *source.parent.glob(source.name + ".*")):
-            if piece.is_file() and piece.is_relative_to(ctx.run_dir):
-                target = into / piece.relative_to(ctx.run_dir)
-                target.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(piece, target)
-    return True
-
-
-def _prune(base: Path) -> None:
-    kept = sorted(
-        (p for p in base.iterdir() if p.is_dir() and not p.name.startswith(".")),
-        key=lambda p: p.stat().st_mtime,
-    )
-    for old in kept[: max(len(kept) - KEEP, 0)]:
-        shutil.rmtree(old, ignore_errors=True)
