@@ -333,17 +333,7 @@ def run_sessions(
     facts.sessions = [s for _, s, _ in done]
     per_test: dict[str, Any] = {"tests": [], "files": {}, "modules": {}}
     for sub, session, sub_report in done:
-        facts.tests += sub.tests
-        facts.collection_errors += sub.collection_errors
-        facts.version = facts.pytest_version = facts.pytest_version or sub.pytest_version
-        facts.interpreter_version = facts.interpreter_version or sub.interpreter_version
-        if sub.error:
-            facts.collection_errors += [
-                CollectionError(
-                    nodeid=p, file=p, message=f"session {session.project}/: {sub.error}"
-                )
-                for p in session.paths
-            ]
+        fold_session(facts, sub, session.project, session.paths)
         merge_per_test(per_test, sub_report)
     rootdirs = {s.rootdir for s in facts.sessions}
     facts.rootdir = rootdirs.pop() if len(rootdirs) == 1 else "."
@@ -352,6 +342,21 @@ def run_sessions(
         facts.error = "; ".join(f"{s.project}/: {s.error}" for s in facts.sessions)
         return None
     return True
+
+
+def fold_session(facts: TestRunFacts, sub: TestRunFacts, project: str, paths: list[str]) -> None:
+    """Add one session's outcomes to the run's; a session that could not run or collect
+    is a collection error of each of its paths (their components are ``error``, the
+    other sessions' stand)."""
+    facts.tests += sub.tests
+    facts.collection_errors += sub.collection_errors
+    facts.version = facts.pytest_version = facts.pytest_version or sub.pytest_version
+    facts.interpreter_version = facts.interpreter_version or sub.interpreter_version
+    if sub.error:
+        facts.collection_errors += [
+            CollectionError(nodeid=p, file=p, message=f"session {project}/: {sub.error}")
+            for p in paths
+        ]
 
 
 def merge_per_test(into: dict[str, Any], report: Path) -> None:

@@ -13,9 +13,9 @@ from defusedxml import ElementTree
 from defusedxml.common import DefusedXmlException
 
 from maturity.collectors.base import Collector, RunContext
-from maturity.collectors.pytest_run import run_pytest
+from maturity.collectors.pytest_run import fold_session, run_pytest
 from maturity.config import Component
-from maturity.facts import CollectionError, TestOutcome, TestRunFacts
+from maturity.facts import TestOutcome, TestRunFacts
 
 
 class SuiteCollector(Collector):
@@ -57,14 +57,7 @@ class SuiteCollector(Collector):
             run_pytest(ctx, sub, paths, report.with_suffix(f".{index}.json"), project=project)
             _tolerate_empty(sub)
             commands.append(f"({sub.command})")
-            facts.tests += sub.tests
-            facts.collection_errors += sub.collection_errors
-            facts.version = facts.pytest_version = facts.pytest_version or sub.pytest_version
-            if sub.error:  # that session's paths are unknown; the others stand
-                facts.collection_errors += [
-                    CollectionError(nodeid=p, file=p, message=f"session {project}/: {sub.error}")
-                    for p in paths
-                ]
+            fold_session(facts, sub, project, paths)
         facts.paths = [p for _, paths in plans for p in paths]
         facts.command = " ; ".join(commands)
         return facts
