@@ -40,6 +40,8 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
+if os.path.dirname(os.path.abspath(__file__)) not in sys.path:  # loaded by file, not run
+    sys.path.append(os.path.dirname(os.path.abspath(__file__)))
 # its sibling (also run on its own): the schema coverage.py documents, a data file's pieces
 from maturity_coverage_merge import KNOWN_SCHEMA, merge, pieces
 
