@@ -145,8 +145,9 @@ def damaged(how: str, cmd: str, process: bool = False) -> Callable[[Path], Setup
     return setup
 
 
-def db_url(url: str, cmd: str = "history") -> Callable[[Path], Setup]:
-    """``cmd`` with ``--db url`` ({tmp} is the case's directory)."""
+def db_url(url: str, cmd: str = "history", process: bool = False) -> Callable[[Path], Setup]:
+    """``cmd`` with ``--db url`` ({tmp} is the case's directory); a ``run`` as a process
+    saves through the store it opened ahead in a forked child (``maturity.store.ahead``)."""
 
     def setup(tmp: Path) -> Setup:
         root = base(tmp)
@@ -156,6 +157,9 @@ def db_url(url: str, cmd: str = "history") -> Callable[[Path], Setup]:
         if cmd == "deploy":
             return Setup(["deploy", "app", "--env", "staging", "--version", "1", str(root),
                           "--db", given])  # fmt: skip
+        if cmd == "run":
+            args = ["run", str(root), "--no-progress", "-c", "app", "--db", given]
+            return Setup(args, process=process)
         return Setup(["history", "app", str(root), "--db", given])
 
     return setup
@@ -247,6 +251,14 @@ CASES: list[tuple[str, Callable[[Path], Setup], int, str]] = [
      r"^maturity: error: cannot use database mysql://u:\*\*\*@127\.0\.0\.1/x: its driver \(MySQLdb\)"),
     ("unknown-dialect", db_url("nosuchdb://x/y"), 2, r"invalid database URL"),
     ("not-a-url", db_url("history.db"), 2, r"invalid database URL 'history\.db'"),
+    ("not-a-url-run-process", db_url("history.db", "run", process=True), 2,
+     r"^maturity: error: invalid database URL 'history\.db' .*: not of the form dialect"),
+    ("unknown-dialect-run-process", db_url("nosuchdb://x/y", "run", process=True), 2,
+     r"^maturity: error: invalid database URL 'nosuchdb://x/y'"),
+    ("postgres-refused-run-process", db_url("postgresql://u:pw@127.0.0.1:1/x", "run", True), 4,
+     r"^maturity: error: cannot use database postgresql://u:\*\*\*@127\.0\.0\.1:1/x: "),
+    ("db-is-a-directory-run-process", db_url("sqlite:///{tmp}/a-dir", "run", True), 4,
+     r"a-dir is a directory"),
     ("db-under-a-regular-file", db_url("sqlite:///{tmp}/a-file/x/history.db"), 4,
      r"cannot create directory .*/a-file/x: Not a directory"),
     ("db-in-proc", db_url("sqlite:////proc/maturity-nope/history.db", "deploy"), 4,
@@ -323,3 +335,11 @@ def test_hostile_input(
 def test_the_corpus_is_large_and_its_ids_unique() -> None:
     ids = [c[0] for c in CASES]
     assert len(ids) == len(set(ids)) and len(ids) >= 25
+
+
+def test_a_malformed_database_url_fails_before_anything_is_measured(tmp_path: Path) -> None:
+    root = base(tmp_path)
+    setup = Setup(["run", str(root), "--no-progress", "--db", "history.db"], process=True)
+    code, _, err = _run(setup, tmp_path)
+    assert (code, err.count("\n")) == (2, 1), err
+    assert not (root / ".maturity" / "cache").exists()  # no collector ran

@@ -28,7 +28,7 @@ from maturity.model import RunReport, Stage
 from maturity.process import Interrupted, interrupt_on_signals
 from maturity.report.formats import Format, formats_for
 from maturity.runner import Progress, run
-from maturity.store.location import default_url, resolve_url
+from maturity.store.location import check_form, default_url, resolve_url
 from maturity.workdir import ignore_generated
 
 if TYPE_CHECKING:  # the store's libraries are imported when a command uses it
@@ -186,10 +186,40 @@ def store_for(root: Path, db: str | None) -> Store:
     return open_store(store_url(root, db))
 
 
+class Saving:
+    """Where a command that stores its run will save it: a store opened ahead in a forked
+    process while the run measures (``maturity.store.ahead``), else in-process at the end.
+    The URL is checked first, so a malformed one fails before anything is measured."""
+
+    def __init__(self, root: Path, db: str | None, store: bool) -> None:
+        self.root, self.db, self.ahead = root, db, None
+        if store:
+            from maturity.store.ahead import StoreAhead
+
+            self.ahead = StoreAhead.open(store_url(root, db))
+
+    def __enter__(self) -> Saving:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        if self.ahead is not None:
+            self.ahead.close()
+
+    def save(self, report: RunReport) -> tuple[int, str]:
+        """Store ``report``: the run's id and the store's URL as shown."""
+        if self.ahead is not None:
+            return self.ahead.save(report)
+        from maturity.store import save_run
+
+        history = store_for(self.root, self.db)
+        return save_run(history, report), history.url
+
+
 def store_url(root: Path, db: str | None) -> str:
     """``--db``, else ``$MATURITY_DATABASE_URL``, else ``.maturity/history.db`` (made
     git-ignored before it is created)."""
     url = resolve_url(root.resolve(), db)
+    check_form(url)
     if url == default_url(root.resolve()):
         try:
             ignore_generated(root.resolve())

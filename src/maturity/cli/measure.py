@@ -18,6 +18,7 @@ from maturity.cli.app import (
     DbOpt,
     JobsOpt,
     PathArg,
+    Saving,
     StoreOpt,
     app,
     error_line,
@@ -96,15 +97,14 @@ def run_cmd(
                 " files belong to a whole run or `maturity merge`"
             )
         return run_shard_cmd(path, shard, bundle, stage, _history_if_any(path, db), db)
-    report = measure(path, stage, component, progress, db, cache, changed_since, jobs)
-    console = Console()
-    render_terminal(report, console, verbose=verbose, kept=kept_text(report, cache))
-    write_outputs(report, outputs)
-    if store:
-        from maturity.store import save_run
-
-        history = store_for(path, db)
-        typer.echo(f"stored as run #{save_run(history, report)} in {history.url}")
+    with Saving(path, db, store) as saving:
+        report = measure(path, stage, component, progress, db, cache, changed_since, jobs)
+        console = Console()
+        render_terminal(report, console, verbose=verbose, kept=kept_text(report, cache))
+        write_outputs(report, outputs)
+        if store:
+            run_id, url = saving.save(report)
+            typer.echo(f"stored as run #{run_id} in {url}")
 
 
 @app.command()
@@ -140,26 +140,28 @@ def check(
     When a report file (--json, --summary, ...) or the store cannot be written, the
     verdict is still printed; the exit code is the gate's when it failed (1 or 3), else
     that error's (2 for a report file, 4 for the store)."""
-    report = measure(path, require, component, progress, db, cache, changed_since, jobs)
-    if baseline is not None:
-        history = _history_if_any(path, db)
-        before, comparison = load_baseline(baseline, path, history)
-        tolerance = load_project(path).config.baseline
-        report.baseline = compare(before, report, comparison, tolerance) if before else comparison
-    if not quiet:
-        render_terminal(report, Console(), kept=kept_text(report, cache))
-    try:  # a report or the store failing must not hide the verdict: it is printed first
-        write_outputs(report, outputs)
-        if store:
-            from maturity.store import save_run
-
-            save_run(store_for(path, db), report)
-    except MaturityError as exc:
-        unsaved: MaturityError | None = exc
-    else:
-        unsaved = None
+    with Saving(path, db, store) as saving:
+        report = measure(path, require, component, progress, db, cache, changed_since, jobs)
+        project = load_project(path)
+        if baseline is not None:
+            history = _history_if_any(path, db)
+            before, comparison = load_baseline(baseline, path, history)
+            tolerance = project.config.baseline
+            report.baseline = (
+                compare(before, report, comparison, tolerance) if before else comparison
+            )
+        if not quiet:
+            render_terminal(report, Console(), kept=kept_text(report, cache))
+        try:  # a report or the store failing must not hide the verdict: it is printed first
+            write_outputs(report, outputs)
+            if store:
+                saving.save(report)
+        except MaturityError as exc:
+            unsaved: MaturityError | None = exc
+        else:
+            unsaved = None
     failed = errored = 0
-    on_breach = load_project(path).config.production.on_breach
+    on_breach = project.config.production.on_breach
     for failure in gate_failures(report, require, on_breach):
         comp, crit = failure.component, failure.criterion
         word = "fail" if crit.status is Status.FAIL else "could not measure"

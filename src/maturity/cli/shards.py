@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.console import Console
 
-from maturity.cli.app import DbOpt, StoreOpt, app, report_options, store_for, write_outputs
+from maturity.cli.app import DbOpt, Saving, StoreOpt, app, report_options, write_outputs
 from maturity.config import load_project
 from maturity.errors import UsageError
 from maturity.merge import merge
@@ -58,11 +58,10 @@ def merge_cmd(
     stored as if measured unsharded."""
     if not bundles:
         raise UsageError("merge: give the bundle of every shard")
-    report = merge(load_project(path), bundles, db_url=db)
-    render_terminal(report, Console(), verbose=verbose)
-    write_outputs(report, outputs)
-    if store:
-        history = store_for(path, db)
-        from maturity.store import save_run
-
-        typer.echo(f"stored as run #{save_run(history, report)} in {history.url}")
+    with Saving(path, db, store) as saving:
+        report = merge(load_project(path), bundles, db_url=db)
+        render_terminal(report, Console(), verbose=verbose)
+        write_outputs(report, outputs)
+        if store:
+            run_id, url = saving.save(report)
+            typer.echo(f"stored as run #{run_id} in {url}")
