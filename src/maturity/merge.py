@@ -38,7 +38,8 @@ SHARDS_DIR = "shards"
 
 def merge(project: Project, paths: list[Path], db_url: str | None = None) -> RunReport:
     """One run's report from the bundles of all its shards."""
-    bundles = check_set([read_bundle(p) for p in paths], project, git_info(project.root).commit)
+    git = git_info(project.root)
+    bundles = check_set([read_bundle(p) for p in paths], project, git.commit)
     check_waivers(project, project.components)
     first = bundles[0].manifest
     stage = Stage(first.stage) if first.stage else None
@@ -58,7 +59,7 @@ def merge(project: Project, paths: list[Path], db_url: str | None = None) -> Run
                 setattr(facts, name, parts[0][1])
         # kept for the commit, as `run` keeps them: pull requests carry them
         keep(FactCache(ctx), facts, names)
-    return report_of(project, project.components, stage, facts, interpreter, now)
+    return report_of(project, project.components, stage, facts, interpreter, now, git)
 
 
 def merge_findings(parts: list[tuple[Bundle, ToolFacts]]) -> FindingsFacts:

@@ -21,7 +21,7 @@ from maturity.errors import ConfigError, UsageError
 from maturity.evaluate import account_tests, criteria_needed, evaluate, notices, sightings
 from maturity.facts import Facts, TestRunFacts, ToolFacts
 from maturity.git import git_info
-from maturity.model import CachedFacts, RunReport, Stage, ToolInfo
+from maturity.model import CachedFacts, GitInfo, RunReport, Stage, ToolInfo
 from maturity.rundirs import run_directory
 
 # Load tests measure latency and CPU: they run alone, after the others have finished.
@@ -189,17 +189,17 @@ def run(
     interpreter = resolve_interpreter(project)
     needed = criteria_needed(components, stage)
     names = sorted({n for c in needed for n in c.needs})
-    with run_directory(project.root) as run_dir:
+    with run_directory(project.root) as run_dir, ThreadPoolExecutor(max_workers=1) as pool:
+        git = pool.submit(git_info, project.root)  # the commit measured, while the tools run
         ctx = RunContext(project=project, interpreter=interpreter, run_dir=run_dir, db_url=db_url)
         cache = FactCache(ctx)
         changed = Incremental.open(ctx, changed_since, cache) if changed_since else None
         facts = collect(
             ctx, names, progress, cache=cache if use_cache else None, changed=changed, jobs=jobs
         )
-        with ThreadPoolExecutor(max_workers=1) as pool:  # git and file copies, meanwhile
-            kept = pool.submit(keep, cache, facts, names)
-            report = report_of(project, components, stage, facts, interpreter, now)
-            kept.result()
+        kept = pool.submit(keep, cache, facts, names)  # git and file copies, meanwhile
+        report = report_of(project, components, stage, facts, interpreter, now, git.result())
+        kept.result()
     if changed is not None:
         report.changed_since = changed.summary()
     return report
@@ -212,9 +212,10 @@ def report_of(
     facts: Facts,
     interpreter: str,
     now: datetime,
+    git: GitInfo,
 ) -> RunReport:
     """The evaluation of ``components`` on the collected ``facts``, as one run's report
-    (``now``: when the run started, the evaluation time)."""
+    (``now``: when the run started, the evaluation time; ``git``: the commit measured)."""
     needed = criteria_needed(components, stage)
     tests = facts.tests if isinstance(facts.tests, TestRunFacts) else None
     gates = sorted({c.gate for c in needed}, key=list(Stage).index)
@@ -222,7 +223,7 @@ def report_of(
         tool_version=__version__,
         timestamp=now.isoformat(timespec="seconds"),
         repo=str(project.root),
-        git=git_info(project.root),
+        git=git,
         interpreter=interpreter,
         interpreter_version=tests.interpreter_version if tests else None,
         tools=tool_infos(facts),
