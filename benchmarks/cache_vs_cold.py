@@ -67,7 +67,7 @@ import maturity.cli
 from maturity import evaluate, runner
 from maturity.collectors.base import RunContext
 from maturity.collectors.cache import FactCache
-from maturity.config import load_project
+from maturity.project import load_project
 from maturity.report.terminal import render_terminal
 from maturity.rundirs import run_directory
 from rich.console import Console

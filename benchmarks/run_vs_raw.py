@@ -260,7 +260,7 @@ def raw_commands(
 def prepare(args: argparse.Namespace, work: Path) -> Target:
     """The existing repository (``--repo``) or a freshly generated one."""
     if args.repo:
-        from maturity.config import load_project
+        from maturity.project import load_project
 
         repo = args.repo.resolve()
         venv = repo / ".venv" / "bin" / "python"

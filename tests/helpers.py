@@ -9,10 +9,10 @@ from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
 from maturity.collectors.base import RunContext
-from maturity.config import Project, load_project
 from maturity.criteria import criteria_for
 from maturity.facts import Facts
 from maturity.model import CriterionResult, Stage
+from maturity.project import Project, load_project
 from maturity.runner import collect
 
 

@@ -16,9 +16,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from maturity.config import Component
 from maturity.facts import CollectionError, CoverageFacts, TestOutcome, TestRunFacts
 from maturity.model import TestAccount, TestSessionReport
+from maturity.project import Component
 
 MARKER = "marker"
 PATH = "tests path"

@@ -26,9 +26,9 @@ from pydantic import BaseModel, ValidationError
 from maturity import __version__
 from maturity.collectors import BY_NAME
 from maturity.collectors.cache import dump_facts, load_facts
-from maturity.config import Project
 from maturity.errors import ShardError
 from maturity.facts import Facts, ToolFacts
+from maturity.project import Project
 
 SPLIT = frozenset({"ruff", "pyright", "bandit"})  # run over a shard's component directories
 TESTS = "tests"  # the unit run: every shard runs its part of the tests

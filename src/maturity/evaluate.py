@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from maturity.attribution import account
-from maturity.config import Component, MaturityConfig
+from maturity.config import MaturityConfig
 from maturity.criteria import Criterion, criteria_for
 from maturity.criteria.base import NotMeasured
 from maturity.criteria.measures import production_time
@@ -31,6 +31,7 @@ from maturity.model import (
     VulnerabilitySighting,
     Waiver,
 )
+from maturity.project import Component
 
 PATCHING = "prd.security_patching"
 

@@ -7,10 +7,10 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from maturity.config import Project
 from maturity.config_gates import github_repo
 from maturity.errors import EXIT_GITHUB, MaturityError
 from maturity.git import origin_url
+from maturity.project import Project
 from maturity.retry import retry
 
 if TYPE_CHECKING:  # httpx is imported when a request is made (it is slow to import)

@@ -26,10 +26,10 @@ from maturity.collectors.cache import FactCache
 from maturity.collectors.coverage_data import read_coverage
 from maturity.collectors.incremental import keep
 from maturity.collectors.pytest_run import DATA_FILE, PYTEST_EXIT, merge_per_test
-from maturity.config import Project
 from maturity.facts import CollectionError, Facts, FindingsFacts, TestRunFacts, ToolFacts
 from maturity.git import git_info
 from maturity.model import RunReport, Stage
+from maturity.project import Project
 from maturity.rundirs import run_directory
 from maturity.runner import check_waivers, report_of, resolve_interpreter
 

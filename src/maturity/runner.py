@@ -15,13 +15,13 @@ from maturity.collectors import BY_NAME
 from maturity.collectors.base import RunContext
 from maturity.collectors.cache import FactCache
 from maturity.collectors.incremental import Incremental, keep
-from maturity.config import Component, Project
 from maturity.criteria import criteria_for
 from maturity.errors import ConfigError, UsageError
 from maturity.evaluate import account_tests, criteria_needed, evaluate, notices, sightings
 from maturity.facts import Facts, TestRunFacts, ToolFacts
 from maturity.git import git_info
 from maturity.model import CachedFacts, GitInfo, RunReport, Stage, ToolInfo
+from maturity.project import Component, Project
 from maturity.rundirs import run_directory
 
 # Load tests measure latency and CPU: they run alone, after the others have finished.

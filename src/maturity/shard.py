@@ -29,12 +29,12 @@ from typing import TYPE_CHECKING, cast
 from maturity.bundle import SPLIT, TESTS, Manifest, config_digest, write_bundle
 from maturity.collectors.base import RunContext, Share
 from maturity.collectors.pytest_run import PLUGIN_DIR, plan_sessions, unit_test_paths
-from maturity.config import Project
 from maturity.errors import ShardError
 from maturity.evaluate import criteria_needed
 from maturity.facts import Facts, FindingsFacts, TestRunFacts, ToolFacts
 from maturity.git import git_info
 from maturity.model import Stage
+from maturity.project import Project
 from maturity.rundirs import run_directory
 from maturity.runner import Progress, check_waivers, collect, resolve_interpreter
 

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from maturity.config import Project
 from maturity.errors import MaturityError, UsageError
 from maturity.git import git_info
 from maturity.model import CriterionResult, RunReport, Stage
+from maturity.project import Project
 
 if TYPE_CHECKING:  # the store's and tomlkit's are imported when a change is recorded
     import tomlkit

@@ -20,8 +20,8 @@ import psutil
 import pytest
 
 from maturity.collectors.base import RunContext
-from maturity.config import load_project
 from maturity.model import Status
+from maturity.project import load_project
 from maturity.runner import collect
 from tests.helpers import measure, result, write_tree
 

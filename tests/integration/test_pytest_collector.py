@@ -240,7 +240,7 @@ def test_interpreter_without_pytest_is_an_error(repo: Path, tmp_path: Path) -> N
         """
     write_tree(repo, files)
     from maturity.collectors.base import RunContext
-    from maturity.config import load_project
+    from maturity.project import load_project
     from maturity.runner import collect, resolve_interpreter
 
     project = load_project(repo)

@@ -15,10 +15,10 @@ from starlette.routing import Route
 
 from maturity import alerts, attestations
 from maturity.collectors.attested import HealthCollector
-from maturity.config import Project
 from maturity.criteria import criteria_for
 from maturity.facts import Facts
 from maturity.model import CriterionResult, Stage, Status
+from maturity.project import Project
 from tests.helpers import cli, measure, write_tree
 from tests.servers import free_port, live_server
 

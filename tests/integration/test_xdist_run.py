@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from maturity.collectors.base import RunContext
-from maturity.config import load_project
 from maturity.facts import Facts, TestRunFacts
+from maturity.project import load_project
 from maturity.runner import collect
 from tests.helpers import write_tree
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from maturity.config import load_project
 from maturity.errors import ConfigError
 from maturity.model import Stage
+from maturity.project import load_project
 from tests.helpers import write_tree
 
 

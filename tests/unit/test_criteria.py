@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from maturity.config import Component, MaturityConfig, load_project
+from maturity.config import MaturityConfig
 from maturity.criteria import criteria_for
 from maturity.evaluate import evaluate_component
 from maturity.facts import (
@@ -31,6 +31,7 @@ from maturity.facts import (
     TestRunFacts,
 )
 from maturity.model import BlockerCategory, Stage, Status
+from maturity.project import Component, load_project
 from tests.helpers import write_tree
 
 CONFIG = MaturityConfig()

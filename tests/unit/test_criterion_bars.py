@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from maturity.config import Component, MaturityConfig
+from maturity.config import MaturityConfig
 from maturity.evaluate import evaluate_component
 from maturity.facts import Facts
 from maturity.model import Stage
+from maturity.project import Component
 
 CONFIG = MaturityConfig.model_validate({
     "thresholds": {"coverage": 85, "docstring_coverage": 90},

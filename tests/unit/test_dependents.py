@@ -41,7 +41,7 @@ def test_an_import_reaches_an_affected_module_or_anything_inside_an_affected_pac
 def _affected(tmp_path: Path, changed: str) -> set[str]:
     from maturity.collectors.base import RunContext
     from maturity.collectors.dependents import dependents
-    from maturity.config import load_project
+    from maturity.project import load_project
 
     root = write_tree(
         tmp_path,

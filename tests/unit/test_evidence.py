@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from maturity.config import Component, MaturityConfig
+from maturity.config import MaturityConfig
 from maturity.criteria import criteria_for
 from maturity.criteria.base import EVIDENCE_LIMIT, cap_evidence
 from maturity.facts import (
@@ -17,6 +17,7 @@ from maturity.facts import (
     TestRunFacts,
 )
 from maturity.model import CriterionResult, Evidence, Stage, Status
+from maturity.project import Component
 
 CONFIG = MaturityConfig()
 COMP = Component(name="game", path="src/game", stage=Stage.DEVELOPMENT, marker="game", tests=[])

@@ -47,8 +47,8 @@ def test_a_collector_that_crashes_is_an_error_of_its_facts_never_a_traceback(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from maturity.collectors.base import Collector, RunContext
-    from maturity.config import load_project
     from maturity.facts import SourcesFacts
+    from maturity.project import load_project
     from maturity.runner import collect
     from tests.helpers import result, write_tree
 

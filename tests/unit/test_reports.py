@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from maturity.config import Component
 from maturity.evaluate import gate_status, next_step
 from maturity.model import (
     BlockerCategory,
@@ -23,6 +22,7 @@ from maturity.model import (
     TestAccount,
     ToolInfo,
 )
+from maturity.project import Component
 from maturity.report.json_report import json_schema, to_json, write_json
 from maturity.report.markdown import (
     pr_summary,

@@ -8,10 +8,11 @@ from typing import Any
 
 import pytest
 
-from maturity.config import Component, MaturityConfig, WaiverConfig
+from maturity.config import MaturityConfig, WaiverConfig
 from maturity.evaluate import evaluate, sightings
 from maturity.facts import Facts, HistoryFacts, SecurityFacts, Vulnerability
 from maturity.model import Stage, VulnerabilitySighting
+from maturity.project import Component
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 CONFIG = MaturityConfig.model_validate({"production": {"at": NOW.timestamp()}})

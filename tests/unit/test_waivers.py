@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from maturity.config import Component, WaiverConfig, load_project
+from maturity.config import WaiverConfig
 from maturity.errors import ConfigError
 from maturity.evaluate import apply_waiver
 from maturity.model import BlockerCategory, CriterionResult, Stage, Status
+from maturity.project import Component, load_project
 from tests.helpers import cli, write_tree
 
 TODAY = date(2026, 11, 24)

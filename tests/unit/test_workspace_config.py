@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from maturity.config import load_project
 from maturity.errors import EXIT_WORKSPACE, WorkspaceError
+from maturity.project import load_project
 from maturity.workspace import component_names
 from tests.helpers import cli, write_tree
 

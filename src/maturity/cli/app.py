@@ -20,12 +20,12 @@ from rich.progress import SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
 from typer._click import exceptions as click  # typer's own click: what it raises
 
 from maturity import __version__
-from maturity.config import load_project
 from maturity.errors import EXIT_USAGE, MaturityError, UsageError
 from maturity.facts import ToolFacts
 from maturity.git import user_name
 from maturity.model import RunReport, Stage
 from maturity.process import Interrupted, interrupt_on_signals
+from maturity.project import load_project
 from maturity.report.formats import Format, formats_for
 from maturity.runner import Progress, run
 from maturity.store.location import check_form, default_url, resolve_url

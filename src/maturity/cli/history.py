@@ -13,10 +13,10 @@ from rich.table import Table
 from rich.text import Text
 
 from maturity.cli.app import ByOpt, DbOpt, PathArg, actor, app, store_for
-from maturity.config import load_project
 from maturity.errors import UsageError
 from maturity.git import git_info
 from maturity.model import COVERAGE, SHORT_TITLES
+from maturity.project import load_project
 
 db_app = typer.Typer(help="The history database.", no_args_is_help=True)
 app.add_typer(db_app, name="db")

@@ -28,7 +28,6 @@ from maturity.cli.app import (
     write_outputs,
 )
 from maturity.cli.shards import run_shard_cmd
-from maturity.config import load_project
 from maturity.errors import (
     EXIT_CRITERIA_FAILED,
     EXIT_NOT_MEASURED,
@@ -38,6 +37,7 @@ from maturity.errors import (
 )
 from maturity.evaluate import gate_failures
 from maturity.model import RunReport, Stage, Status
+from maturity.project import load_project
 from maturity.report.formats import Format
 from maturity.report.json_report import json_schema, read_report
 from maturity.report.markdown import (

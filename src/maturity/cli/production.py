@@ -12,9 +12,9 @@ from rich.console import Console
 from rich.table import Table
 
 from maturity.cli.app import ByOpt, DbOpt, actor, app, store_for
-from maturity.config import load_project
 from maturity.errors import UsageError
 from maturity.facts import Severity
+from maturity.project import load_project
 
 incident_app = typer.Typer(help="Record incidents of production components (P0-P3).")
 app.add_typer(incident_app, name="incident")

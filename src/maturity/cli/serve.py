@@ -15,8 +15,8 @@ from typing import Annotated
 import typer
 
 from maturity.cli.app import DbOpt, PathArg, app, store_url
-from maturity.config import load_project
 from maturity.errors import MaturityError, PortInUse, UsageError
+from maturity.project import load_project
 from maturity.store.location import DEFAULT_FILE, default_url, resolve_url
 
 MARKERS = (".git", "pyproject.toml", str(DEFAULT_FILE))

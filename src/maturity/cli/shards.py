@@ -9,10 +9,10 @@ import typer
 from rich.console import Console
 
 from maturity.cli.app import DbOpt, Saving, StoreOpt, app, report_options, write_outputs
-from maturity.config import load_project
 from maturity.errors import UsageError
 from maturity.merge import merge
 from maturity.model import Stage
+from maturity.project import load_project
 from maturity.report.formats import Format
 from maturity.report.terminal import render_terminal
 from maturity.shard import parse_shard, previous_durations, run_shard

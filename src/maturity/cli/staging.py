@@ -12,9 +12,9 @@ import typer
 from maturity import alerts as alert_rules
 from maturity import attestations
 from maturity.cli.app import ByOpt, PathArg, actor, app
-from maturity.config import load_project
 from maturity.errors import UsageError
 from maturity.facts import ALERT_RULES
+from maturity.project import load_project
 
 ComponentArg = Annotated[str, typer.Argument(help="Component name.")]
 

@@ -12,11 +12,11 @@ from rich.text import Text
 
 from maturity.blockers import Blocker, apply_sync, blockers_of, plan_sync
 from maturity.cli.app import ByOpt, DbOpt, PathArg, actor, app, measure, store_for
-from maturity.config import load_project
 from maturity.errors import UsageError
 from maturity.facts import IssuesFacts
 from maturity.github import client_for
 from maturity.model import BlockerCategory, RunReport, Stage
+from maturity.project import load_project
 from maturity.report.markdown import promotion_issue
 from maturity.runner import gather
 from maturity.stages import StageChange, demote, promote

@@ -12,10 +12,10 @@ from pathlib import Path
 from typing import ClassVar, TypeVar
 
 from maturity.budget import each
-from maturity.config import Project
 from maturity.facts import ToolFacts
 from maturity.paths import under, within
 from maturity.process import ToolRun, run_tool, spawn, stop
+from maturity.project import Project
 
 T = TypeVar("T")
 

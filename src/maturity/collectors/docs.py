@@ -13,9 +13,9 @@ from urllib.parse import unquote
 
 from maturity.collectors.base import Collector, Inputs, RunContext
 from maturity.collectors.sources import owned_python_files
-from maturity.config import Component
 from maturity.facts import ComponentDocsFacts, DocsFacts, PublicSymbol, ReadmeFacts
 from maturity.paths import within
+from maturity.project import Component
 from maturity.pysource import parse_python
 
 if TYPE_CHECKING:  # markdown-it is imported when a document is read

@@ -14,7 +14,7 @@ from functools import cache
 from pathlib import Path
 
 from maturity.collectors.base import RunContext
-from maturity.config import Project
+from maturity.project import Project
 from maturity.pysource import parse_python
 
 FOLLOW_LIMIT = 500  # helper modules followed per test file, a bound for pathological graphs

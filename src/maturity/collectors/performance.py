@@ -27,8 +27,9 @@ from typing import TYPE_CHECKING, Any
 import psutil
 
 from maturity.collectors.base import Collector, RunContext, find_tool, run_tool, spawn, stop
-from maturity.config import Component, PerformanceConfig
+from maturity.config import PerformanceConfig
 from maturity.facts import LOAD_GROUPS, GroupFigures, LoadResult, PerformanceFacts
+from maturity.project import Component
 from maturity.retry import poll
 
 if TYPE_CHECKING:  # httpx is imported when a request is made (it is slow to import)

@@ -12,8 +12,10 @@ import os
 import time
 
 from maturity.collectors.base import Collector, RunContext
-from maturity.config import DEFAULT_QUERIES, Component, MaturityConfig
+from maturity.config import MaturityConfig
+from maturity.config_gates import DEFAULT_QUERIES
 from maturity.facts import Figure, ProductionFacts
+from maturity.project import Component
 from maturity.prometheus import Prometheus, PrometheusError
 
 URL_ENV = "MATURITY_PROMETHEUS_URL"

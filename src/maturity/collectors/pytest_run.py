@@ -24,7 +24,6 @@ from maturity.collectors.base import Collector, Inputs, RunContext, ToolRun, eve
 from maturity.collectors.coverage_data import read_coverage
 from maturity.collectors.imports import imports_of_tests
 from maturity.collectors.xdist_run import add_per_test, merge_reports, xdist_workers
-from maturity.config import project_directory
 from maturity.facts import (
     CollectionError,
     TestOutcome,
@@ -32,6 +31,7 @@ from maturity.facts import (
     TestSession,
 )
 from maturity.paths import under
+from maturity.project import project_directory
 
 PLUGIN_DIR = Path(__file__).parent / "_in_target"
 PLUGIN = "maturity_pytest_plugin"

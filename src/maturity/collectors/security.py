@@ -21,8 +21,8 @@ from packaging.utils import canonicalize_name
 from maturity.collectors.base import Collector, RunContext, find_tool, run_tool
 from maturity.collectors.osv import assess
 from maturity.collectors.sources import owned_python_files
-from maturity.config import Component
 from maturity.facts import Secret, SecurityFacts, Vulnerability
+from maturity.project import Component
 from maturity.pysource import parse_python
 
 # Runs in the TARGET's interpreter, which may lack ``packaging``: its ``norm`` is PEP 503

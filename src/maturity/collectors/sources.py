@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from maturity.collectors.base import Collector, Inputs, RunContext
-from maturity.config import Component
 from maturity.facts import SourcesFacts
 from maturity.paths import within
+from maturity.project import Component
 
 
 def owned_python_files(root: Path, comp: Component) -> list[Path]:

@@ -14,8 +14,8 @@ from defusedxml.common import DefusedXmlException
 
 from maturity.collectors.base import Collector, RunContext
 from maturity.collectors.pytest_run import fold_session, run_pytest
-from maturity.config import Component
 from maturity.facts import TestOutcome, TestRunFacts
+from maturity.project import Component
 
 
 class SuiteCollector(Collector):

@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from maturity.config import Component, MaturityConfig
+from maturity.config import MaturityConfig
 from maturity.facts import Facts, ToolFacts
 from maturity.model import BlockerCategory, CriterionResult, Evidence, Figure, Stage, Status
+from maturity.project import Component
 
 
 @dataclass

@@ -6,11 +6,12 @@ from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from maturity.config import Component, MaturityConfig
+from maturity.config import MaturityConfig
 from maturity.criteria.base import NotMeasured, Verdict, require
 from maturity.facts import Facts, FileCoverage, TestOutcome
 from maturity.model import Evidence, Status
 from maturity.paths import glob_match
+from maturity.project import Component
 
 
 def owned_sources(facts: Facts, comp: Component) -> list[str]:

@@ -16,12 +16,13 @@ from typing import Any
 import tomlkit
 from tomlkit.items import Table
 
-from maturity.config import IssuesConfig, find_config, load_project
+from maturity.config import IssuesConfig, find_config
 from maturity.errors import UsageError
 from maturity.git import default_branch
 from maturity.github import remote_repo
 from maturity.init.install import required_install
 from maturity.init.workflows import render
+from maturity.project import load_project
 from maturity.workdir import DIRECTORY, ignore_generated
 
 ISSUES_FILE = """\

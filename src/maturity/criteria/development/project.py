@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from maturity.config import Component, MaturityConfig
+from maturity.config import MaturityConfig
 from maturity.criteria.base import (
     Criterion,
     Verdict,
@@ -17,6 +17,7 @@ from maturity.criteria.base import (
 from maturity.criteria.measures import owned_sources, percent
 from maturity.facts import Facts
 from maturity.model import BlockerCategory, Evidence, Stage, Status
+from maturity.project import Component
 
 
 def integration_tests(

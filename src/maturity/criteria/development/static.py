@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from maturity.config import Component, MaturityConfig
+from maturity.config import MaturityConfig
 from maturity.criteria.base import (
     Criterion,
     Verdict,
@@ -16,6 +16,7 @@ from maturity.criteria.base import (
 from maturity.criteria.measures import owned_sources
 from maturity.facts import Facts, Finding
 from maturity.model import BlockerCategory, Evidence, Figure, Stage, Status
+from maturity.project import Component
 
 
 def _findings_verdict(

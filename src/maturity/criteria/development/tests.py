@@ -6,7 +6,7 @@ import posixpath
 from datetime import datetime
 
 from maturity.attribution import METHODS, NOT_RUN, RAN, attribute
-from maturity.config import Component, MaturityConfig
+from maturity.config import MaturityConfig
 from maturity.criteria.base import (
     Criterion,
     Verdict,
@@ -25,6 +25,7 @@ from maturity.criteria.measures import (
 )
 from maturity.facts import CoverageFacts, Facts
 from maturity.model import BlockerCategory, Evidence, Figure, Stage, Status
+from maturity.project import Component
 
 FAILING = ("failed", "error")
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from maturity.config import Component, MaturityConfig
+from maturity.config import MaturityConfig
 from maturity.criteria.base import Criterion, Verdict, plural, register, require
 from maturity.criteria.measures import duration, production_time, window_hours
 from maturity.facts import INCIDENT_SEVERITIES, Facts
 from maturity.model import BlockerCategory, Evidence, Stage, Status
+from maturity.project import Component
 
 
 def incident_bars(config: MaturityConfig) -> str:

@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from maturity.config import Component, MaturityConfig
+from maturity.config import MaturityConfig
 from maturity.criteria.base import Criterion, NotMeasured, Verdict, plural, register, require
 from maturity.criteria.measures import duration, production_time
 from maturity.facts import PATCH_WINDOWS, Facts, SecurityFacts, Vulnerability
 from maturity.model import BlockerCategory, Evidence, Figure, Stage, Status
+from maturity.project import Component
 
 
 def component_vulnerabilities(sec: SecurityFacts, comp: Component) -> list[Vulnerability]:

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from maturity.config import Component, MaturityConfig
+from maturity.config import MaturityConfig
 from maturity.criteria.base import Criterion, Verdict, register, require
 from maturity.criteria.measures import window_hours
 from maturity.facts import ALERT_BARS, Facts, Figure, ProductionFacts
 from maturity.model import BlockerCategory, Evidence, Stage, Status
+from maturity.project import Component
 
 # The spec's alerting bars (ALERT_BARS) as figures show them, over the alert window.
 ALERTS = {

@@ -6,11 +6,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from maturity import attestations
-from maturity.config import Component, MaturityConfig
+from maturity.config import MaturityConfig
 from maturity.criteria.base import Criterion, Verdict, plural, register, require
 from maturity.criteria.measures import attested
 from maturity.facts import ROLLBACK_SECTIONS, Facts
 from maturity.model import BlockerCategory, Evidence, Stage, Status
+from maturity.project import Component
 
 
 def qa_approval(facts: Facts, comp: Component, config: MaturityConfig, now: datetime) -> Verdict:

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from maturity.config import Component, MaturityConfig
+from maturity.config import MaturityConfig
 from maturity.criteria.base import Criterion, Verdict, register, require
 from maturity.facts import Facts
 from maturity.model import BlockerCategory, Evidence, Stage, Status
+from maturity.project import Component
 
 
 def performance_bars(config: MaturityConfig) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from maturity import attestations
-from maturity.config import Component, MaturityConfig
+from maturity.config import MaturityConfig
 from maturity.criteria.base import (
     Criterion,
     NotMeasured,
@@ -17,6 +17,7 @@ from maturity.criteria.base import (
 from maturity.criteria.measures import attested
 from maturity.facts import Facts
 from maturity.model import BlockerCategory, Evidence, Figure, Stage, Status
+from maturity.project import Component
 
 
 def _bandit_and_acceptances(

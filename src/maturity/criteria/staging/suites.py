@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import datetime
 from fnmatch import fnmatch
 
-from maturity.config import Component, MaturityConfig
+from maturity.config import MaturityConfig
 from maturity.criteria.base import (
     Criterion,
     Rule,
@@ -19,6 +19,7 @@ from maturity.criteria.base import (
 from maturity.criteria.measures import not_passing_evidence, outcome_summary
 from maturity.facts import Facts, TestRunFacts
 from maturity.model import BlockerCategory, Evidence, Figure, Stage, Status
+from maturity.project import Component
 
 # A skipped integration or E2E test proved nothing: the gate needs every test to run and pass.
 FAILING = ("failed", "error", "skipped", "not run", "deselected")
