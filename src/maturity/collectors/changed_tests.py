@@ -88,6 +88,8 @@ class Record:
         self.ctx = ctx
         self.raw = raw
         self.root = root
+        self._real_root = os.path.realpath(root)
+        self._rel: dict[str, str] = {}  # each name resolved once: the record repeats them
         file_of = {t.nodeid: t.file for t in old.tests}
         names: list[str] = raw["tests"]
         self.ran: dict[str, set[str]] = {}  # component file -> test modules that ran it
@@ -104,9 +106,12 @@ class Record:
     def rel(self, name: str) -> str:
         """A name of REF's record (absolute, under REF's root; or relative to it, as
         coverage.py's ``[run] relative_files`` stores them) as a repo-relative path."""
-        full = name if os.path.isabs(name) else os.path.join(self.root, name)
-        rel = os.path.relpath(os.path.realpath(full), os.path.realpath(self.root))
-        return rel.replace(os.sep, "/")
+        rel = self._rel.get(name)
+        if rel is None:
+            full = name if os.path.isabs(name) else os.path.join(self.root, name)
+            rel = os.path.relpath(os.path.realpath(full), self._real_root).replace(os.sep, "/")
+            self._rel[name] = rel
+        return rel
 
 
 def _plan(
