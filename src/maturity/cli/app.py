@@ -25,7 +25,7 @@ from maturity.facts import ToolFacts
 from maturity.git import user_name
 from maturity.model import RunReport, Stage
 from maturity.process import Interrupted, interrupt_on_signals
-from maturity.project import load_project
+from maturity.project import Project
 from maturity.report.formats import Format, formats_for
 from maturity.runner import Progress, run
 from maturity.store.location import check_form, default_url, resolve_url
@@ -71,7 +71,7 @@ class TerminalProgress(Progress):
 
 
 def measure(
-    path: Path,
+    project: Project,
     stage: Stage | None,
     components: list[str] | None,
     show_progress: bool,
@@ -80,8 +80,7 @@ def measure(
     changed_since: str | None = None,
     jobs: int | None = None,
 ) -> RunReport:
-    """Load the project at ``path`` and run the collectors, with progress on a TTY."""
-    project = load_project(path)
+    """Run the collectors on ``project``, with progress on a TTY."""
     err = Console(stderr=True)
     go = functools.partial(
         run, project, stage, components, db_url=db, use_cache=cache,

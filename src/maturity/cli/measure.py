@@ -97,8 +97,9 @@ def run_cmd(
                 " files belong to a whole run or `maturity merge`"
             )
         return run_shard_cmd(path, shard, bundle, stage, _history_if_any(path, db), db)
+    project = load_project(path)  # before the store is opened: the path may not exist
     with Saving(path, db, store) as saving:
-        report = measure(path, stage, component, progress, db, cache, changed_since, jobs)
+        report = measure(project, stage, component, progress, db, cache, changed_since, jobs)
         console = Console()
         render_terminal(report, console, verbose=verbose, kept=kept_text(report, cache))
         write_outputs(report, outputs)
@@ -140,9 +141,9 @@ def check(
     When a report file (--json, --summary, ...) or the store cannot be written, the
     verdict is still printed; the exit code is the gate's when it failed (1 or 3), else
     that error's (2 for a report file, 4 for the store)."""
+    project = load_project(path)  # before the store is opened: the path may not exist
     with Saving(path, db, store) as saving:
-        report = measure(path, require, component, progress, db, cache, changed_since, jobs)
-        project = load_project(path)
+        report = measure(project, require, component, progress, db, cache, changed_since, jobs)
         if baseline is not None:
             history = _history_if_any(path, db)
             before, comparison = load_baseline(baseline, path, history)
@@ -219,7 +220,7 @@ def promote_issue_cmd(
     if from_json is not None:
         report = read_report(from_json)
     else:
-        report = measure(path, stage, [component], progress)  # not stored: a preview
+        report = measure(load_project(path), stage, [component], progress)  # a preview
     try:
         report.component(component)
     except KeyError:

@@ -58,8 +58,9 @@ def merge_cmd(
     stored as if measured unsharded."""
     if not bundles:
         raise UsageError("merge: give the bundle of every shard")
+    project = load_project(path)  # before the store is opened: the path may not exist
     with Saving(path, db, store) as saving:
-        report = merge(load_project(path), bundles, db_url=db)
+        report = merge(project, bundles, db_url=db)
         render_terminal(report, Console(), verbose=verbose)
         write_outputs(report, outputs)
         if store:

@@ -59,7 +59,7 @@ def promote_cmd(
     current = project.component(component).stage
 
     def measured() -> RunReport:
-        return measure(path, current, None, True)
+        return measure(project, current, None, True)
 
     change = promote(project, store, component, to, actor(path, by), measured, force, reason)
     console = Console()
@@ -98,7 +98,7 @@ def _latest_or_run(path: Path, db: str | None) -> RunReport:
     found = latest_run(store)
     if found is not None:
         return found[1]
-    report = measure(path, None, None, True)
+    report = measure(load_project(path), None, None, True)
     save_run(store, report)
     return report
 
