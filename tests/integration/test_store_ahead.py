@@ -41,7 +41,8 @@ out = {"forked": True}
 try:
     if action == "save":
         report = RunReport.model_validate_json(Path(report_file).read_text())
-        out["id"], out["url"] = ahead.save(report)
+        ahead.send(report)
+        out["id"], out["url"] = ahead.saved()
 except MaturityError as exc:
     out["error"], out["exit"] = str(exc), exc.exit_code
 finally:

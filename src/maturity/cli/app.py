@@ -192,6 +192,7 @@ class Saving:
 
     def __init__(self, root: Path, db: str | None, store: bool) -> None:
         self.root, self.db, self.ahead = root, db, None
+        self.report: RunReport | None = None
         if store:
             from maturity.store.ahead import StoreAhead
 
@@ -204,14 +205,23 @@ class Saving:
         if self.ahead is not None:
             self.ahead.close()
 
-    def save(self, report: RunReport) -> tuple[int, str]:
-        """Store ``report``: the run's id and the store's URL as shown."""
+    def send(self, report: RunReport) -> None:
+        """The run to store, as soon as it is evaluated: the store opened ahead saves it
+        while the command prints it (in-process, ``saved`` does)."""
+        self.report = report
         if self.ahead is not None:
-            return self.ahead.save(report)
+            self.ahead.send(report)
+
+    def saved(self) -> tuple[int, str]:
+        """Wait until the run is stored: its id and the store's URL as shown."""
+        if self.ahead is not None:
+            return self.ahead.saved()
+        if self.report is None:
+            raise RuntimeError("Saving.saved() before Saving.send()")
         from maturity.store import save_run
 
         history = store_for(self.root, self.db)
-        return save_run(history, report), history.url
+        return save_run(history, self.report), history.url
 
 
 def store_url(root: Path, db: str | None) -> str:

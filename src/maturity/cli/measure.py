@@ -100,11 +100,13 @@ def run_cmd(
     project = load_project(path)  # before the store is opened: the path may not exist
     with Saving(path, db, store) as saving:
         report = measure(project, stage, component, progress, db, cache, changed_since, jobs)
+        if store:
+            saving.send(report)
         console = Console()
         render_terminal(report, console, verbose=verbose, kept=kept_text(report, cache))
         write_outputs(report, outputs)
         if store:
-            run_id, url = saving.save(report)
+            run_id, url = saving.saved()
             typer.echo(f"stored as run #{run_id} in {url}")
 
 
@@ -151,12 +153,14 @@ def check(
             report.baseline = (
                 compare(before, report, comparison, tolerance) if before else comparison
             )
+        if store:
+            saving.send(report)
         if not quiet:
             render_terminal(report, Console(), kept=kept_text(report, cache))
         try:  # a report or the store failing must not hide the verdict: it is printed first
             write_outputs(report, outputs)
             if store:
-                saving.save(report)
+                saving.saved()
         except MaturityError as exc:
             unsaved: MaturityError | None = exc
         else:

@@ -61,8 +61,10 @@ def merge_cmd(
     project = load_project(path)  # before the store is opened: the path may not exist
     with Saving(path, db, store) as saving:
         report = merge(project, bundles, db_url=db)
+        if store:
+            saving.send(report)
         render_terminal(report, Console(), verbose=verbose)
         write_outputs(report, outputs)
         if store:
-            run_id, url = saving.save(report)
+            run_id, url = saving.saved()
             typer.echo(f"stored as run #{run_id} in {url}")

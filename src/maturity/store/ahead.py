@@ -4,13 +4,15 @@ Importing SQLAlchemy and opening the store cost a command that stores its run ab
 fifth of a second: more than a run whose facts all come from the fact cache spends
 measuring. ``StoreAhead.open`` forks before the run starts; the child imports the store,
 opens it (migrating it if needed) on the other CPU, and waits. ``save`` hands it the
-finished report through a pipe and returns the run's id once the child has saved it in
+finished report through a pipe, and the run's id comes back once the child has saved it in
 one transaction, exactly as ``save_run`` does in-process. An error of the child (the
 store unusable, the URL invalid) comes back as the same one-line error and exit code.
 
 Forking is done only where it is safe and useful: on Linux, in a process with no other
 thread, with no tracer, profiler or coverage watching (their data would be lost at the
-child's exit). Elsewhere ``open`` returns None and the caller saves in-process. The
+child's exit). Elsewhere ``open`` returns None and the caller saves in-process. ``send``
+hands the report over as soon as it is evaluated, so the child saves it while this
+process prints it and writes the report files; ``saved`` then waits for the child. The
 child never writes to the parent's output; it ends with ``os._exit``, so the parent's
 buffers and exit handlers are never run twice. The pickled report crosses only a pipe
 between this process and its own fork.
@@ -66,14 +68,18 @@ class StoreAhead:
         os.close(reply_w)
         return cls(pid, report_w, reply_r)
 
-    def save(self, report: RunReport) -> tuple[int, str]:
-        """Have the child save ``report``: the run's id and the store's URL as shown."""
+    def send(self, report: RunReport) -> None:
+        """Hand ``report`` to the child, which saves it while this process goes on."""
         data = pickle.dumps(report, protocol=pickle.HIGHEST_PROTOCOL)
         try:
             with os.fdopen(self.to_child, "wb") as pipe:
                 pipe.write(data)
         except BrokenPipeError:  # the child ended early: its reply says why
             pass
+        self.to_child = -1
+
+    def saved(self) -> tuple[int, str]:
+        """Wait for the child: the run's id and the store's URL as shown."""
         with os.fdopen(self.from_child, "rb") as pipe:
             line = pipe.read()
         _, status = os.waitpid(self.pid, 0)
@@ -95,7 +101,8 @@ class StoreAhead:
         """Let the child go without saving (the run failed), and reap it."""
         if self.pid:
             for end in (self.to_child, self.from_child):
-                os.close(end)
+                if end >= 0:
+                    os.close(end)
             os.waitpid(self.pid, 0)
             self.pid = 0
 
