@@ -96,12 +96,9 @@ def coverage(facts: Facts, comp: Component, config: MaturityConfig, now: datetim
     evidence: list[Evidence] = []
     categories: dict[str, dict[str, object]] = {}
     failing: list[str] = []
+    category = {f: category_of(f.removeprefix(comp.path + "/"), config) for f in files}
     for name, cat in config.coverage_categories.items():
-        members = {
-            f: c
-            for f, c in files.items()
-            if category_of(f.removeprefix(comp.path + "/"), config) == name
-        }
+        members = {f: c for f, c in files.items() if category[f] == name}
         if not members:
             continue
         c_cov, c_tot = coverage_numbers(members.values())
