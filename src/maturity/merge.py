@@ -24,7 +24,7 @@ from maturity.bundle import SPLIT, TESTS, Bundle, check_set, read_bundle
 from maturity.collectors.base import RunContext
 from maturity.collectors.cache import FactCache
 from maturity.collectors.coverage_data import read_coverage
-from maturity.collectors.incremental import keep
+from maturity.collectors.incremental import Checkout, keep
 from maturity.collectors.pytest_run import DATA_FILE, PYTEST_EXIT, merge_per_test
 from maturity.facts import CollectionError, Facts, FindingsFacts, TestRunFacts, ToolFacts
 from maturity.git import git_info
@@ -58,7 +58,7 @@ def merge(project: Project, paths: list[Path], db_url: str | None = None) -> Run
             else:
                 setattr(facts, name, parts[0][1])
         # kept for the commit, as `run` keeps them: pull requests carry them
-        keep(FactCache(ctx), facts, names)
+        keep(FactCache(ctx), facts, names, Checkout.of(project.root))
     return report_of(project, project.components, stage, facts, interpreter, now, git)
 
 

@@ -14,7 +14,7 @@ from maturity.budget import Reservation, budget, default_jobs, reserve
 from maturity.collectors import BY_NAME
 from maturity.collectors.base import RunContext
 from maturity.collectors.cache import FactCache
-from maturity.collectors.incremental import Incremental, keep
+from maturity.collectors.incremental import Checkout, Incremental, keep
 from maturity.criteria import criteria_for
 from maturity.errors import ConfigError, UsageError
 from maturity.evaluate import account_tests, criteria_needed, evaluate, notices, sightings
@@ -189,15 +189,17 @@ def run(
     interpreter = resolve_interpreter(project)
     needed = criteria_needed(components, stage)
     names = sorted({n for c in needed for n in c.needs})
-    with run_directory(project.root) as run_dir, ThreadPoolExecutor(max_workers=1) as pool:
-        git = pool.submit(git_info, project.root)  # the commit measured, while the tools run
+    with run_directory(project.root) as run_dir, ThreadPoolExecutor(max_workers=2) as pool:
+        # the commit measured and the files that differ from it, read while the tools run
+        git = pool.submit(git_info, project.root)
+        checkout = pool.submit(Checkout.of, project.root)
         ctx = RunContext(project=project, interpreter=interpreter, run_dir=run_dir, db_url=db_url)
         cache = FactCache(ctx)
         changed = Incremental.open(ctx, changed_since, cache) if changed_since else None
         facts = collect(
             ctx, names, progress, cache=cache if use_cache else None, changed=changed, jobs=jobs
         )
-        kept = pool.submit(keep, cache, facts, names)  # git and file copies, meanwhile
+        kept = pool.submit(keep, cache, facts, names, checkout.result())  # file copies
         report = report_of(project, components, stage, facts, interpreter, now, git.result())
         kept.result()
     if changed is not None:

@@ -22,6 +22,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from maturity.collectors import BY_NAME
 from maturity.collectors.base import Collector, RunContext, in_any, is_config
@@ -134,17 +135,30 @@ class Incremental:
         )
 
 
-def keep(cache: FactCache, facts: Facts, names: list[str]) -> None:
-    """Keep this run's facts for its commit (a later ``--changed-since`` carries them);
-    nothing outside a git repository."""
-    root = cache.ctx.root
-    try:
-        commit = resolve(root, "HEAD")
-    except UsageError:
+@dataclass(frozen=True)
+class Checkout:
+    """The commit a run measures and the files that differ from it (edits, untracked)."""
+
+    commit: str
+    dirty: list[str]
+
+    @classmethod
+    def of(cls, root: Path) -> Checkout | None:
+        """The checkout at ``root`` now (read as a run starts); None outside git."""
+        try:
+            commit = resolve(root, "HEAD")
+        except UsageError:
+            return None
+        dirty = dirty_files(root)
+        return cls(commit, dirty) if dirty is not None else None
+
+
+def keep(cache: FactCache, facts: Facts, names: list[str], checkout: Checkout | None) -> None:
+    """Keep this run's facts for the commit it measured (a later ``--changed-since``
+    carries them); nothing outside a git repository."""
+    if checkout is None:
         return
-    dirty = dirty_files(root)
-    if dirty is None:
-        return
+    commit, dirty = checkout.commit, checkout.dirty
     collected: dict[str, tuple[Collector, ToolFacts]] = {}
     for name in names:
         value = getattr(facts, name, None)
