@@ -3,17 +3,19 @@
 Importing SQLAlchemy and opening the store cost a command that stores its run about a
 fifth of a second: more than a run whose facts all come from the fact cache spends
 measuring. ``StoreAhead.open`` forks before the run starts; the child imports the store,
-opens it (migrating it if needed) on the other CPU, and waits. ``save`` hands it the
-finished report through a pipe, and the run's id comes back once the child has saved it in
-one transaction, exactly as ``save_run`` does in-process. An error of the child (the
+opens it (migrating it if needed) on the other CPU, and waits. ``send`` hands it the
+evaluated report through a pipe; ``saved`` returns the run's id once the child has saved
+it in one transaction, exactly as ``save_run`` does in-process. An error of the child (the
 store unusable, the URL invalid) comes back as the same one-line error and exit code.
 
 Forking is done only where it is safe and useful: on Linux, in a process with no other
 thread, with no tracer, profiler or coverage watching (their data would be lost at the
-child's exit). Elsewhere ``open`` returns None and the caller saves in-process. ``send``
-hands the report over as soon as it is evaluated, so the child saves it while this
-process prints it and writes the report files; ``saved`` then waits for the child. The
-child never writes to the parent's output; it ends with ``os._exit``, so the parent's
+child's exit). Elsewhere ``open`` returns None and the caller saves in-process. The
+report is sent as soon as it is evaluated, so the child saves it while this process
+prints it and writes the report files. A command that ends before sending (it failed)
+lets the child end on its own once the store is open; one interrupted after sending
+stops the child (a save not committed yet is rolled back). The child
+never writes to the parent's output; it ends with ``os._exit``, so the parent's
 buffers and exit handlers are never run twice. The pickled report crosses only a pipe
 between this process and its own fork.
 """
@@ -71,16 +73,17 @@ class StoreAhead:
     def send(self, report: RunReport) -> None:
         """Hand ``report`` to the child, which saves it while this process goes on."""
         data = pickle.dumps(report, protocol=pickle.HIGHEST_PROTOCOL)
+        end, self.to_child = self.to_child, -1  # closed below, whatever happens
         try:
-            with os.fdopen(self.to_child, "wb") as pipe:
+            with os.fdopen(end, "wb") as pipe:
                 pipe.write(data)
         except BrokenPipeError:  # the child ended early: its reply says why
             pass
-        self.to_child = -1
 
     def saved(self) -> tuple[int, str]:
         """Wait for the child: the run's id and the store's URL as shown."""
-        with os.fdopen(self.from_child, "rb") as pipe:
+        end, self.from_child = self.from_child, -1  # closed below, whatever happens
+        with os.fdopen(end, "rb") as pipe:
             line = pipe.read()
         _, status = os.waitpid(self.pid, 0)
         self.pid = 0
@@ -98,8 +101,11 @@ class StoreAhead:
         return int(reply["id"]), str(reply["url"])
 
     def close(self) -> None:
-        """Let the child go without saving (the run failed), and reap it."""
+        """Let the child go without saving (the run failed before sending), or stop it
+        (interrupted while it saved); reap it."""
         if self.pid:
+            if self.to_child < 0:  # sent, no reply read: stop the save
+                os.kill(self.pid, signal.SIGTERM)
             for end in (self.to_child, self.from_child):
                 if end >= 0:
                     os.close(end)
