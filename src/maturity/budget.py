@@ -142,6 +142,11 @@ def budget(jobs: int) -> Iterator[Budget]:
         _ACTIVE.remove(current)
 
 
+def active() -> Budget | None:
+    """The budget set innermost, if any."""
+    return _ACTIVE[-1] if _ACTIVE else None
+
+
 @contextmanager
 def held(cpus: int = 1) -> Iterator[int]:
     """Hold ``cpus`` of the current budget (none is set: nothing to wait for)."""

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from maturity import __version__
-from maturity.budget import Reservation, budget, default_jobs, reserve
+from maturity.budget import Reservation, active, budget, default_jobs, reserve
 from maturity.collectors import BY_NAME
 from maturity.collectors.base import RunContext
 from maturity.collectors.cache import FactCache
@@ -107,8 +107,10 @@ def collect(
     facts = Facts()
     # pytest is the long pole: start it first.
     ordered = sorted((n for n in names if n not in EXCLUSIVE), key=lambda n: n != "tests")
-    cpus = jobs or ctx.project.config.jobs or default_jobs()
-    with budget(cpus), ThreadPoolExecutor(max_workers=max(workers, cpus)) as pool:
+    outer = active()  # a sharded run's two groups of collectors share its one budget
+    cpus = outer.jobs if outer is not None else jobs or ctx.project.config.jobs or default_jobs()
+    within = nullcontext(outer) if outer is not None else budget(cpus)
+    with within, ThreadPoolExecutor(max_workers=max(workers, cpus)) as pool:
         # a CPU for the test run from the start, before the static tools take them all
         first = reserve() if "tests" in ordered else None
         try:

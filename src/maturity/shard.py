@@ -26,6 +26,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
+from maturity.budget import budget, default_jobs
 from maturity.bundle import SPLIT, TESTS, Manifest, config_digest, write_bundle
 from maturity.collectors.base import RunContext, Share
 from maturity.collectors.pytest_run import PLUGIN_DIR, plan_sessions, unit_test_paths
@@ -36,7 +37,7 @@ from maturity.git import git_info
 from maturity.model import Stage
 from maturity.project import Project
 from maturity.rundirs import run_directory
-from maturity.runner import Progress, check_waivers, collect, resolve_interpreter
+from maturity.runner import EXCLUSIVE, Progress, check_waivers, collect, resolve_interpreter
 
 if TYPE_CHECKING:  # the store's libraries load when durations are read
     from maturity.store import Store
@@ -111,8 +112,10 @@ def run_shard(
     durations: tuple[dict[str, float], str | None] = ({}, None),
     progress: Progress | None = None,
     db_url: str | None = None,
+    jobs: int | None = None,
 ) -> Manifest:
-    """Measure shard ``index`` of ``count`` and write its bundle at ``out``."""
+    """Measure shard ``index`` of ``count`` and write its bundle at ``out``; its tools
+    share ``jobs`` CPUs (``--jobs``)."""
     start = time.monotonic()
     check_waivers(project, project.components)
     interpreter = resolve_interpreter(project)
@@ -137,7 +140,7 @@ def run_shard(
                     f" pytest sessions ({where}); run it unsharded"
                 )
         timed = Timings(progress)
-        facts = _collect(ctx, mine, timed)
+        facts = _collect(ctx, mine, timed, jobs)
         git = git_info(project.root)
         manifest = Manifest(
             shard=index,
@@ -178,18 +181,27 @@ class Timings(Progress):
         self.progress.finished(name, facts, seconds)
 
 
-def _collect(ctx: RunContext, names: list[str], progress: Progress | None) -> Facts:
+def _collect(
+    ctx: RunContext, names: list[str], progress: Progress | None, jobs: int | None = None
+) -> Facts:
     """The shard's collectors: the unit run and static tools with the shard's share, the
-    others (integration and E2E suites among them) as in a whole run, all at once."""
+    others (integration and E2E suites among them) as in a whole run, both groups at once
+    within one budget of ``jobs`` CPUs (``--jobs``, else the configured, else all); the
+    load tests afterwards, alone, as in a whole run."""
     shared = [n for n in names if n == TESTS or n in SPLIT]
-    whole = [n for n in names if n not in shared]
+    whole = [n for n in names if n not in shared and n not in EXCLUSIVE]
+    alone = [n for n in names if n in EXCLUSIVE]
     plain = RunContext(ctx.project, ctx.interpreter, ctx.run_dir, ctx.db_url)
-    with ThreadPoolExecutor(max_workers=2) as pool:
+    cpus = jobs or ctx.project.config.jobs or default_jobs()
+    with budget(cpus), ThreadPoolExecutor(max_workers=2) as pool:
         parts = pool.submit(collect, ctx, shared, progress)
         rest = collect(plain, whole, progress) if whole else Facts()
         facts = parts.result()
+    last = collect(plain, alone, progress) if alone else Facts()
     for name in whole:
         setattr(facts, name, getattr(rest, name))
+    for name in alone:
+        setattr(facts, name, getattr(last, name))
     return facts
 
 

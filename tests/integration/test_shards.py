@@ -426,3 +426,17 @@ def test_init_shards_writes_a_matrix_and_a_merge_job_that_pass_actionlint(tmp_pa
         "init", str(tmp_path / "r"), "--install", INSTALL, "--shards", "1", "--force"
     )
     assert code == 2 and "--shards 1: give 2 or more" in err
+
+
+def test_a_shard_keeps_to_its_jobs_budget(tmp_path: Path) -> None:
+    """``run --shard K/N --jobs 1`` holds one CPU, over the configured two: its unit run
+    is then one plain pytest process, not ``tests.workers`` xdist workers."""
+    from maturity.bundle import read_bundle
+
+    files = dict(REPO)
+    files["pyproject.toml"] += "\n[tool.maturity]\njobs = 2\n\n[tool.maturity.tests]\nworkers = 2\n"
+    repo = generated(tmp_path / "repo", files)
+    one = read_bundle(shard(repo, 1, 2, tmp_path, "--jobs", "1")).facts["tests"]
+    two = read_bundle(shard(repo, 2, 2, tmp_path)).facts["tests"]
+    assert "-n" not in (one.command or "").split()
+    assert (two.command or "").endswith("-n 2")  # the configured budget, without --jobs

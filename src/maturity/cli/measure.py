@@ -96,7 +96,7 @@ def run_cmd(
                 "--shard measures a part of a run: --component, --changed-since and report"
                 " files belong to a whole run or `maturity merge`"
             )
-        return run_shard_cmd(path, shard, bundle, stage, _history_if_any(path, db), db)
+        return run_shard_cmd(path, shard, bundle, stage, _history_if_any(path, db), db, jobs)
     project = load_project(path)  # before the store is opened: the path may not exist
     with Saving(path, db, store) as saving:
         report = measure(project, stage, component, progress, db, cache, changed_since, jobs)

@@ -28,12 +28,14 @@ def run_shard_cmd(
     stage: Stage | None,
     history: Store | None,
     db: str | None,
+    jobs: int | None = None,
 ) -> None:
     """Measure one shard into its bundle and say what it ran."""
     index, count = parse_shard(shard)
     project = load_project(path)
     out = bundle or project.root / ".maturity" / "shards" / f"{index}-of-{count}"
-    manifest = run_shard(project, index, count, out, stage, previous_durations(history), db_url=db)
+    durations = previous_durations(history)
+    manifest = run_shard(project, index, count, out, stage, durations, db_url=db, jobs=jobs)
     balance = manifest.durations_from or "test count (no stored durations)"
     typer.echo(
         f"shard {index}/{count}: {manifest.tests} tests, {', '.join(manifest.collectors)}"
