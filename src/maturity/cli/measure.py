@@ -142,7 +142,8 @@ def check(
 
     When a report file (--json, --summary, ...) or the store cannot be written, the
     verdict is still printed; the exit code is the gate's when it failed (1 or 3), else
-    that error's (2 for a report file, 4 for the store)."""
+    that error's (2 for a report file, 4 for the store). A --db that is not a database URL,
+    or a .maturity that is not a directory, is refused before anything is measured."""
     project = load_project(path)  # before the store is opened: the path may not exist
     with Saving(path, db, store) as saving:
         report = measure(project, require, component, progress, db, cache, changed_since, jobs)
