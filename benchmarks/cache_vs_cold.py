@@ -32,7 +32,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from run_vs_raw import build
+from run_vs_raw import build, with_bytecode
 
 MATURITY = [sys.executable, "-m", "maturity"]
 
@@ -141,6 +141,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--profile", action="store_true", help="where a warm run's time goes")
     args = parser.parse_args()
+    with_bytecode()
     work = Path(tempfile.mkdtemp(prefix="maturity-cache-"))
     try:
         repo = work / "repo"

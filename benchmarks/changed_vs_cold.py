@@ -28,7 +28,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from run_vs_raw import build
+from run_vs_raw import build, with_bytecode
 
 MATURITY = [sys.executable, "-m", "maturity"]
 GIT = ["git", "-c", "user.name=bench", "-c", "user.email=bench@localhost"]
@@ -75,6 +75,7 @@ def main() -> None:
     parser.add_argument("--tests", type=int, default=50, help="tests per component")
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
+    with_bytecode()
     work = Path(tempfile.mkdtemp(prefix="maturity-changed-"))
     try:
         repo = work / "repo"

@@ -37,7 +37,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from run_vs_raw import build
+from run_vs_raw import build, with_bytecode
 
 BIN = Path(sys.executable).parent
 XDIST = '\n[tool.maturity.tests]\nworkers = "auto"\n'
@@ -63,6 +63,7 @@ def main() -> None:
     parser.add_argument("--tests", type=int, default=50, help="tests per component")
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
+    with_bytecode()
     work = Path(tempfile.mkdtemp(prefix="maturity-jobs-"))
     try:
         repo = work / "repo"

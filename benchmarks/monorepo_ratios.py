@@ -35,7 +35,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from run_vs_raw import BIN, build, raw_commands
+from run_vs_raw import BIN, build, raw_commands, with_bytecode
 
 MATURITY = [sys.executable, "-m", "maturity"]
 GIT = ["git", "-c", "user.name=bench", "-c", "user.email=bench@localhost"]
@@ -155,6 +155,7 @@ def main() -> None:
     parser.add_argument("--shards", type=int, default=2)
     parser.add_argument("--no-per-component", dest="per_component", action="store_false")
     args = parser.parse_args()
+    with_bytecode()
     work = Path(tempfile.mkdtemp(prefix="maturity-ratios-"))
     try:
         repo = work / "repo"

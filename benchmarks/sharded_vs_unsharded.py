@@ -30,7 +30,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from run_vs_raw import build
+from run_vs_raw import build, with_bytecode
 
 MATURITY = [sys.executable, "-m", "maturity"]
 
@@ -69,6 +69,7 @@ def main() -> None:
         " time of their own (I/O, a service), not only the tools' fixed costs",
     )
     args = parser.parse_args()
+    with_bytecode()
     work = Path(tempfile.mkdtemp(prefix="maturity-shards-"))
     try:
         repo = work / "repo"
