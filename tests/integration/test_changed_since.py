@@ -22,6 +22,7 @@ pytestmark = pytest.mark.slow
 COMPONENTS = ("alpha", "beta", "gamma")
 
 REPO = {
+    ".gitignore": "__pycache__/\n",  # as every repository has it: bytecode is not a change
     "pyproject.toml": """
         [tool.pytest.ini_options]
         pythonpath = ["src"]

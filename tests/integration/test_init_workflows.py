@@ -342,6 +342,7 @@ def test_init_then_run_in_a_fresh_repository(tmp_path: Path) -> None:
     the files the team commits."""
     files = {k: v for k, v in GOOD.items() if not k.startswith(".maturity")}
     files["pyproject.toml"] = GOOD["pyproject.toml"].split("[tool.maturity.components.calc]")[0]
+    files[".gitignore"] = "__pycache__/\n"  # the bytecode its own tests write, as usual
     repo = write_tree(tmp_path / "r", files)
     git(repo, "init", "-q", "-b", "main")
     code, _, err = cli("init", str(repo), "--install", "maturity @ git+https://g.example/m")
