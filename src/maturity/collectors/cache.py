@@ -26,7 +26,7 @@ import json
 import os
 import shutil
 import stat
-import subprocess
+import subprocess  # nosec B404 - git and the target's interpreter, argv lists
 import threading
 import time
 from pathlib import Path
@@ -61,7 +61,7 @@ def _repository_stats(root: Path) -> dict[str, os.stat_result]:
     """``repository_files``, each with its ``stat`` (one system call per file)."""
     try:
         out = subprocess.run(
-            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],  # noqa: S607
+            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],  # noqa: S607  # nosec B603 B607 - git from PATH, as every git call
             cwd=root, capture_output=True, check=True, timeout=120,
         ).stdout  # fmt: skip
         # __pycache__ files no ignore rule covers: written by the run itself, not inputs
@@ -167,7 +167,7 @@ class FactCache:
         with self._lock:
             if self._site is None:
                 try:
-                    out = subprocess.run(  # noqa: S603 - the target's interpreter, as for its tests
+                    out = subprocess.run(  # noqa: S603  # nosec B603 - the target's interpreter, as for its tests
                         [self.ctx.interpreter, "-c", _SITE],
                         capture_output=True, check=True, timeout=60, text=True,
                     ).stdout  # fmt: skip
