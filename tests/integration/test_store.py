@@ -144,6 +144,54 @@ def test_invalid_url_is_a_usage_error() -> None:
         open_store("nope://x")
 
 
+def test_a_url_that_does_not_parse_is_a_usage_error() -> None:
+    from maturity.errors import UsageError
+
+    with pytest.raises(UsageError, match=r"invalid database URL 'history\.db'"):
+        open_store("history.db")
+
+
+def test_a_table_gone_from_the_database_is_one_line_naming_the_store(db_url: str) -> None:
+    """A shared database someone altered: saving (Core) and reading (ORM) each fail with
+    the store's one-line error naming it and the database's own cause, exit code 4."""
+    store = open_store(db_url)
+    with store.connection() as conn:
+        conn.execute(text("DROP TABLE criterion_results"))
+        conn.execute(text("DROP TABLE stage_events"))
+    shown = store.url
+    with pytest.raises(StoreError) as saving:
+        save_run(store, make_report())
+    with pytest.raises(StoreError) as reading:
+        stage_events(store, "player_experience")
+    for error, table in ((saving.value, "criterion_results"), (reading.value, "stage_events")):
+        message = str(error)
+        assert message.startswith(f"cannot use database {shown}: "), message
+        assert table in message and "\n" not in message
+        assert error.exit_code == 4
+    assert run_count(store) == 0  # the run was not half saved
+
+
+def test_a_sqlite_uri_file_name_is_used_as_sqlite_resolves_it(tmp_path: Path) -> None:
+    path = tmp_path / "uri" / "history.db"
+    path.parent.mkdir()
+    store = open_store(f"sqlite:///file:{path}?mode=rwc&uri=true")
+    run_id = save_run(store, make_report())
+    assert path.is_file()
+    assert load_run(open_store(f"sqlite:///{path}"), run_id) == make_report()
+
+
+def test_closing_every_store_folds_the_write_ahead_log_into_the_file(tmp_path: Path) -> None:
+    """What a command that ends without the interpreter's teardown calls (``leave``)."""
+    from maturity.store.database import close_all
+
+    path = tmp_path / "history.db"
+    save_run(open_store(f"sqlite:///{path}"), make_report())
+    wal = path.with_name("history.db-wal")
+    assert wal.is_file() and wal.stat().st_size > 0
+    close_all()
+    assert not wal.exists()
+
+
 def test_saving_a_run_imports_neither_the_orm_nor_alembic(tmp_path: Path) -> None:
     """A stored ``maturity run`` saves with Core inserts: the ORM's import and its unit of
     work cost more than a warm run's measuring; the run reads back whole through the ORM."""
