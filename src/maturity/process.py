@@ -15,6 +15,7 @@ import os
 import shlex
 import signal
 import subprocess  # nosec B404 - running the measured tools is this package's job
+import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -34,6 +35,14 @@ TAIL_CHARS = 500  # at most this much of a tool's output goes into an error mess
 # lock (dict operations are atomic), so a handler never waits for a thread
 _live: dict[int, subprocess.Popen[Any]] = {}
 _stopping: list[int] = []  # the signals received; once non-empty nothing new starts
+
+
+def watched() -> bool:
+    """A tracer, a profiler or coverage.py watches this process: their data is written at
+    the interpreter's exit, so the process must neither be forked (the child's exit would
+    lose its share) nor end without that exit."""
+    coverage = sys.modules.get("coverage")
+    return bool(sys.gettrace() or sys.getprofile() or (coverage and coverage.Coverage.current()))
 
 
 class Interrupted(BaseException):

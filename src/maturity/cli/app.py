@@ -24,7 +24,7 @@ from maturity.errors import EXIT_USAGE, MaturityError, UsageError
 from maturity.facts import ToolFacts
 from maturity.git import user_name
 from maturity.model import RunReport, Stage
-from maturity.process import Interrupted, interrupt_on_signals
+from maturity.process import Interrupted, interrupt_on_signals, watched
 from maturity.project import Project
 from maturity.report.formats import Format, formats_for
 from maturity.runner import Progress, run
@@ -329,9 +329,7 @@ def leave(code: int) -> NoReturn:
         sys.stderr.flush()
     except (OSError, ValueError, AttributeError):  # closed, or no stream at all (None)
         sys.exit(code)
-    coverage = sys.modules.get("coverage")
-    watched = sys.gettrace() or sys.getprofile() or (coverage and coverage.Coverage.current())
-    if watched or threading.active_count() > 1:
+    if watched() or threading.active_count() > 1:
         sys.exit(code)
     if "maturity.store.database" in sys.modules:
         from maturity.store.database import close_all

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from maturity.errors import EXIT_DATABASE, MaturityError
+from maturity.process import watched
 
 if TYPE_CHECKING:
     from maturity.model import RunReport
@@ -115,9 +116,7 @@ class StoreAhead:
 
 def _may_fork() -> bool:
     """Forking is safe and useful: Linux, one thread, nothing tracing this process."""
-    coverage = sys.modules.get("coverage")
-    watched = sys.gettrace() or sys.getprofile() or (coverage and coverage.Coverage.current())
-    return sys.platform == "linux" and threading.active_count() == 1 and not watched
+    return sys.platform == "linux" and threading.active_count() == 1 and not watched()
 
 
 def _child(url: str, reports: int, replies: int) -> None:  # pragma: no cover - see open
