@@ -191,12 +191,12 @@ class Saving:
     The URL is checked first, so a malformed one fails before anything is measured."""
 
     def __init__(self, root: Path, db: str | None, store: bool) -> None:
-        self.root, self.db, self.ahead = root, db, None
+        self.url, self.ahead = store_url(root, db) if store else "", None
         self.report: RunReport | None = None
         if store:
             from maturity.store.ahead import StoreAhead
 
-            self.ahead = StoreAhead.open(store_url(root, db))
+            self.ahead = StoreAhead.open(self.url)
 
     def __enter__(self) -> Saving:
         return self
@@ -218,9 +218,9 @@ class Saving:
             return self.ahead.saved()
         if self.report is None:
             raise RuntimeError("Saving.saved() before Saving.send()")
-        from maturity.store import save_run
+        from maturity.store import open_store, save_run
 
-        history = store_for(self.root, self.db)
+        history = open_store(self.url)
         return save_run(history, self.report), history.url
 
 
